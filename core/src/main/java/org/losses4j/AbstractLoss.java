@@ -1,0 +1,172 @@
+package org.losses4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Base of the loss implementations. It checks the inputs against {@link LossInfo#inputs()}
+ * (presence, no unknown names, int64 vs floating), chooses the computation dtype from the
+ * first differentiable input, and runs {@link #compute64} on float64 data: float32 inputs
+ * are widened once, computed with float64 accumulation, and the terms and gradients narrowed
+ * back to float32 (into the caller's buffers where given). Hot losses override
+ * {@link #run(Inputs, boolean)} with native float32 paths.
+ */
+public abstract class AbstractLoss implements Loss {
+    private final LossInfo info;
+    protected final Options options;
+
+    protected AbstractLoss(LossInfo info, Options options) {
+        this.info = info;
+        this.options = options;
+    }
+
+    @Override
+    public final LossInfo info() {
+        return info;
+    }
+
+    @Override
+    public final Options options() {
+        return options;
+    }
+
+    @Override
+    public LossResult compute(Inputs inputs) {
+        return run(inputs, true);
+    }
+
+    @Override
+    public LossResult value(Inputs inputs) {
+        return run(inputs, false);
+    }
+
+    /**
+     * The loss on float64 inputs. {@code g} is null for a value-only call; otherwise take
+     * each gradient array from {@code g.zeros(name, input)}.
+     */
+    protected abstract LossResult compute64(Inputs in, Grads g);
+
+    /** Checks the inputs generically, then computes in float64 and narrows back if needed. */
+    protected LossResult run(Inputs in, boolean grad) {
+        DType dt = checkInputs(in);
+        if (dt == DType.FLOAT64) {
+            return compute64(in, grad ? new Grads(in) : null);
+        }
+        Inputs wide = Inputs.empty();
+        for (Map.Entry<String, Tensor> e : in.tensors().entrySet()) {
+            Tensor t = e.getValue();
+            wide = wide.with(e.getKey(), t.dtype() == DType.FLOAT32 ? t.asFloat64() : t);
+        }
+        LossResult r = compute64(wide, grad ? new Grads(Inputs.empty()) : null);
+        return narrow(r, in);
+    }
+
+    /**
+     * Validates names and dtypes of the inputs and returns the computation dtype: that of
+     * the first floating input the loss declares (float64 when it has none).
+     */
+    protected final DType checkInputs(Inputs in) {
+        for (String name : in.tensors().keySet()) {
+            if (findInput(name) == null) {
+                StringBuilder known = new StringBuilder();
+                for (LossInfo.InputSpec s : info.inputs()) {
+                    known.append(known.length() == 0 ? "" : ", ").append(s.name());
+                }
+                throw new LossException(ErrorKind.MISSING_INPUT, "loss " + info.name() + " has no input '" + name
+                        + "' (inputs: " + known + ")");
+            }
+        }
+        DType dt = null;
+        for (LossInfo.InputSpec s : info.inputs()) {
+            Tensor t = in.get(s.name());
+            if (t == null) {
+                if (s.required()) {
+                    throw new LossException(ErrorKind.MISSING_INPUT, "loss " + info.name() + " needs input '"
+                            + s.name() + "' (" + s.shape() + ")");
+                }
+                continue;
+            }
+            if (s.integerType() != null) {
+                Check.dtype(s.name(), t, true);
+            } else if (t.dtype() != DType.INT64 || !acceptsIntegerFor(s.name())) {
+                Check.dtype(s.name(), t, false);
+                if (dt == null) {
+                    dt = t.dtype();
+                }
+            }
+        }
+        return dt == null ? DType.FLOAT64 : dt;
+    }
+
+    /** Overridden by losses whose floating input may alternatively be int64 (cross_entropy's target). */
+    protected boolean acceptsIntegerFor(String inputName) {
+        return false;
+    }
+
+    private LossInfo.InputSpec findInput(String name) {
+        for (LossInfo.InputSpec s : info.inputs()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Converts a float64 result back to float32, writing gradients into the caller's float32 buffers. */
+    private static LossResult narrow(LossResult r, Inputs in) {
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : r.grads().entrySet()) {
+            Tensor g64 = e.getValue();
+            Tensor buf = in.gradBuffer(e.getKey());
+            Tensor target = in.get(e.getKey());
+            DType want = target == null ? DType.FLOAT32 : target.dtype();
+            if (want != DType.FLOAT32) {
+                grads.put(e.getKey(), copyInto(e.getKey(), g64, buf, DType.FLOAT64));
+            } else {
+                grads.put(e.getKey(), copyInto(e.getKey(), g64, buf, DType.FLOAT32));
+            }
+        }
+        if (r.isUnreduced()) {
+            return LossResult.unreduced(toFloat32(r.terms()), r.value(), grads);
+        }
+        return LossResult.scalar(r.value(), grads);
+    }
+
+    private static Tensor copyInto(String name, Tensor g64, Tensor buf, DType dtype) {
+        double[] src = g64.f64();
+        if (buf != null) {
+            Check.gradBuffer(name, buf, g64, dtype);
+        }
+        if (dtype == DType.FLOAT64) {
+            if (buf == null) {
+                return g64;
+            }
+            System.arraycopy(src, 0, buf.f64(), 0, src.length);
+            return buf;
+        }
+        float[] dst = buf != null ? buf.f32() : new float[src.length];
+        for (int i = 0; i < src.length; i++) {
+            dst[i] = (float) src[i];
+        }
+        return buf != null ? buf : Tensor.of(dst, g64.shape());
+    }
+
+    private static Tensor toFloat32(Tensor t) {
+        double[] src = t.f64();
+        float[] dst = new float[src.length];
+        for (int i = 0; i < src.length; i++) {
+            dst[i] = (float) src[i];
+        }
+        return Tensor.of(dst, t.shape());
+    }
+
+    /** The reduction option, for losses that declare one. */
+    protected final Reduction reduction() {
+        return (Reduction) options.values().get("reduction");
+    }
+
+    @Override
+    public String toString() {
+        return info.name() + options.asText();
+    }
+}

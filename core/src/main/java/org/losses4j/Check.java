@@ -1,0 +1,170 @@
+package org.losses4j;
+
+import java.util.Arrays;
+
+/**
+ * Validation at the public boundary, with messages that name the argument, the index and the
+ * value. Kernels run after these checks and do not re-check. NaN passes the domain checks
+ * (it propagates to the result).
+ */
+public final class Check {
+    private Check() {
+    }
+
+    /** The named input, which must be present. */
+    public static Tensor require(Inputs in, String name) {
+        Tensor t = in.get(name);
+        if (t == null) {
+            throw new LossException(ErrorKind.MISSING_INPUT, "input '" + name + "' is required");
+        }
+        return t;
+    }
+
+    /** Refuses int64 data where floating data is needed, and vice versa. */
+    public static void dtype(String name, Tensor t, boolean integer) {
+        if (integer && t.dtype() != DType.INT64) {
+            throw new LossException(ErrorKind.INVALID_DTYPE, name + " must be int64 (class indices), got "
+                    + t.dtype().label());
+        }
+        if (!integer && t.dtype() == DType.INT64) {
+            throw new LossException(ErrorKind.INVALID_DTYPE, name + " must be float32 or float64, got int64");
+        }
+    }
+
+    public static void sameShape(String a, Tensor ta, String b, Tensor tb) {
+        if (!Arrays.equals(ta.shape(), tb.shape())) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, b + " shape " + tb.shapeString() + " != " + a
+                    + " shape " + ta.shapeString());
+        }
+    }
+
+    /** Requires {@code t} to have one of the given ranks. */
+    public static void rank(String name, Tensor t, int... ranks) {
+        for (int r : ranks) {
+            if (t.rank() == r) {
+                return;
+            }
+        }
+        throw new LossException(ErrorKind.SHAPE_MISMATCH, name + " must have rank "
+                + Arrays.toString(ranks).replace("[", "").replace("]", "").replace(", ", " or ")
+                + ", got shape " + t.shapeString());
+    }
+
+    /** Requires dimension {@code d} of {@code t} to equal {@code expected}. */
+    public static void dim(String name, Tensor t, int d, int expected, String what) {
+        if (t.dim(d) != expected) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, name + " shape " + t.shapeString() + ": dimension "
+                    + d + " is " + t.dim(d) + " but must be " + expected + " (" + what + ")");
+        }
+    }
+
+    public static void nonEmpty(String name, Tensor t) {
+        if (t.size() == 0) {
+            throw new LossException(ErrorKind.EMPTY_INPUT, name + " " + t.shapeString()
+                    + " is empty: the loss of no terms is undefined");
+        }
+    }
+
+    /** Every label in [0, classes) or equal to {@code ignoreIndex}. */
+    public static void labels(String name, Tensor t, int classes, long ignoreIndex) {
+        long[] v = t.i64();
+        for (int i = 0; i < v.length; i++) {
+            long c = v[i];
+            if ((c < 0 || c >= classes) && c != ignoreIndex) {
+                throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, at(name, t, i) + " = " + c
+                        + " is outside [0, " + classes + ") classes");
+            }
+        }
+    }
+
+    /** Every label in [0, classes). */
+    public static void labels(String name, Tensor t, int classes) {
+        labels(name, t, classes, Long.MIN_VALUE);
+    }
+
+    /** Every value in [lo, hi] (NaN allowed: it propagates). */
+    public static void closed(String name, Tensor t, double lo, double hi) {
+        for (int i = 0, n = t.size(); i < n; i++) {
+            double v = t.getDouble(i);
+            if (v < lo || v > hi) {
+                throw new LossException(ErrorKind.OUT_OF_DOMAIN, at(name, t, i) + " = " + v + " is outside ["
+                        + fmt(lo) + ", " + fmt(hi) + "]");
+            }
+        }
+    }
+
+    /** Every value strictly greater than {@code lo} (NaN allowed). */
+    public static void greater(String name, Tensor t, double lo) {
+        for (int i = 0, n = t.size(); i < n; i++) {
+            double v = t.getDouble(i);
+            if (v <= lo) {
+                throw new LossException(ErrorKind.OUT_OF_DOMAIN, at(name, t, i) + " = " + v + " must be > " + fmt(lo));
+            }
+        }
+    }
+
+    /** Every value at least {@code lo} (NaN allowed). */
+    public static void atLeast(String name, Tensor t, double lo) {
+        for (int i = 0, n = t.size(); i < n; i++) {
+            double v = t.getDouble(i);
+            if (v < lo) {
+                throw new LossException(ErrorKind.OUT_OF_DOMAIN, at(name, t, i) + " = " + v + " must be >= " + fmt(lo));
+            }
+        }
+    }
+
+    /** Every value is one of {@code allowed} (NaN allowed). */
+    public static void oneOf(String name, Tensor t, double... allowed) {
+        outer:
+        for (int i = 0, n = t.size(); i < n; i++) {
+            double v = t.getDouble(i);
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            for (double a : allowed) {
+                if (v == a) {
+                    continue outer;
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (double a : allowed) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(fmt(a));
+            }
+            throw new LossException(ErrorKind.OUT_OF_DOMAIN, at(name, t, i) + " = " + v + " is not one of {" + sb + "}");
+        }
+    }
+
+    /** A caller's gradient buffer must match its input's shape, in the given dtype. */
+    public static void gradBuffer(String name, Tensor buf, Tensor like, DType dtype) {
+        if (buf.dtype() != dtype) {
+            throw new LossException(ErrorKind.INVALID_DTYPE, "gradient buffer for " + name + " must be "
+                    + dtype.label() + ", got " + buf.dtype().label());
+        }
+        if (!Arrays.equals(buf.shape(), like.shape())) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, "gradient buffer for " + name + " has shape "
+                    + buf.shapeString() + " but " + name + " has shape " + like.shapeString());
+        }
+    }
+
+    /** {@code name[i]} for vectors, {@code name[i, j, ...]} for higher ranks, from a flat index. */
+    public static String at(String name, Tensor t, int flat) {
+        int[] shape = t.shape();
+        if (shape.length <= 1) {
+            return name + "[" + flat + "]";
+        }
+        int[] idx = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx[d] = shape[d] == 0 ? 0 : flat % shape[d];
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+        StringBuilder sb = new StringBuilder(name).append('[');
+        for (int d = 0; d < idx.length; d++) {
+            sb.append(d == 0 ? "" : ", ").append(idx[d]);
+        }
+        return sb.append(']').toString();
+    }
+
+    static String fmt(double v) {
+        return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+}

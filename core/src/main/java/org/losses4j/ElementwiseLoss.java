@@ -1,0 +1,318 @@
+package org.losses4j;
+
+/**
+ * Base of the losses with one term per element of {@code input} and {@code target} (same
+ * shape), such as mse, huber, bce_with_logits or hinge. A subclass writes only the
+ * mathematics of one term: {@link #terms(Block)} fills the term and its derivative for a
+ * block of elements, {@link #secondDerivative(Block)} the second derivative. This driver
+ * does everything else, once for all of them: validation, float32/float64 loading,
+ * per-element {@code weight}, the reduction and its gradient scale, the unreduced output,
+ * caller-provided buffers, and an optional outer function (rmse = sqrt of the mean).
+ *
+ * <p>Kernels are called once per block of {@value #BLOCK} elements, so the per-element loop
+ * lives in each loss's own class and stays monomorphic however many losses a program uses.
+ * Sums are accumulated in float64 in a fixed order, so results do not depend on threads.
+ */
+public abstract class ElementwiseLoss extends AbstractLoss {
+    /** Elements per kernel call. */
+    public static final int BLOCK = 512;
+
+    /** How an auxiliary input maps onto the elements of {@code input}. */
+    protected enum AuxShape {
+        /** One value per element (same shape as input). */
+        FULL,
+        /** One value per position of the last dimension (e.g. pos_weight [C]). */
+        LAST_DIM,
+        /** One value per row: input's shape with last dimension 1 (e.g. a per-sample variance). */
+        ROW
+    }
+
+    /**
+     * Scratch arrays for one block. Kernels read {@code x}, {@code y} (and {@code aux}) for
+     * {@code k < n} and write {@code term}, {@code dx} (and {@code daux}, {@code dxx}).
+     */
+    protected static final class Block {
+        public final double[] x = new double[BLOCK];
+        public final double[] y = new double[BLOCK];
+        public final double[] aux = new double[BLOCK];
+        public final double[] term = new double[BLOCK];
+        public final double[] dx = new double[BLOCK];
+        public final double[] dxx = new double[BLOCK];
+        public final double[] daux = new double[BLOCK];
+        final double[] w = new double[BLOCK];
+        public int n;
+    }
+
+    protected ElementwiseLoss(LossInfo info, Options options) {
+        super(info, options);
+    }
+
+    /** Writes {@code term[k]} and {@code dx[k]} (and {@code daux[k]} when the loss differentiates its aux input). */
+    protected abstract void terms(Block b);
+
+    /** Writes {@code dxx[k]}, the second derivative of {@code term[k]} with respect to x[k]. */
+    protected abstract void secondDerivative(Block b);
+
+    /** Domain checks beyond shapes (probabilities in [0, 1], labels ±1 ...). Default: none. */
+    protected void validate(Tensor input, Tensor target) {
+    }
+
+    /** The name of an auxiliary per-element input (e.g. {@code var}), or null. */
+    protected String auxName() {
+        return null;
+    }
+
+    /** Validates the aux input's shape against input's and says how it broadcasts. */
+    protected AuxShape auxShape(Tensor input, Tensor aux) {
+        Check.sameShape("input", input, auxName(), aux);
+        return AuxShape.FULL;
+    }
+
+    /** True when the gradient with respect to the aux input is returned. */
+    protected boolean auxDifferentiable() {
+        return false;
+    }
+
+    /** True for "always a scalar" losses of the form f(mean term) (rmse, rmsle). */
+    protected boolean hasOuter() {
+        return false;
+    }
+
+    /** f(m) for an outer function of the mean. */
+    protected double outer(double mean) {
+        return mean;
+    }
+
+    /** f'(m). */
+    protected double outerDerivative(double mean) {
+        return 1;
+    }
+
+    /** f''(m). */
+    protected double outerSecondDerivative(double mean) {
+        return 0;
+    }
+
+    @Override
+    protected final LossResult run(Inputs in, boolean grad) {
+        return drive(in, grad, false);
+    }
+
+    /** Not used: the driver computes float32 and float64 natively. */
+    @Override
+    protected final LossResult compute64(Inputs in, Grads g) {
+        return drive(in, g != null, false);
+    }
+
+    /**
+     * Value, gradient and the diagonal Hessian (second derivative of the reduced loss with
+     * respect to each input element), for gradient boosting.
+     */
+    public LossResult computeWithHessian(Inputs in) {
+        return drive(in, true, true);
+    }
+
+    /** The reduced value on float64 arrays (no gradient). */
+    public double value(double[] input, double[] target) {
+        return value(Inputs.of(Tensor.vector(input), Tensor.vector(target))).value();
+    }
+
+    /** The reduced value, with the gradient written into {@code gradOut} (same length; no allocation for it). */
+    public double valueAndGrad(double[] input, double[] target, double[] gradOut) {
+        return compute(Inputs.of(Tensor.vector(input), Tensor.vector(target)).gradInto("input", Tensor.vector(gradOut))).value();
+    }
+
+    /** The reduced value, with the gradient written into {@code gradOut}, computed on float32 data. */
+    public double valueAndGrad(float[] input, float[] target, float[] gradOut) {
+        return compute(Inputs.of(Tensor.vector(input), Tensor.vector(target)).gradInto("input", Tensor.vector(gradOut))).value();
+    }
+
+    private LossResult drive(Inputs in, boolean grad, boolean hess) {
+        DType dt = checkInputs(in);
+        Tensor x = Check.require(in, "input");
+        Tensor y = Check.require(in, "target");
+        Check.sameShape("input", x, "target", y);
+        Tensor w = in.get("weight");
+        if (w != null) {
+            Check.sameShape("input", x, "weight", w);
+        }
+        Tensor aux = auxName() == null ? null : in.get(auxName());
+        AuxShape mode = aux == null ? null : auxShape(x, aux);
+        validate(x, y);
+        int n = x.size();
+        Reduction r = hasOuter() ? Reduction.MEAN : reduction();
+        if (r == Reduction.MEAN) {
+            Check.nonEmpty("input", x);
+        }
+        Reduce red = Reduce.of(r, n);
+        double scale = red.gradScale();
+        Tensor gOut = grad ? output(in.gradBuffer("input"), "input", x, dt) : null;
+        Tensor hOut = hess ? Tensor.zeros(dt, x.shape()) : null;
+        Tensor aOut = grad && aux != null && auxDifferentiable() ? output(in.gradBuffer(auxName()), auxName(), aux, dt)
+                : null;
+        if (aOut != null) {
+            fill0(aOut);
+        }
+        Tensor tOut = r == Reduction.NONE ? Tensor.zeros(dt, x.shape()) : null;
+        int last = x.rank() == 0 ? 1 : x.dim(-1);
+        Block b = new Block();
+        double sum = 0;
+        for (int off = 0; off < n; off += BLOCK) {
+            int len = Math.min(BLOCK, n - off);
+            b.n = len;
+            load(x, off, b.x, len);
+            load(y, off, b.y, len);
+            if (aux != null) {
+                loadAux(aux, mode, last, off, b.aux, len);
+            }
+            terms(b);
+            if (hess) {
+                secondDerivative(b);
+            }
+            if (w != null) {
+                load(w, off, b.w, len);
+                for (int k = 0; k < len; k++) {
+                    double wk = b.w[k];
+                    b.term[k] *= wk;
+                    b.dx[k] *= wk;
+                    b.dxx[k] *= wk;
+                    b.daux[k] *= wk;
+                }
+            }
+            double s = 0;
+            for (int k = 0; k < len; k++) {
+                s += b.term[k];
+            }
+            sum += s;
+            if (tOut != null) {
+                store(b.term, 1.0, tOut, off, len);
+            }
+            if (gOut != null) {
+                store(b.dx, scale, gOut, off, len);
+            }
+            if (hOut != null) {
+                store(b.dxx, scale, hOut, off, len);
+            }
+            if (aOut != null) {
+                accumulateAux(b.daux, scale, aOut, mode, last, off, len);
+            }
+        }
+        if (hasOuter()) {
+            double m = sum * scale;
+            double f1 = outerDerivative(m);
+            if (hOut != null) {
+                applyOuterHessian(hOut, gOut, f1, outerSecondDerivative(m));
+            }
+            if (gOut != null) {
+                scaleInPlace(gOut, f1);
+            }
+            if (aOut != null) {
+                scaleInPlace(aOut, f1);
+            }
+            return LossResult.scalar(outer(m), grads(gOut, aOut)).withHessian(hOut);
+        }
+        java.util.Map<String, Tensor> g = grads(gOut, aOut);
+        LossResult res = tOut != null ? LossResult.unreduced(tOut, sum, g) : LossResult.scalar(sum * scale, g);
+        return res.withHessian(hOut);
+    }
+
+    private java.util.Map<String, Tensor> grads(Tensor gOut, Tensor aOut) {
+        java.util.Map<String, Tensor> g = new java.util.LinkedHashMap<>();
+        if (gOut != null) {
+            g.put("input", gOut);
+        }
+        if (aOut != null) {
+            g.put(auxName(), aOut);
+        }
+        return g;
+    }
+
+    private static Tensor output(Tensor buf, String name, Tensor like, DType dt) {
+        if (buf == null) {
+            return Tensor.zeros(dt, like.shape());
+        }
+        Check.gradBuffer(name, buf, like, dt);
+        return buf;
+    }
+
+    private static void load(Tensor t, int off, double[] dst, int n) {
+        if (t.dtype() == DType.FLOAT64) {
+            System.arraycopy(t.f64(), off, dst, 0, n);
+        } else {
+            float[] a = t.f32();
+            for (int k = 0; k < n; k++) {
+                dst[k] = a[off + k];
+            }
+        }
+    }
+
+    private static void loadAux(Tensor t, AuxShape mode, int last, int off, double[] dst, int n) {
+        if (mode == AuxShape.FULL) {
+            load(t, off, dst, n);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            int i = off + k;
+            dst[k] = t.getDouble(mode == AuxShape.LAST_DIM ? i % last : i / last);
+        }
+    }
+
+    private static void store(double[] src, double scale, Tensor t, int off, int n) {
+        if (t.dtype() == DType.FLOAT64) {
+            double[] a = t.f64();
+            for (int k = 0; k < n; k++) {
+                a[off + k] = src[k] * scale;
+            }
+        } else {
+            float[] a = t.f32();
+            for (int k = 0; k < n; k++) {
+                a[off + k] = (float) (src[k] * scale);
+            }
+        }
+    }
+
+    private static void accumulateAux(double[] src, double scale, Tensor t, AuxShape mode, int last, int off, int n) {
+        boolean f64 = t.dtype() == DType.FLOAT64;
+        for (int k = 0; k < n; k++) {
+            int i = off + k;
+            int j = mode == AuxShape.FULL ? i : mode == AuxShape.LAST_DIM ? i % last : i / last;
+            double v = src[k] * scale;
+            if (f64) {
+                t.f64()[j] += v;
+            } else {
+                t.f32()[j] += (float) v;
+            }
+        }
+    }
+
+    private static void fill0(Tensor t) {
+        if (t.dtype() == DType.FLOAT64) {
+            java.util.Arrays.fill(t.f64(), 0.0);
+        } else {
+            java.util.Arrays.fill(t.f32(), 0f);
+        }
+    }
+
+    private static void scaleInPlace(Tensor t, double f) {
+        for (int i = 0, n = t.size(); i < n; i++) {
+            if (t.dtype() == DType.FLOAT64) {
+                t.f64()[i] *= f;
+            } else {
+                t.f32()[i] = (float) (t.f32()[i] * f);
+            }
+        }
+    }
+
+    /** Hessian of f(mean): f'·h_i + f''·g_i², with g_i, h_i already divided by n. */
+    private static void applyOuterHessian(Tensor h, Tensor g, double f1, double f2) {
+        for (int i = 0, n = h.size(); i < n; i++) {
+            double gi = g.getDouble(i);
+            double v = f1 * h.getDouble(i) + f2 * gi * gi;
+            if (h.dtype() == DType.FLOAT64) {
+                h.f64()[i] = v;
+            } else {
+                h.f32()[i] = (float) v;
+            }
+        }
+    }
+}

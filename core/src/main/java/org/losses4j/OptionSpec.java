@@ -1,0 +1,258 @@
+package org.losses4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoublePredicate;
+
+/**
+ * One option of a loss: its name, type, default, allowed range and a one-line description.
+ * A loss declares its options once as constants; the registry parses string maps with them,
+ * {@code describe} documents them, and the typed builders set them, so there is one place
+ * that says what an option accepts.
+ *
+ * @param <T> the Java type of the value ({@link Double}, {@link Boolean}, {@link String},
+ *            {@link Reduction} or {@code double[]})
+ */
+public final class OptionSpec<T> {
+    private enum Type { REAL, INT, BOOL, CHOICE, REDUCTION, REAL_LIST }
+
+    private final String name;
+    private final Type type;
+    private final T defaultValue;
+    private final boolean nullable;
+    private final DoublePredicate range;
+    private final String rangeText;
+    private final List<String> choices;
+    private final String description;
+
+    private OptionSpec(String name, Type type, T defaultValue, boolean nullable, DoublePredicate range,
+            String rangeText, List<String> choices, String description) {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.nullable = nullable;
+        this.range = range;
+        this.rangeText = rangeText;
+        this.choices = choices;
+        this.description = description;
+    }
+
+    /** A real number option with an allowed range, e.g. {@code real("delta", 1.0, Range.POSITIVE, "...")}. */
+    public static OptionSpec<Double> real(String name, double def, Range range, String description) {
+        return new OptionSpec<>(name, Type.REAL, def, false, range.test, range.text, List.of(), description);
+    }
+
+    /** A real number option that may be {@code null} (meaning "off"). */
+    public static OptionSpec<Double> nullableReal(String name, Double def, Range range, String description) {
+        return new OptionSpec<>(name, Type.REAL, def, true, range.test, range.text, List.of(), description);
+    }
+
+    /** An integer option (stored as a Double holding an integral value). */
+    public static OptionSpec<Double> integer(String name, long def, Range range, String description) {
+        return new OptionSpec<>(name, Type.INT, (double) def, false, range.test, range.text, List.of(), description);
+    }
+
+    public static OptionSpec<Boolean> bool(String name, boolean def, String description) {
+        return new OptionSpec<>(name, Type.BOOL, def, false, v -> true, "true or false", List.of(), description);
+    }
+
+    /** A string option that must be one of {@code choices}; the first choice is not implied default. */
+    public static OptionSpec<String> choice(String name, String def, String description, String... choices) {
+        return new OptionSpec<>(name, Type.CHOICE, def, false, v -> true, "one of " + String.join(", ", choices),
+                List.of(choices), description);
+    }
+
+    /** The {@code reduction} option with its default and the reductions the loss allows. */
+    public static OptionSpec<Reduction> reduction(Reduction def, Reduction... allowed) {
+        List<String> names = new ArrayList<>();
+        for (Reduction r : allowed) {
+            names.add(r.label());
+        }
+        return new OptionSpec<>("reduction", Type.REDUCTION, def, false, v -> true,
+                "one of " + String.join(", ", names), Collections.unmodifiableList(names),
+                "how the terms are combined");
+    }
+
+    /** The usual {@code reduction} option: mean (default), sum or none. */
+    public static OptionSpec<Reduction> reduction() {
+        return reduction(Reduction.MEAN, Reduction.MEAN, Reduction.SUM, Reduction.NONE);
+    }
+
+    /** A list-of-reals option (e.g. per-layer weights), or null. */
+    public static OptionSpec<double[]> realList(String name, double[] def, String description) {
+        return new OptionSpec<>(name, Type.REAL_LIST, def, true, v -> true, "a list of numbers", List.of(),
+                description);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The allowed values in words, e.g. {@code > 0} or {@code one of mean, sum, none}. */
+    public String allowed() {
+        return rangeText;
+    }
+
+    /** The default as text ({@code null} for none). */
+    public String defaultText() {
+        return format(defaultValue);
+    }
+
+    /** Formats a value of this option as text. */
+    public String format(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Reduction) {
+            return ((Reduction) v).label();
+        }
+        if (v instanceof double[]) {
+            return Arrays.toString((double[]) v);
+        }
+        if (type == Type.INT) {
+            return Long.toString(((Double) v).longValue());
+        }
+        return v.toString();
+    }
+
+    /**
+     * Parses and validates a raw value: a {@link Number}, {@link Boolean}, {@link String}
+     * (as a JSON scalar or command-line text), a {@link List} of numbers, or null.
+     */
+    @SuppressWarnings("unchecked")
+    public T parse(Object raw) {
+        if (raw == null || (raw instanceof String && "null".equals(raw) && type != Type.CHOICE)) {
+            if (nullable) {
+                return null;
+            }
+            throw bad(raw, "may not be null");
+        }
+        switch (type) {
+            case REAL:
+            case INT: {
+                double v;
+                if (raw instanceof Number) {
+                    v = ((Number) raw).doubleValue();
+                } else if (raw instanceof String) {
+                    try {
+                        v = Double.parseDouble(((String) raw).trim());
+                    } catch (NumberFormatException e) {
+                        throw bad(raw, "is not a number");
+                    }
+                } else {
+                    throw bad(raw, "is not a number");
+                }
+                if (Double.isNaN(v) || !range.test(v)) {
+                    throw bad(raw, "must be " + rangeText);
+                }
+                if (type == Type.INT && (v != Math.rint(v) || Double.isInfinite(v))) {
+                    throw bad(raw, "must be an integer");
+                }
+                return (T) Double.valueOf(v);
+            }
+            case BOOL:
+                if (raw instanceof Boolean) {
+                    return (T) raw;
+                }
+                if (raw instanceof String) {
+                    String s = ((String) raw).trim().toLowerCase(Locale.ROOT);
+                    if (s.equals("true") || s.equals("false")) {
+                        return (T) Boolean.valueOf(s);
+                    }
+                }
+                throw bad(raw, "must be true or false");
+            case CHOICE:
+                if (raw instanceof String && choices.contains(raw)) {
+                    return (T) raw;
+                }
+                throw bad(raw, "must be " + rangeText);
+            case REDUCTION:
+                if (raw instanceof Reduction && choices.contains(((Reduction) raw).label())) {
+                    return (T) raw;
+                }
+                if (raw instanceof String && choices.contains(raw)) {
+                    return (T) Reduction.parse((String) raw);
+                }
+                throw bad(raw, "must be " + rangeText);
+            default: { // REAL_LIST
+                if (raw instanceof double[]) {
+                    return (T) ((double[]) raw).clone();
+                }
+                if (raw instanceof List) {
+                    List<?> l = (List<?>) raw;
+                    double[] out = new double[l.size()];
+                    for (int i = 0; i < out.length; i++) {
+                        Object o = l.get(i);
+                        if (!(o instanceof Number)) {
+                            throw bad(raw, "element " + i + " is not a number");
+                        }
+                        out[i] = ((Number) o).doubleValue();
+                    }
+                    return (T) out;
+                }
+                if (raw instanceof String) {
+                    String s = ((String) raw).trim();
+                    if (s.startsWith("[") && s.endsWith("]")) {
+                        s = s.substring(1, s.length() - 1);
+                    }
+                    if (s.isBlank()) {
+                        return (T) new double[0];
+                    }
+                    String[] parts = s.split(",");
+                    double[] out = new double[parts.length];
+                    for (int i = 0; i < parts.length; i++) {
+                        try {
+                            out[i] = Double.parseDouble(parts[i].trim());
+                        } catch (NumberFormatException e) {
+                            throw bad(raw, "element " + i + " is not a number");
+                        }
+                    }
+                    return (T) out;
+                }
+                throw bad(raw, "must be a list of numbers");
+            }
+        }
+    }
+
+    private LossException bad(Object raw, String why) {
+        String shown = raw instanceof String ? "'" + raw + "'" : String.valueOf(raw);
+        return new LossException(ErrorKind.INVALID_OPTION, "option " + name + " = " + shown + " " + why);
+    }
+
+    /** Allowed ranges of real options. */
+    public enum Range {
+        ANY(v -> true, "a number"),
+        POSITIVE(v -> v > 0, "> 0"),
+        NON_NEGATIVE(v -> v >= 0, ">= 0"),
+        UNIT_CLOSED(v -> v >= 0 && v <= 1, "in [0, 1]"),
+        UNIT_OPEN(v -> v > 0 && v < 1, "in (0, 1)"),
+        BELOW_ONE(v -> v < 1, "< 1"),
+        AT_LEAST_ONE(v -> v >= 1, ">= 1"),
+        ONE_OR_TWO(v -> v == 1 || v == 2, "1 or 2"),
+        ODD_POSITIVE(v -> v >= 1 && v % 2 == 1, "an odd integer >= 1");
+
+        final DoublePredicate test;
+        final String text;
+
+        Range(DoublePredicate test, String text) {
+            this.test = test;
+            this.text = text;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,68 @@
+package org.losses4j;
+
+/**
+ * The one place where a reduction becomes a number: given the {@link Reduction} and what
+ * {@code mean} divides by, it gives the factor that scales both the value and the gradient,
+ * and assembles the result. Losses compute {@code gradScale()} before their kernel, multiply
+ * every gradient contribution by it, and hand their term sum (or terms) to {@link #finish},
+ * so the value and its gradient cannot disagree.
+ */
+public final class Reduce {
+    private final Reduction reduction;
+    private final double scale;
+
+    private Reduce(Reduction reduction, double scale) {
+        this.reduction = reduction;
+        this.scale = scale;
+    }
+
+    /**
+     * @param divisor what {@code mean} divides by (number of terms, Σ class weights ...)
+     * @param batch   what {@code batchmean} divides by (the batch size N)
+     */
+    public static Reduce of(Reduction r, double divisor, double batch) {
+        switch (r) {
+            case MEAN:
+                return new Reduce(r, 1.0 / divisor);
+            case BATCHMEAN:
+                return new Reduce(r, 1.0 / batch);
+            default:
+                return new Reduce(r, 1.0);
+        }
+    }
+
+    /** {@link #of(Reduction, double, double)} where batchmean is not offered. */
+    public static Reduce of(Reduction r, double divisor) {
+        return of(r, divisor, divisor);
+    }
+
+    /** The factor applied to each term's gradient (and to the summed value). */
+    public double gradScale() {
+        return scale;
+    }
+
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    public boolean unreduced() {
+        return reduction == Reduction.NONE;
+    }
+
+    /** The result from a term sum (reductions other than {@code none}). */
+    public LossResult finish(double sum, Grads g) {
+        return LossResult.scalar(sum * scale, g == null ? null : g.map());
+    }
+
+    /** The result from the terms: their scaled sum, or for {@code none} the terms in {@code shape}. */
+    public LossResult finish(double[] terms, int[] shape, Grads g) {
+        double s = 0;
+        for (double t : terms) {
+            s += t;
+        }
+        if (reduction == Reduction.NONE) {
+            return LossResult.unreduced(Tensor.of(terms, shape), s, g == null ? null : g.map());
+        }
+        return finish(s, g);
+    }
+}

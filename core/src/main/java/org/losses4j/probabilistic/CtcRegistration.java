@@ -1,0 +1,14 @@
+package org.losses4j.probabilistic;
+
+import java.util.List;
+import org.losses4j.LossInfo;
+
+/** CTC (registered from {@link ProbabilisticLosses}); placeholder until implemented. */
+final class CtcRegistration {
+    private CtcRegistration() {
+    }
+
+    static List<LossInfo> all() {
+        return List.of();
+    }
+}

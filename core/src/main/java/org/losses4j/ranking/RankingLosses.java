@@ -1,0 +1,15 @@
+package org.losses4j.ranking;
+
+import java.util.List;
+import org.losses4j.LossInfo;
+
+/** The ranking family of the catalog, in catalog order. */
+public final class RankingLosses {
+    private RankingLosses() {
+    }
+
+    /** Every loss of this family. */
+    public static List<LossInfo> all() {
+        return List.of();
+    }
+}

@@ -1,0 +1,15 @@
+package org.losses4j.regression;
+
+import java.util.List;
+import org.losses4j.LossInfo;
+
+/** The regression family of the catalog, in catalog order. */
+public final class RegressionLosses {
+    private RegressionLosses() {
+    }
+
+    /** Every loss of this family. */
+    public static List<LossInfo> all() {
+        return List.of(Mse.INFO, Huber.INFO);
+    }
+}

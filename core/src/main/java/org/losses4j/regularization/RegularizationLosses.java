@@ -1,0 +1,15 @@
+package org.losses4j.regularization;
+
+import java.util.List;
+import org.losses4j.LossInfo;
+
+/** The regularization family of the catalog, in catalog order. */
+public final class RegularizationLosses {
+    private RegularizationLosses() {
+    }
+
+    /** Every loss of this family. */
+    public static List<LossInfo> all() {
+        return List.of();
+    }
+}
