@@ -1,0 +1,202 @@
+package org.losses4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.losses4j.Inputs;
+import org.losses4j.Loss;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
+import org.losses4j.conformance.Conformance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code losses eval}: a loss on prediction/target files, or conformance cases
+ * ({@code --cases}) answered as ../shared/conformance/FORMAT.md specifies.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate a loss on files, or answer conformance cases.",
+            "  losses eval huber --input pred.csv --target y.csv -o delta=0.5",
+            "  losses eval --cases cases/regression.jsonl --out answers.jsonl"})
+final class EvalCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the loss (see `losses list`)")
+    String name;
+
+    @Option(names = "--cases", arity = "1..*", paramLabel = "FILE.jsonl", description = "conformance case files")
+    List<Path> cases;
+
+    @Option(names = "--out", paramLabel = "ANSWERS.jsonl", description = "where to write answers (default: stdout)")
+    Path out;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "predictions (.csv or .npy)")
+    Path input;
+
+    @Option(names = "--target", paramLabel = "FILE", description = "targets (.csv or .npy); integer labels as one column")
+    Path target;
+
+    @Option(names = "--input-file", paramLabel = "NAME=FILE", description = "another named input, e.g. weight=w.csv")
+    Map<String, Path> extra = new LinkedHashMap<>();
+
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "a loss option, e.g. -o delta=0.5")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @Option(names = "--reduction", paramLabel = "R", description = "mean, sum or none (where the loss has it)")
+    String reduction;
+
+    @Option(names = "--grad", paramLabel = "OUT", description = "write the gradient w.r.t. input here (.csv or .npy)")
+    Path gradOut;
+
+    @Option(names = "--per-sample", paramLabel = "OUT", description = "write the unreduced terms here (.csv or .npy)")
+    Path perSample;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (cases != null) {
+            if (name != null || input != null) {
+                throw new Main.UserError("--cases takes no loss name and no --input");
+            }
+            return answerCases();
+        }
+        if (name == null || input == null) {
+            throw new Main.UserError("eval needs NAME --input FILE [--target FILE], or --cases FILE.jsonl");
+        }
+        return evalFiles();
+    }
+
+    private int answerCases() throws IOException {
+        int n = 0;
+        int refused = 0;
+        try (Writer w = out == null ? new PrintWriter(spec.commandLine().getOut())
+                : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (Path p : cases) {
+                int lineNo = 0;
+                try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        lineNo++;
+                        if (line.isBlank()) {
+                            continue;
+                        }
+                        Map<String, Object> c;
+                        try {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> parsed = JSON.readValue(line, Map.class);
+                            c = parsed;
+                        } catch (JsonProcessingException e) {
+                            throw new Main.UserError(p + ":" + lineNo + ": not a JSON object: "
+                                    + e.getOriginalMessage());
+                        }
+                        Map<String, Object> a;
+                        try {
+                            a = Conformance.answer(c);
+                        } catch (RuntimeException e) {
+                            if (e instanceof org.losses4j.LossException) {
+                                throw e;
+                            }
+                            // a malformed case (wrong JSON types) is the file's fault, not ours
+                            if (e instanceof ClassCastException || e instanceof NullPointerException) {
+                                throw new Main.UserError(p + ":" + lineNo + ": malformed case: " + e.getMessage());
+                            }
+                            throw e;
+                        }
+                        if (a.containsKey("error")) {
+                            refused++;
+                        }
+                        w.write(JSON.writeValueAsString(a));
+                        w.write('\n');
+                        n++;
+                    }
+                } catch (NoSuchFileException e) {
+                    throw new Main.UserError(p + ": no such file");
+                }
+            }
+        }
+        spec.commandLine().getErr().printf("answered %d cases (%d refused)%n", n, refused);
+        return 0;
+    }
+
+    private int evalFiles() {
+        LossInfo info = Losses.info(name);
+        Map<String, Object> opts = new LinkedHashMap<>(options);
+        if (reduction != null) {
+            opts.put("reduction", reduction);
+        }
+        Loss loss = info.create(opts);
+        Tensor x = TensorFiles.read(input, false);
+        Inputs in = Inputs.of(firstInputName(info), x);
+        if (target != null) {
+            in = in.with("target", readTarget(info, x, target));
+        }
+        for (Map.Entry<String, Path> e : extra.entrySet()) {
+            LossInfo.InputSpec s = spec(info, e.getKey());
+            in = in.with(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
+        }
+        LossResult r = loss.compute(in);
+        var o = spec.commandLine().getOut();
+        o.println(r.value());
+        if (gradOut != null) {
+            Tensor g = r.grad(firstInputName(info));
+            if (g == null) {
+                throw new Main.UserError("loss " + name + " gives no gradient w.r.t. " + firstInputName(info));
+            }
+            TensorFiles.write(gradOut, g);
+        }
+        if (perSample != null) {
+            if (r.isUnreduced()) {
+                TensorFiles.write(perSample, r.terms());
+            } else {
+                Map<String, Object> none = new LinkedHashMap<>(opts);
+                none.put("reduction", "none");
+                LossResult u = info.create(none).value(in);
+                TensorFiles.write(perSample, u.terms());
+            }
+        }
+        return 0;
+    }
+
+    private static String firstInputName(LossInfo info) {
+        return info.inputs().get(0).name();
+    }
+
+    private static LossInfo.InputSpec spec(LossInfo info, String n) {
+        for (LossInfo.InputSpec s : info.inputs()) {
+            if (s.name().equals(n)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Targets are labels when the loss declares int64 targets, or accepts them and the file is a label column. */
+    private static Tensor readTarget(LossInfo info, Tensor x, Path p) {
+        LossInfo.InputSpec s = spec(info, "target");
+        if (s != null && s.integerType() != null) {
+            return TensorFiles.read(p, true);
+        }
+        Tensor t = TensorFiles.read(p, false);
+        boolean labelColumn = t.rank() == 1 && x.rank() == 2 && t.dim(0) == x.dim(0) && TensorFiles.integral(t);
+        return labelColumn ? TensorFiles.read(p, true) : t;
+    }
+}

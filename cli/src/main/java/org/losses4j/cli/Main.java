@@ -1,0 +1,71 @@
+package org.losses4j.cli;
+
+import org.losses4j.LossException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code losses} command line tool. Exit codes: 0 success, 2 a user error (one line on
+ * stderr, no stack trace), 1 an internal failure.
+ */
+@Command(name = "losses", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "losses4j: loss functions with exact gradients for the JVM.",
+        subcommands = {ListCommand.class, DescribeCommand.class, EvalCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the tool and returns its exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof LossException || ex instanceof UserError) {
+                cmd.getErr().println("losses: " + ex.getMessage());
+                return 2;
+            }
+            cmd.getErr().println("losses: internal error: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("losses: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("(try: losses " + qualifiedName(ex.getCommandLine()) + " --help)");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    private static String qualifiedName(CommandLine cl) {
+        String n = cl.getCommandSpec().qualifiedName();
+        return n.startsWith("losses ") ? n.substring(7) : "";
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A mistake in the user's command or files: printed as one line, exit code 2. */
+    public static final class UserError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public UserError(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code --version}: the library version and the Java runtime. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"losses4j " + (v == null ? "dev" : v),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}
