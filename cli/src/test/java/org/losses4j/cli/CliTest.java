@@ -1,0 +1,148 @@
+package org.losses4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.losses4j.Inputs;
+import org.losses4j.LossResult;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
+
+/** The commands in-process: output, exit codes and messages. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void listShowsEveryRegisteredLossWithItsFamily() {
+        Run r = run("list");
+        assertThat(r.code()).isZero();
+        Losses.catalog().forEach(i -> assertThat(r.out()).contains(i.name()).contains("[" + i.family().label() + "]"));
+    }
+
+    @Test
+    void describeShowsOptionsAndDefaults() {
+        Run r = run("describe", "huber");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("delta").contains("default 1.0").contains("robust to outliers yes");
+    }
+
+    @Test
+    void unknownLossExitsTwoWithOneLine() {
+        Run r = run("describe", "hubber");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("unknown loss 'hubber'");
+    }
+
+    @Test
+    void evalCsvEqualsTheLibraryCall() throws Exception {
+        Path x = dir.resolve("pred.csv");
+        Path y = dir.resolve("y.csv");
+        Path g = dir.resolve("grad.csv");
+        Files.writeString(x, "pred\n0.1\n-2.0\n3.5\n");
+        Files.writeString(y, "0\n0.3\n0\n");
+        Run r = run("eval", "huber", "--input", x.toString(), "--target", y.toString(), "-o", "delta=0.5",
+                "--grad", g.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        LossResult lib = Losses.create("huber", Map.of("delta", 0.5)).compute(Inputs.of(
+                Tensor.vector(new double[] {0.1, -2.0, 3.5}), Tensor.vector(new double[] {0, 0.3, 0})));
+        assertThat(Double.parseDouble(r.out().strip())).isEqualTo(lib.value());
+        List<String> lines = Files.readAllLines(g);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Double.parseDouble(lines.get(i))).isEqualTo(lib.grad().f64()[i]);
+        }
+    }
+
+    @Test
+    void evalNpyRoundTrip() throws Exception {
+        Path x = dir.resolve("x.npy");
+        Path y = dir.resolve("y.npy");
+        Path ps = dir.resolve("terms.npy");
+        TensorFiles.writeNpy(x, Tensor.of(new float[] {1f, 2f, 3f, 4f}, 2, 2));
+        TensorFiles.writeNpy(y, Tensor.of(new float[] {0f, 0f, 0f, 0f}, 2, 2));
+        Run r = run("eval", "mse", "--input", x.toString(), "--target", y.toString(), "--per-sample", ps.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Double.parseDouble(r.out().strip())).isEqualTo(7.5);
+        Tensor t = TensorFiles.readNpy(ps);
+        assertThat(t.shape()).containsExactly(2, 2);
+        assertThat(t.f32()).containsExactly(1f, 4f, 9f, 16f);
+    }
+
+    @Test
+    void malformedCsvNamesFileLineAndColumn() throws Exception {
+        Path x = dir.resolve("bad.csv");
+        Files.writeString(x, "1,2\n3,abc\n");
+        Run r = run("eval", "mse", "--input", x.toString(), "--target", x.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("bad.csv:2:2").contains("'abc' is not a number");
+        Files.writeString(x, "1,2\n3\n");
+        r = run("eval", "mse", "--input", x.toString(), "--target", x.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("bad.csv:2").contains("1 columns, expected 2");
+    }
+
+    @Test
+    void badOptionValueExitsTwo() throws Exception {
+        Path x = dir.resolve("x.csv");
+        Files.writeString(x, "1\n2\n");
+        Run r = run("eval", "huber", "--input", x.toString(), "--target", x.toString(), "-o", "delta=-1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("option delta = '-1' must be > 0");
+        r = run("eval", "huber", "--input", x.toString(), "--target", x.toString(), "-o", "gamma=1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no option 'gamma'");
+    }
+
+    @Test
+    void casesAreAnsweredInFormat() throws Exception {
+        Path c = dir.resolve("cases.jsonl");
+        Path a = dir.resolve("answers.jsonl");
+        Files.writeString(c, "{\"id\":\"h1\",\"loss\":\"huber\",\"params\":{\"delta\":0.5},\"inputs\":{"
+                + "\"input\":{\"dtype\":\"float64\",\"shape\":[2],\"data\":[0.1,-2.0]},"
+                + "\"target\":{\"dtype\":\"float64\",\"shape\":[2],\"data\":[0.0,0.0]}},\"expect\":{}}\n"
+                + "{\"id\":\"h2\",\"loss\":\"huber\",\"params\":{\"delta\":-1},\"inputs\":{},\"expect\":{}}\n");
+        Run r = run("eval", "--cases", c.toString(), "--out", a.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = Files.readAllLines(a);
+        assertThat(lines).hasSize(2);
+        // 0.5·0.1² and 0.5·(2 − 0.25), mean of 2 terms; gradient (0.1, −0.5)/2
+        assertThat(lines.get(0)).isEqualTo("{\"id\":\"h1\",\"value\":0.44,\"grad\":{\"input\":{\"dtype\":\"float64\",\"shape\":[2],\"data\":[0.05,-0.25]}}}");
+        assertThat(lines.get(1)).contains("\"error\":{\"kind\":\"invalid_argument\"");
+    }
+
+    @Test
+    void malformedCaseLineIsAUserError() throws Exception {
+        Path c = dir.resolve("cases.jsonl");
+        Files.writeString(c, "{not json\n");
+        Run r = run("eval", "--cases", c.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cases.jsonl:1");
+    }
+}

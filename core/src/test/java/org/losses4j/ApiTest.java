@@ -1,0 +1,151 @@
+package org.losses4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.losses4j.regression.Huber;
+import org.losses4j.regression.Mse;
+
+/** The public API's contracts: options, buffers, dtypes, errors, immutability. */
+class ApiTest {
+
+    @Test
+    void unknownOptionIsRefusedNamingTheOption() {
+        assertThatThrownBy(() -> Losses.create("huber", Map.of("delat", 1.0)))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_OPTION);
+                    assertThat(e.getMessage()).contains("delat").contains("delta");
+                });
+    }
+
+    @Test
+    void optionOutOfRangeIsRefusedWithItsValue() {
+        assertThatThrownBy(() -> Losses.create("huber", Map.of("delta", -2.0)))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_OPTION);
+                    assertThat(e.getMessage()).isEqualTo("option delta = -2.0 must be > 0");
+                });
+        assertThatThrownBy(() -> Losses.create("mse", Map.of("reduction", "avg")))
+                .isInstanceOfSatisfying(LossException.class,
+                        e -> assertThat(e.getMessage()).contains("reduction").contains("'avg'"));
+    }
+
+    @Test
+    void optionsParseFromTextAsFromTheCommandLine() {
+        Loss a = Losses.create("huber", Map.of("delta", "0.5", "reduction", "sum"));
+        Loss b = Huber.builder().set(Huber.DELTA, 0.5).reduction(Reduction.SUM).build();
+        double[] x = {0.1, -2.0, 3.5};
+        double[] y = {0.0, 0.3, 0.0};
+        assertThat(a.value(Inputs.of(Tensor.vector(x), Tensor.vector(y))).value())
+                .isEqualTo(b.value(Inputs.of(Tensor.vector(x), Tensor.vector(y))).value())
+                // 0.5·0.1² + 0.5(2.3 − 0.25) + 0.5(3.5 − 0.25), by hand
+                .isCloseTo(0.005 + 1.025 + 1.625, org.assertj.core.data.Offset.offset(1e-15));
+    }
+
+    @Test
+    void unknownLossSuggestsTheNearestName() {
+        assertThatThrownBy(() -> Losses.create("hubber"))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_LOSS);
+                    assertThat(e.getMessage()).contains("'hubber'").contains("huber");
+                });
+    }
+
+    @Test
+    void callerGradientBufferIsWrittenAndReturnedWithoutCopy() {
+        Mse mse = Mse.builder().build();
+        double[] x = {1, 2, 3};
+        double[] y = {0, 0, 0};
+        double[] g = {9, 9, 9};
+        Tensor buf = Tensor.vector(g);
+        LossResult r = mse.compute(Inputs.of(Tensor.vector(x), Tensor.vector(y)).gradInto("input", buf));
+        assertThat(r.grad("input")).isSameAs(buf);
+        assertThat(g).containsExactly(2.0 / 3, 4.0 / 3, 6.0 / 3);
+        float[] gf = new float[3];
+        double v = mse.valueAndGrad(new float[] {1, 2, 3}, new float[3], gf);
+        assertThat(v).isEqualTo(14.0 / 3, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(gf).containsExactly(2f / 3, 4f / 3, 2f);
+    }
+
+    @Test
+    void gradientBufferOfWrongShapeOrTypeIsRefused() {
+        Mse mse = Mse.builder().build();
+        Inputs in = Inputs.of(Tensor.vector(new double[3]), Tensor.vector(new double[3]));
+        assertThatThrownBy(() -> mse.compute(in.gradInto("input", Tensor.vector(new double[4]))))
+                .isInstanceOfSatisfying(LossException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.SHAPE_MISMATCH));
+        assertThatThrownBy(() -> mse.compute(in.gradInto("input", Tensor.vector(new float[3]))))
+                .isInstanceOfSatisfying(LossException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_DTYPE));
+    }
+
+    @Test
+    void float32InGivesFloat32Out() {
+        LossResult r = Losses.create("mse", Map.of("reduction", "none"))
+                .compute(Inputs.of(Tensor.of(new float[] {1, 2}, 2), Tensor.of(new float[] {0, 0}, 2)));
+        assertThat(r.terms().dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(r.grad().dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(r.terms().f32()).containsExactly(1f, 4f);
+    }
+
+    @Test
+    void shapeMismatchNamesBothShapes() {
+        assertThatThrownBy(() -> Losses.create("mse").compute(
+                Inputs.of(Tensor.of(new double[6], 2, 3), Tensor.of(new double[6], 3, 2))))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.SHAPE_MISMATCH);
+                    assertThat(e.getMessage()).isEqualTo("target shape [3, 2] != input shape [2, 3]");
+                });
+    }
+
+    @Test
+    void missingAndUnexpectedInputsAreRefused() {
+        Loss mse = Losses.create("mse");
+        assertThatThrownBy(() -> mse.compute(Inputs.of("input", Tensor.vector(new double[2]))))
+                .isInstanceOfSatisfying(LossException.class,
+                        e -> assertThat(e.getMessage()).contains("needs input 'target'"));
+        assertThatThrownBy(() -> mse.compute(Inputs.of(Tensor.vector(new double[2]), Tensor.vector(new double[2]))
+                .with("wieght", Tensor.vector(new double[2]))))
+                .isInstanceOfSatisfying(LossException.class, e -> assertThat(e.getMessage()).contains("'wieght'"));
+    }
+
+    @Test
+    void meanOfNoTermsIsRefused() {
+        assertThatThrownBy(() -> Losses.create("mse").compute(
+                Inputs.of(Tensor.vector(new double[0]), Tensor.vector(new double[0]))))
+                .isInstanceOfSatisfying(LossException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.EMPTY_INPUT));
+        // sum of no terms is 0, as it should be
+        assertThat(Losses.create("mse", Map.of("reduction", "sum")).compute(
+                Inputs.of(Tensor.vector(new double[0]), Tensor.vector(new double[0]))).value()).isZero();
+    }
+
+    @Test
+    void nanPropagatesIntoValueAndGradient() {
+        LossResult r = Losses.create("huber").compute(
+                Inputs.of(Tensor.vector(new double[] {Double.NaN, 5}), Tensor.vector(new double[] {0, 0})));
+        assertThat(r.value()).isNaN();
+        assertThat(r.grad().f64()[0]).isNaN();
+        assertThat(r.grad().f64()[1]).isEqualTo(0.5); // δ·sign(d) / n
+    }
+
+    @Test
+    void tensorShapeMustMatchData() {
+        assertThatThrownBy(() -> Tensor.of(new double[5], 2, 3))
+                .isInstanceOfSatisfying(LossException.class,
+                        e -> assertThat(e.getMessage()).isEqualTo("shape [2, 3] needs 6 elements but the array has 5"));
+    }
+
+    @Test
+    void labelMessageNamesIndexAndRange() {
+        Tensor t = Tensor.labels(0, 1, 2, 3, 7);
+        assertThatThrownBy(() -> Check.labels("target", t, 5))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.LABEL_OUT_OF_RANGE);
+                    assertThat(e.getMessage()).isEqualTo("target[4] = 7 is outside [0, 5) classes");
+                });
+        assertThat(Check.at("input", Tensor.of(new double[6], 2, 3), 4)).isEqualTo("input[1, 1]");
+    }
+}
