@@ -55,9 +55,10 @@ public final class Mae extends ElementwiseLoss {
 
     @Override
     protected void secondDerivative(Block b) {
-        // piecewise linear: 0 everywhere (0 chosen at the kink); 0·d keeps NaN
+        // piecewise linear: 0 everywhere (0 chosen at the kink); d − d is +0 and keeps NaN
         for (int k = 0, n = b.n; k < n; k++) {
-            b.dxx[k] = 0.0 * (b.x[k] - b.y[k]);
+            double d = b.x[k] - b.y[k];
+            b.dxx[k] = d - d;
         }
     }
 }

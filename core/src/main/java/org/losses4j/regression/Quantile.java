@@ -55,16 +55,17 @@ public final class Quantile extends ElementwiseLoss {
         for (int k = 0, n = b.n; k < n; k++) {
             double u = y[k] - x[k];
             t[k] = u >= 0 ? tu * u : tl * u; // NaN takes the second branch and stays NaN
-            // −τ below the target, 1 − τ above, 0 at x = y; 0·NaN keeps NaN
-            dx[k] = u > 0 ? -tu : u < 0 ? -tl : 0.0 * u;
+            // −τ below the target, 1 − τ above, 0 at x = y; u − u is +0 there and keeps NaN
+            dx[k] = u > 0 ? -tu : u < 0 ? -tl : u - u;
         }
     }
 
     @Override
     protected void secondDerivative(Block b) {
-        // piecewise linear: 0 everywhere (0 chosen at the kink); 0·u keeps NaN
+        // piecewise linear: 0 everywhere (0 chosen at the kink); u − u is +0 and keeps NaN
         for (int k = 0, n = b.n; k < n; k++) {
-            b.dxx[k] = 0.0 * (b.y[k] - b.x[k]);
+            double u = b.y[k] - b.x[k];
+            b.dxx[k] = u - u;
         }
     }
 }
