@@ -24,7 +24,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Line charts with XChart, written as PNG or SVG, several charts stacked on one page. */
-final class Charts {
+public final class Charts {
     static {
         System.setProperty("java.awt.headless", "true");
     }
@@ -33,11 +33,11 @@ final class Charts {
     }
 
     /** One curve. */
-    record Series(String name, double[] x, double[] y) {
+    public record Series(String name, double[] x, double[] y) {
     }
 
     /** A line chart of the given curves. */
-    static XYChart lineChart(String title, String xLabel, String yLabel, List<Series> series, int w, int h) {
+    public static XYChart lineChart(String title, String xLabel, String yLabel, List<Series> series, int w, int h) {
         XYChart c = new XYChartBuilder().width(w).height(h).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -79,7 +79,7 @@ final class Charts {
     }
 
     /** A self-contained SVG document of the charts. */
-    static String svg(List<XYChart> charts) throws IOException {
+    public static String svg(List<XYChart> charts) throws IOException {
         int w = charts.stream().mapToInt(XYChart::getWidth).max().orElse(1);
         int h = charts.stream().mapToInt(XYChart::getHeight).sum();
         VectorGraphics2D g = new VectorGraphics2D();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "losses", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "losses4j: loss functions with exact gradients for the JVM.",
         subcommands = {ListCommand.class, DescribeCommand.class, EvalCommand.class, RecommendCommand.class,
-            PlotCommand.class,
+            PlotCommand.class, org.losses4j.cli.demo.DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
