@@ -2,10 +2,10 @@ package org.losses4j.classification;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.ErrorKind;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
-import org.losses4j.ErrorKind;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
