@@ -80,11 +80,6 @@ public final class BceWithLogits extends ElementwiseLoss {
         return AuxShape.LAST_DIM;
     }
 
-    /** softplus(z) = log(1 + eᶻ), stable for any z. */
-    static double softplus(double z) {
-        return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-    }
-
     @Override
     protected void terms(Block b) {
         double[] x = b.x, y = b.y, pwa = b.aux, t = b.term, dx = b.dx;
