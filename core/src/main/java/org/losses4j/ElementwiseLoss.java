@@ -41,6 +41,8 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         public final double[] daux = new double[BLOCK];
         final double[] w = new double[BLOCK];
         public int n;
+        /** True when the caller gave the aux input (an optional aux such as pos_weight may be absent). */
+        public boolean hasAux;
     }
 
     protected ElementwiseLoss(LossInfo info, Options options) {
@@ -156,6 +158,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         Tensor tOut = r == Reduction.NONE ? Tensor.zeros(dt, x.shape()) : null;
         int last = x.rank() == 0 ? 1 : x.dim(-1);
         Block b = new Block();
+        b.hasAux = aux != null;
         double sum = 0;
         for (int off = 0; off < n; off += BLOCK) {
             int len = Math.min(BLOCK, n - off);

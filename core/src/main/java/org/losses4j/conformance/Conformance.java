@@ -40,7 +40,9 @@ public final class Conformance {
                 inputs = inputs.with(e.getKey(), tensor(e.getKey(), t));
             }
             LossResult r = loss.compute(inputs);
-            out.put("value", r.isUnreduced() ? json(r.terms()) : number(r.value()));
+            // a 0-dim result of reduction none is written as a number, as the reference (PyTorch) writes it
+            boolean tensor = r.isUnreduced() && r.terms().rank() > 0;
+            out.put("value", tensor ? json(r.terms()) : number(r.value()));
             Map<String, Object> grads = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> g : r.grads().entrySet()) {
                 grads.put(g.getKey(), json(g.getValue()));

@@ -1,0 +1,118 @@
+package org.losses4j.classification;
+
+import org.losses4j.Check;
+import org.losses4j.ElementwiseLoss;
+import org.losses4j.Family;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Sigmoid focal loss: binary cross-entropy down-weighted on well-classified examples.
+ *
+ * <p>Term: {@code ℓ = α_t·(1 − p_t)^γ·ce}, with {@code p = σ(z)}, {@code ce} the
+ * bce_with_logits term, {@code p_t = p·y + (1 − p)(1 − y)} and
+ * {@code α_t = α·y + (1 − α)(1 − y)} ({@code α_t = 1} when alpha is null). With
+ * {@code u = (2y − 1)·z} (the signed logit) this is {@code α_t·σ(−u)^γ·softplus(−u)}, computed
+ * in log space: {@code σ(−u)^γ = exp(−γ·softplus(u))}, so logits ±1e4 give exact, finite
+ * values and gradients. Gradient {@code dℓ/dz = −(2y − 1)·α_t·σ(−u)^γ·(γ·σ(u)·softplus(−u) + σ(−u))};
+ * second derivative {@code α_t·σ(−u)^γ·σ(u)·(γ²σ(u)·L − γσ(−u)·L + 2γσ(−u) + σ(−u))} with
+ * {@code L = softplus(−u)}. γ = 0 with alpha null is bce_with_logits.
+ *
+ * <p>Shapes: input (logits) and target (in {0, 1}, float) of the same (any) shape.
+ * {@code mean} (the default, unlike torchvision's {@code none}) divides by the number of
+ * elements.
+ *
+ * <p>Reference: Lin et al. (2017), "Focal Loss for Dense Object Detection"; torchvision
+ * {@code sigmoid_focal_loss}.
+ */
+public final class Focal extends ElementwiseLoss {
+    public static final OptionSpec<Double> ALPHA = OptionSpec.nullableReal("alpha", 0.25,
+            OptionSpec.Range.UNIT_CLOSED, "weight of the positive class (1 − alpha for negatives); null = none");
+    public static final OptionSpec<Double> GAMMA = OptionSpec.real("gamma", 2.0, OptionSpec.Range.NON_NEGATIVE,
+            "focusing exponent: (1 − p_t)^gamma down-weights easy examples");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("focal", Family.CLASSIFICATION)
+            .summary("sigmoid focal loss: BCE that focuses on hard examples, for heavy class imbalance")
+            .formula("α_t·(1 − p_t)^γ·ce, p_t = p·y + (1 − p)(1 − y), α_t = α·y + (1 − α)(1 − y)")
+            .gradInput("input", "logits, any shape")
+            .input("target", "same shape as input, values in {0, 1}")
+            .options(ALPHA, GAMMA, REDUCTION)
+            .divisor("the number of elements")
+            .robust(true).elementwise(true)
+            .tasks("dense object detection", "imbalanced binary classification")
+            .reference("Lin et al. 2017; torchvision sigmoid_focal_loss")
+            .factory(Focal::new)
+            .build();
+
+    private final boolean weighted;
+    private final double alpha;
+    private final double gamma;
+
+    private Focal(Options o) {
+        super(INFO, o);
+        Double a = o.get(ALPHA);
+        this.weighted = a != null;
+        this.alpha = a == null ? 0 : a;
+        this.gamma = o.real(GAMMA);
+    }
+
+    public static LossBuilder<Focal> builder() {
+        return new LossBuilder<>(INFO, Focal.class);
+    }
+
+    @Override
+    protected void validate(Tensor input, Tensor target) {
+        Check.oneOf("target", target, 0, 1);
+    }
+
+    @Override
+    protected void terms(Block b) {
+        double[] x = b.x, y = b.y, t = b.term, dx = b.dx;
+        double g = gamma, al = alpha;
+        boolean w = weighted;
+        for (int k = 0, n = b.n; k < n; k++) {
+            double yk = y[k];
+            double s = 2 * yk - 1;
+            double u = s * x[k];
+            double at = w ? al * yk + (1 - al) * (1 - yk) : 1.0;
+            double e = Math.exp(-Math.abs(u));
+            double l = Math.log1p(e);
+            double r = 1 / (1 + e);
+            boolean pos = u >= 0;
+            double a = pos ? e * r : r; // σ(−u) = 1 − p_t
+            double bu = pos ? r : e * r; // σ(u) = p_t
+            double ce = Math.max(-u, 0) + l; // softplus(−u) = −log p_t
+            // (1 − p_t)^γ = exp(−γ·softplus(u)); γ = 0 gives exactly 1
+            double mod = g == 0 ? 1.0 : Math.exp(-g * (Math.max(u, 0) + l));
+            t[k] = at * mod * ce;
+            dx[k] = -s * at * mod * (g * bu * ce + a);
+        }
+    }
+
+    @Override
+    protected void secondDerivative(Block b) {
+        double[] x = b.x, y = b.y, h = b.dxx;
+        double g = gamma, al = alpha;
+        boolean w = weighted;
+        for (int k = 0, n = b.n; k < n; k++) {
+            double yk = y[k];
+            double u = (2 * yk - 1) * x[k];
+            double at = w ? al * yk + (1 - al) * (1 - yk) : 1.0;
+            double e = Math.exp(-Math.abs(u));
+            double l = Math.log1p(e);
+            double r = 1 / (1 + e);
+            boolean pos = u >= 0;
+            double a = pos ? e * r : r;
+            double bu = pos ? r : e * r;
+            double ce = Math.max(-u, 0) + l;
+            double mod = g == 0 ? 1.0 : Math.exp(-g * (Math.max(u, 0) + l));
+            // d²/du² of σ(−u)^γ·softplus(−u); (2y − 1)² = 1
+            h[k] = at * mod * bu * (g * g * bu * ce - g * a * ce + 2 * g * a + a);
+        }
+    }
+}

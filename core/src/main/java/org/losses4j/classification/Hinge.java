@@ -1,0 +1,80 @@
+package org.losses4j.classification;
+
+import org.losses4j.Check;
+import org.losses4j.ElementwiseLoss;
+import org.losses4j.Family;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Hinge loss of a binary classifier's score (the SVM loss).
+ *
+ * <p>Term: {@code ℓ = max(0, margin − y·x)}. Gradient {@code −y} where {@code y·x < margin},
+ * else 0 (subgradient 0 at the kink {@code y·x = margin}); second derivative 0 everywhere
+ * (the kink included). NaN propagates to the term, gradient and second derivative.
+ *
+ * <p>Shapes: input (scores) and target (in {−1, +1}) of the same (any) shape. {@code mean}
+ * divides by the number of elements. margin 0 is the perceptron loss.
+ *
+ * <p>Reference: Cortes &amp; Vapnik (1995), "Support-Vector Networks"; scikit-learn
+ * {@code hinge_loss}.
+ */
+public final class Hinge extends ElementwiseLoss {
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
+            "the score y·x beyond which a prediction costs nothing");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("hinge", Family.CLASSIFICATION)
+            .summary("SVM hinge loss: linear penalty for scores inside the margin, zero beyond it")
+            .formula("max(0, margin − y·x)")
+            .gradInput("input", "scores, any shape")
+            .input("target", "same shape as input, values in {−1, +1}")
+            .options(MARGIN, REDUCTION)
+            .divisor("the number of elements")
+            .convex(true).robust(true).elementwise(true)
+            .tasks("binary classification", "support vector machines", "maximum-margin classification")
+            .reference("Cortes & Vapnik 1995")
+            .factory(Hinge::new)
+            .build();
+
+    private final double margin;
+
+    private Hinge(Options o) {
+        super(INFO, o);
+        this.margin = o.real(MARGIN);
+    }
+
+    public static LossBuilder<Hinge> builder() {
+        return new LossBuilder<>(INFO, Hinge.class);
+    }
+
+    @Override
+    protected void validate(Tensor input, Tensor target) {
+        Check.oneOf("target", target, -1, 1);
+    }
+
+    @Override
+    protected void terms(Block b) {
+        double[] x = b.x, y = b.y, t = b.term, dx = b.dx;
+        double m = margin;
+        for (int k = 0, n = b.n; k < n; k++) {
+            double d = m - y[k] * x[k];
+            t[k] = Math.max(0.0, d);
+            // inside: −y; at or beyond the margin: 0; NaN fails both tests and stays NaN
+            dx[k] = d > 0 ? -y[k] : d <= 0 ? 0.0 : d;
+        }
+    }
+
+    @Override
+    protected void secondDerivative(Block b) {
+        double[] x = b.x, y = b.y, h = b.dxx;
+        for (int k = 0, n = b.n; k < n; k++) {
+            double z = y[k] * x[k];
+            h[k] = z == z ? 0.0 : z;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.losses4j.classification;
+
+import org.losses4j.Check;
+import org.losses4j.ElementwiseLoss;
+import org.losses4j.Family;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Squared hinge loss (L2-SVM loss): differentiable everywhere.
+ *
+ * <p>Term: {@code ℓ = max(0, margin − y·x)²}. Gradient {@code −2y·(margin − y·x)} where
+ * {@code y·x < margin}, else 0 (0 at {@code y·x = margin}, where it is continuous); second
+ * derivative 2 inside the margin, 0 at and beyond it (the jump is at the kink, where 0 is
+ * returned).
+ *
+ * <p>Shapes: input (scores) and target (in {−1, +1}) of the same (any) shape. {@code mean}
+ * divides by the number of elements.
+ *
+ * <p>Reference: Keras {@code SquaredHinge}; L2-SVM (Mangasarian &amp; Musicant 2001).
+ */
+public final class SquaredHinge extends ElementwiseLoss {
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
+            "the score y·x beyond which a prediction costs nothing");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("squared_hinge", Family.CLASSIFICATION)
+            .summary("squared hinge (L2-SVM) loss: a smooth hinge that penalises margin violations quadratically")
+            .formula("max(0, margin − y·x)²")
+            .gradInput("input", "scores, any shape")
+            .input("target", "same shape as input, values in {−1, +1}")
+            .options(MARGIN, REDUCTION)
+            .divisor("the number of elements")
+            .convex(true).elementwise(true)
+            .tasks("binary classification", "support vector machines")
+            .reference("Keras SquaredHinge; Mangasarian & Musicant 2001")
+            .factory(SquaredHinge::new)
+            .build();
+
+    private final double margin;
+
+    private SquaredHinge(Options o) {
+        super(INFO, o);
+        this.margin = o.real(MARGIN);
+    }
+
+    public static LossBuilder<SquaredHinge> builder() {
+        return new LossBuilder<>(INFO, SquaredHinge.class);
+    }
+
+    @Override
+    protected void validate(Tensor input, Tensor target) {
+        Check.oneOf("target", target, -1, 1);
+    }
+
+    @Override
+    protected void terms(Block b) {
+        double[] x = b.x, y = b.y, t = b.term, dx = b.dx;
+        double m = margin;
+        for (int k = 0, n = b.n; k < n; k++) {
+            double d = m - y[k] * x[k];
+            boolean in = d > 0;
+            t[k] = in ? d * d : d <= 0 ? 0.0 : d;
+            dx[k] = in ? -2 * y[k] * d : d <= 0 ? 0.0 : d;
+        }
+    }
+
+    @Override
+    protected void secondDerivative(Block b) {
+        double[] x = b.x, y = b.y, h = b.dxx;
+        double m = margin;
+        for (int k = 0, n = b.n; k < n; k++) {
+            double d = m - y[k] * x[k];
+            h[k] = d > 0 ? 2.0 : d <= 0 ? 0.0 : d;
+        }
+    }
+}
