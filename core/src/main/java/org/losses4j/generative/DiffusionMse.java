@@ -33,8 +33,10 @@ import org.losses4j.Tensor;
  *
  * <pre>{@code
  * Loss l = DiffusionMse.builder().set(DiffusionMse.MIN_SNR_GAMMA, 5.0).build();
- * Inputs in = Inputs.of(Tensor.of(eps_hat, n, c, h, w), Tensor.of(eps, n, c, h, w)).with("snr", Tensor.vector(snr));
- * LossResult r = l.compute(in);
+ * Inputs in = Inputs.of(Tensor.of(new double[] {1, 1, 0, 2}, 2, 2),    // predicted noise, N = 2
+ *                       Tensor.of(new double[] {0, 1, 0, 0}, 2, 2))    // true noise
+ *                   .with("snr", Tensor.vector(new double[] {1.0, 20.0}));
+ * l.compute(in).value();  // (1·0.5 + (5/20)·2) / 2 = 0.5
  * }</pre>
  *
  * <p>References: Ho et al. 2020, "Denoising Diffusion Probabilistic Models"; Hang et al. 2023,

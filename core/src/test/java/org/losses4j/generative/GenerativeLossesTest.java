@@ -516,6 +516,22 @@ class GenerativeLossesTest {
         Object run();
     }
 
+    /** The examples in the classes' Javadoc, with their stated numbers (worked out by hand there). */
+    @Test
+    void javadocExamples() {
+        Loss d = GanDiscriminator.builder().set(GanDiscriminator.KIND, "hinge").build();
+        assertClose(d.compute(Inputs.of("real", Tensor.vector(new double[] {2.0, 0.5}))
+                .with("fake", Tensor.vector(new double[] {-0.5}))).value(), 0.75, 1e-15);
+        assertClose(loss("gan_generator", "kind", "wgan").compute(Inputs.of("fake", Tensor.vector(new double[] {1.0, 3.0})))
+                .value(), -2.0, 1e-15);
+        Loss gp = GradientPenalty.builder().set(GradientPenalty.LAMBDA, 10.0).build();
+        assertClose(gp.compute(Inputs.of("gradients", Tensor.of(new double[] {3, 4, 0, 1}, 2, 2))).value(), 80, 1e-15);
+        Loss l = DiffusionMse.builder().set(DiffusionMse.MIN_SNR_GAMMA, 5.0).build();
+        Inputs in = Inputs.of(Tensor.of(new double[] {1, 1, 0, 2}, 2, 2), Tensor.of(new double[] {0, 1, 0, 0}, 2, 2))
+                .with("snr", Tensor.vector(new double[] {1.0, 20.0}));
+        assertClose(l.compute(in).value(), 0.5, 1e-15);
+    }
+
     // ---------- registry ----------
 
     @Test

@@ -294,6 +294,19 @@ class RegularizationLossesTest {
         assertArrayClose(buf, new double[] {1, -2, 3}, 0);
     }
 
+    /** The examples in the classes' Javadoc, with their stated numbers. */
+    @Test
+    void javadocExamples() {
+        Inputs v = w(new double[] {1, -2, 0}, 3);
+        assertClose(L1.builder().set(L1.LAMBDA, 0.5).build().compute(v).value(), 1.5, 1e-15);
+        assertClose(L2.builder().set(L2.LAMBDA, 0.5).build().compute(v).value(), 2.5, 1e-15);
+        assertClose(ElasticNet.builder().set(ElasticNet.L1, 0.1).set(ElasticNet.L2, 0.01).build()
+                .compute(w(new double[] {1, -2}, 2)).value(), 0.35, 1e-15);
+        LossResult r = loss("uncertainty_weighting").compute(uw(new double[] {0.8, 2.5}, new double[] {0.0, 1.0}));
+        assertClose(r.value(), 0.8 + 2.5 * Math.exp(-1) + 1, 1e-15);
+        assertArrayClose(r.grad("log_vars").f64(), new double[] {1 - 0.8, 1 - 2.5 * Math.exp(-1)}, 1e-15);
+    }
+
     // ---------- refusals ----------
 
     @Test
