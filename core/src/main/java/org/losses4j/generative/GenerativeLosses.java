@@ -10,6 +10,6 @@ public final class GenerativeLosses {
 
     /** Every loss of this family. */
     public static List<LossInfo> all() {
-        return List.of();
+        return List.of(GanDiscriminator.INFO, GanGenerator.INFO, GradientPenalty.INFO, DiffusionMse.INFO);
     }
 }

@@ -10,6 +10,6 @@ public final class RegularizationLosses {
 
     /** Every loss of this family. */
     public static List<LossInfo> all() {
-        return List.of();
+        return List.of(L1.INFO, L2.INFO, ElasticNet.INFO, UncertaintyWeighting.INFO);
     }
 }

@@ -1,0 +1,173 @@
+package org.losses4j.preference;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Direct Preference Optimization loss, with the sigmoid (DPO), hinge (SLiC) and IPO variants
+ * as in TRL.
+ *
+ * <p>With the implicit reward margin {@code h = (π_c − π_r) − (ref_c − ref_r)} of each pair
+ * (summed log-probabilities of the chosen and rejected responses under the policy and the
+ * frozen reference model), one term per pair:
+ * <ul>
+ * <li>{@code sigmoid} (default): {@code −(1 − ls)·log σ(βh) − ls·log σ(−βh)}, evaluated as
+ * {@code (1 − ls)·softplus(−βh) + ls·softplus(βh)}: finite and exact for any βh (±1e4
+ * included); {@code ls} is {@code label_smoothing}, the assumed probability that a preference
+ * label is flipped (conservative DPO);</li>
+ * <li>{@code hinge}: {@code max(0, 1 − βh)}, subgradient 0 at βh = 1;</li>
+ * <li>{@code ipo}: {@code (h − 1/(2β))²}.</li>
+ * </ul>
+ * {@code label_smoothing} enters the sigmoid form only. Gradients with respect to
+ * {@code policy_chosen_logps} ({@code ∂ℓ/∂h}) and {@code policy_rejected_logps}
+ * ({@code −∂ℓ/∂h}); the reference log-probabilities are constants.
+ *
+ * <p>Shapes: the four inputs are {@code [N]}. {@code mean} divides by N; {@code none} returns
+ * the N terms.
+ *
+ * <pre>{@code
+ * Loss dpo = Dpo.builder().set(Dpo.BETA, 0.1).set(Dpo.LOSS_TYPE, "sigmoid").build();
+ * LossResult r = dpo.compute(Inputs.of("policy_chosen_logps", Tensor.vector(pc))
+ *         .with("policy_rejected_logps", Tensor.vector(pr))
+ *         .with("reference_chosen_logps", Tensor.vector(rc))
+ *         .with("reference_rejected_logps", Tensor.vector(rr)));
+ * }</pre>
+ *
+ * <p>References: Rafailov et al. 2023 (DPO); Zhao et al. 2023 (SLiC hinge); Azar et al. 2023
+ * (IPO); Mitchell 2023 (conservative DPO); Hugging Face TRL {@code DPOTrainer.dpo_loss}.
+ */
+public final class Dpo extends AbstractLoss {
+    public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.1, OptionSpec.Range.POSITIVE,
+            "β: strength of the implicit KL constraint to the reference model");
+    public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
+            OptionSpec.Range.UNIT_CLOSED, "assumed probability that a preference label is flipped (sigmoid only)");
+    public static final OptionSpec<String> LOSS_TYPE = OptionSpec.choice("loss_type", "sigmoid",
+            "sigmoid (DPO), hinge (SLiC) or ipo (IPO)", "sigmoid", "hinge", "ipo");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("dpo", Family.PREFERENCE)
+            .summary("direct preference optimisation: fits a policy to preference pairs without a reward model")
+            .formula("h = (πc − πr) − (refc − refr); sigmoid: −(1 − ls)·log σ(βh) − ls·log σ(−βh);"
+                    + " hinge: max(0, 1 − βh); ipo: (h − 1/(2β))²")
+            .gradInput("policy_chosen_logps", "[N]: policy log-probabilities of the chosen responses")
+            .gradInput("policy_rejected_logps", "[N]: policy log-probabilities of the rejected responses")
+            .input("reference_chosen_logps", "[N]: reference-model log-probabilities of the chosen responses")
+            .input("reference_rejected_logps", "[N]: reference-model log-probabilities of the rejected responses")
+            .options(BETA, LABEL_SMOOTHING, LOSS_TYPE, REDUCTION)
+            .divisor("N (the number of preference pairs)")
+            .convex(true)
+            .tasks("LLM alignment from preference pairs", "RLHF without a reward model")
+            .reference("Rafailov et al. 2023 (DPO); Azar et al. 2023 (IPO); Hugging Face TRL")
+            .factory(Dpo::new)
+            .build();
+
+    private static final int SIGMOID = 0, HINGE = 1, IPO = 2;
+
+    private final double beta;
+    private final double ls;
+    private final int type;
+
+    private Dpo(Options o) {
+        super(INFO, o);
+        this.beta = o.real(BETA);
+        this.ls = o.real(LABEL_SMOOTHING);
+        String t = o.get(LOSS_TYPE);
+        this.type = "hinge".equals(t) ? HINGE : "ipo".equals(t) ? IPO : SIGMOID;
+    }
+
+    public static LossBuilder<Dpo> builder() {
+        return new LossBuilder<>(INFO, Dpo.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor pcT = in.get("policy_chosen_logps");
+        Tensor prT = in.get("policy_rejected_logps");
+        Tensor rcT = in.get("reference_chosen_logps");
+        Tensor rrT = in.get("reference_rejected_logps");
+        Check.rank("policy_chosen_logps", pcT, 1);
+        Check.sameShape("policy_chosen_logps", pcT, "policy_rejected_logps", prT);
+        Check.sameShape("policy_chosen_logps", pcT, "reference_chosen_logps", rcT);
+        Check.sameShape("policy_chosen_logps", pcT, "reference_rejected_logps", rrT);
+        int n = pcT.size();
+        Reduction reduction = reduction();
+        if (reduction == Reduction.MEAN) {
+            Check.nonEmpty("policy_chosen_logps", pcT);
+        }
+        double[] pc = PpoClip.data(pcT);
+        double[] pr = PpoClip.data(prT);
+        double[] rc = PpoClip.data(rcT);
+        double[] rr = PpoClip.data(rrT);
+        double[] gc = g == null ? null : g.zeros("policy_chosen_logps", pcT);
+        double[] gr = g == null ? null : g.zeros("policy_rejected_logps", prT);
+        Reduce red = Reduce.of(reduction, n);
+        double s = red.gradScale();
+        double[] terms = new double[n];
+        double b = beta;
+        switch (type) {
+            case SIGMOID: {
+                double keep = 1 - ls;
+                for (int i = 0; i < n; i++) {
+                    double z = b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
+                    // −log σ(z) = softplus(−z), −log σ(−z) = softplus(z); d/dz = −(1 − ls)σ(−z) + ls·σ(z)
+                    terms[i] = keep * softplus(-z) + ls * softplus(z);
+                    if (gc != null) {
+                        double dh = b * (ls * sigmoid(z) - keep * sigmoid(-z)) * s;
+                        gc[i] = dh;
+                        gr[i] = -dh;
+                    }
+                }
+                break;
+            }
+            case HINGE:
+                for (int i = 0; i < n; i++) {
+                    double m = 1 - b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
+                    terms[i] = Math.max(0, m);
+                    if (gc != null) {
+                        double dh = m > 0 ? -b * s : 0; // subgradient 0 at βh = 1
+                        gc[i] = dh;
+                        gr[i] = -dh;
+                    }
+                }
+                break;
+            default: { // IPO
+                double c = 1 / (2 * b);
+                for (int i = 0; i < n; i++) {
+                    double e = ((pc[i] - pr[i]) - (rc[i] - rr[i])) - c;
+                    terms[i] = e * e;
+                    if (gc != null) {
+                        double dh = 2 * e * s;
+                        gc[i] = dh;
+                        gr[i] = -dh;
+                    }
+                }
+            }
+        }
+        return red.finish(terms, pcT.shape(), g);
+    }
+
+    /** log(1 + eᶻ) = max(z, 0) + log1p(e^−|z|): exact and finite for any z. */
+    private static double softplus(double z) {
+        return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+
+    /** σ(z), evaluating e^z only for z &lt; 0. */
+    private static double sigmoid(double z) {
+        if (z >= 0) {
+            return 1 / (1 + Math.exp(-z));
+        }
+        double e = Math.exp(z);
+        return e / (1 + e);
+    }
+}

@@ -1,0 +1,119 @@
+package org.losses4j.preference;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * The PPO clipped surrogate loss (the negative of PPO's clipped objective).
+ *
+ * <p>With {@code r = exp(logp − old_logp)}: {@code −mean_n min(r·A, clip(r, 1 − ε, 1 + ε)·A)}.
+ * The gradient is taken with respect to {@code logp} only ({@code old_logp} and
+ * {@code advantages} are constants of the update), with PyTorch autograd's conventions for
+ * {@code min} and {@code clamp}: the unclipped branch contributes {@code r·A}, the clipped one
+ * {@code r·A} only where {@code 1 − ε ≤ r ≤ 1 + ε} (clamp passes the gradient on its
+ * bounds) and 0 where the clip is active; where both branches are equal (r inside the
+ * interval, e.g. r = 1, or A = 0) each gets half, so the total is {@code −r·A/N}. Hence the
+ * gradient is 0 exactly where the clipped branch is the strict minimum and clipping is active.
+ *
+ * <p>Shapes: {@code logp}, {@code old_logp}, {@code advantages} all {@code [N]}, N ≥ 1.
+ * Always a scalar: the mean divides by N.
+ *
+ * <pre>{@code
+ * Loss ppo = PpoClip.builder().set(PpoClip.EPSILON, 0.2).build();
+ * LossResult r = ppo.compute(Inputs.of("logp", Tensor.vector(logp))
+ *         .with("old_logp", Tensor.vector(oldLogp)).with("advantages", Tensor.vector(adv)));
+ * double[] dLogp = r.grad("logp").f64();
+ * }</pre>
+ *
+ * <p>Reference: Schulman et al. 2017, "Proximal Policy Optimization Algorithms" (L^CLIP).
+ */
+public final class PpoClip extends AbstractLoss {
+    public static final OptionSpec<Double> EPSILON = OptionSpec.real("epsilon", 0.2, OptionSpec.Range.NON_NEGATIVE,
+            "clip range: the ratio is clipped to [1 − ε, 1 + ε]");
+
+    public static final LossInfo INFO = LossInfo.builder("ppo_clip", Family.PREFERENCE)
+            .summary("PPO clipped surrogate: policy-gradient loss that ignores gains from moving the ratio past 1 ± ε")
+            .formula("−mean min(r·A, clip(r, 1 − ε, 1 + ε)·A), r = exp(logp − old_logp)")
+            .gradInput("logp", "[N]: log-probabilities of the taken actions under the current policy")
+            .input("old_logp", "[N]: log-probabilities under the policy that collected the data")
+            .input("advantages", "[N]: advantage estimates")
+            .options(EPSILON)
+            .divisor("always a scalar: the mean divides by N")
+            .tasks("reinforcement learning (policy optimisation)", "RLHF with PPO")
+            .reference("Schulman et al. 2017 (PPO)")
+            .factory(PpoClip::new)
+            .build();
+
+    private final double lo;
+    private final double hi;
+
+    private PpoClip(Options o) {
+        super(INFO, o);
+        double eps = o.real(EPSILON);
+        this.lo = 1 - eps;
+        this.hi = 1 + eps;
+    }
+
+    public static LossBuilder<PpoClip> builder() {
+        return new LossBuilder<>(INFO, PpoClip.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor logp = in.get("logp");
+        Tensor old = in.get("old_logp");
+        Tensor adv = in.get("advantages");
+        Check.rank("logp", logp, 1);
+        Check.sameShape("logp", logp, "old_logp", old);
+        Check.sameShape("logp", logp, "advantages", adv);
+        Check.nonEmpty("logp", logp);
+        double[] lp = data(logp);
+        double[] op = data(old);
+        double[] a = data(adv);
+        double[] gl = g == null ? null : g.zeros("logp", logp);
+        Reduce red = Reduce.of(Reduction.MEAN, lp.length);
+        double s = red.gradScale();
+        double sum = 0;
+        for (int i = 0; i < lp.length; i++) {
+            double r = Math.exp(lp[i] - op[i]);
+            double ai = a[i];
+            double c = Math.min(Math.max(r, lo), hi);
+            double u = r * ai;          // unclipped branch
+            double v = c * ai;          // clipped branch
+            // min that propagates NaN (Math.min does)
+            double m = Math.min(u, v);
+            sum -= m;
+            if (gl != null) {
+                // d(u)/dlogp = r·A; d(v)/dlogp = r·A where lo ≤ r ≤ hi, else 0 (clamp backward)
+                double du = u;
+                double dv = r >= lo && r <= hi ? u : 0;
+                double d;
+                if (u < v) {
+                    d = du;
+                } else if (v < u) {
+                    d = dv;
+                } else {
+                    d = 0.5 * du + 0.5 * dv; // tie (or NaN): min's backward splits the gradient
+                }
+                gl[i] = -d * s;
+            }
+        }
+        return red.finish(sum, g);
+    }
+
+    static double[] data(Tensor t) {
+        return t.dtype() == DType.FLOAT64 ? t.f64() : t.toDoubleArray();
+    }
+}

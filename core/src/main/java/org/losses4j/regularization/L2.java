@@ -1,0 +1,74 @@
+package org.losses4j.regularization;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * L2 (ridge, weight decay) penalty on parameters: {@code λ·Σw²} (no ½ factor).
+ *
+ * <p>Gradient {@code 2λw}. Shape: {@code weights} of any shape, the scalar {@code []} and the
+ * empty tensor included (value 0). Always a scalar: a plain sum, no mean. Use it as the Ω of
+ * {@link org.losses4j.objective.Objective}.
+ *
+ * <pre>{@code
+ * Loss l2 = L2.builder().set(L2.LAMBDA, 0.5).build();
+ * l2.compute(Inputs.of("weights", Tensor.vector(new double[] {1, -2, 0}))).value();  // 2.5
+ * }</pre>
+ *
+ * <p>Reference: Hoerl &amp; Kennard 1970 (ridge regression); Tikhonov regularisation.
+ */
+public final class L2 extends AbstractLoss {
+    public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 1.0, OptionSpec.Range.NON_NEGATIVE,
+            "penalty strength λ");
+
+    public static final LossInfo INFO = LossInfo.builder("l2", Family.REGULARIZATION)
+            .summary("L2 (ridge) penalty: shrinks all weights smoothly towards zero")
+            .formula("λ·Σw²")
+            .gradInput("weights", "any shape: the parameters to penalise")
+            .options(LAMBDA)
+            .divisor("always a scalar: a sum over all weights (no mean)")
+            .convex(true)
+            .tasks("weight decay", "ridge regression", "weight regularisation")
+            .reference("Hoerl & Kennard 1970 (ridge); Tikhonov")
+            .factory(L2::new)
+            .build();
+
+    private final double lambda;
+
+    private L2(Options o) {
+        super(INFO, o);
+        this.lambda = o.real(LAMBDA);
+    }
+
+    public static LossBuilder<L2> builder() {
+        return new LossBuilder<>(INFO, L2.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor t = in.get("weights");
+        double[] w = L1.data(t);
+        double[] gw = g == null ? null : g.zeros("weights", t);
+        Reduce red = Reduce.of(Reduction.SUM, w.length);
+        double c = 2 * lambda * red.gradScale();
+        double sum = 0;
+        for (int i = 0; i < w.length; i++) {
+            double v = w[i];
+            sum += v * v;
+            if (gw != null) {
+                gw[i] = c * v;
+            }
+        }
+        return red.finish(lambda * sum, g);
+    }
+}
