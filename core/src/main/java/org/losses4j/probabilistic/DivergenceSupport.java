@@ -69,4 +69,33 @@ final class DivergenceSupport {
         double m = Math.max(a, b);
         return m + Math.log1p(Math.exp(-Math.abs(a - b)));
     }
+
+    /** 1/k! for k = 2 … 17: the Taylor coefficients of e^v − 1 − v. */
+    private static final double[] EXPM1_MINUS_X = new double[16];
+
+    static {
+        double f = 1;
+        for (int k = 2; k <= 17; k++) {
+            f *= k;
+            EXPM1_MINUS_X[k - 2] = 1 / f;
+        }
+    }
+
+    /**
+     * e^v − 1 − v, accurate to a few ulps for every v: its Taylor series for |v| &lt; 0.5 (where
+     * expm1(v) − v cancels towards v²/2 and loses digits; the first omitted term is below
+     * 1e-17 relative), {@code expm1(v) − v} beyond (at most a factor 4 of cancellation),
+     * {@code +∞} at v = +∞ (not ∞ − ∞); NaN propagates.
+     */
+    static double expm1MinusX(double v) {
+        if (Math.abs(v) < 0.5) {
+            double[] c = EXPM1_MINUS_X;
+            double s = c[15];
+            for (int k = 14; k >= 0; k--) {
+                s = c[k] + v * s;
+            }
+            return v * v * s;
+        }
+        return v == Double.POSITIVE_INFINITY ? v : Math.expm1(v) - v;
+    }
 }

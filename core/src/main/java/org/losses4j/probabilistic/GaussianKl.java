@@ -19,8 +19,8 @@ import org.losses4j.Tensor;
  * latent regulariser.
  *
  * <p>Term per row n: {@code −½ Σ_d (1 + logvar − μ² − e^logvar)}, evaluated as
- * {@code ½ Σ_d (μ² + expm1(logvar) − logvar)} so that it stays accurate (and ≥ 0) when
- * logvar is near 0. Gradients: ∂/∂μ = μ, ∂/∂logvar = ½(e^logvar − 1).
+ * {@code ½ Σ_d (μ² + (e^logvar − 1 − logvar))} with the bracket evaluated without
+ * cancellation, so that it stays accurate (and ≥ 0) when logvar is near 0. Gradients: ∂/∂μ = μ, ∂/∂logvar = ½(e^logvar − 1).
  *
  * <p>Shapes: mu and logvar [N, D], the same. {@code mean} (default) divides by N (one term per
  * row); {@code none} returns the N row terms.
@@ -76,12 +76,10 @@ public final class GaussianKl extends AbstractLoss {
             for (int k = n * d, end = k + d; k < end; k++) {
                 double m = mu[k];
                 double v = lv[k];
-                double e = Math.expm1(v);
-                // e^v − 1 − v; at v = +∞ it is +∞ (not ∞ − ∞)
-                row += m * m + (v == Double.POSITIVE_INFINITY ? v : e - v);
+                row += m * m + DivergenceSupport.expm1MinusX(v);
                 if (dmu != null) {
                     dmu[k] = m * s;
-                    dlv[k] = 0.5 * e * s;
+                    dlv[k] = 0.5 * Math.expm1(v) * s;
                 }
             }
             row *= 0.5;

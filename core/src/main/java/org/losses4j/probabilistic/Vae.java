@@ -137,12 +137,10 @@ public final class Vae extends AbstractLoss {
             for (int k = n * d, end = k + d; k < end; k++) {
                 double m = mu[k];
                 double v = lv[k];
-                double e = Math.expm1(v);
-                // e^v − 1 − v; at v = +∞ it is +∞ (not ∞ − ∞)
-                kl += m * m + (v == Double.POSITIVE_INFINITY ? v : e - v);
+                kl += m * m + DivergenceSupport.expm1MinusX(v);
                 if (dmu != null) {
                     dmu[k] = m * bs;
-                    dlv[k] = 0.5 * e * bs;
+                    dlv[k] = 0.5 * Math.expm1(v) * bs;
                 }
             }
             double term = rec + beta * 0.5 * kl;
