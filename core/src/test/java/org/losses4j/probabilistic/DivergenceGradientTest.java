@@ -189,6 +189,35 @@ class DivergenceGradientTest {
     }
 
     @Test
+    void callerGradientBuffersReceiveBothKlGradients() {
+        // batchmean, N = 2: ∂/∂log Q = −P/2, ∂/∂P = (log P + 1 − log Q)/2
+        double[] lq = {Math.log(0.25), Math.log(0.75), Math.log(0.5), Math.log(0.5)};
+        double[] p = {0.5, 0.5, 0.9, 0.1};
+        Loss kl = Losses.create("kl_div");
+        double[] bx = new double[4];
+        double[] bt = new double[4];
+        LossResult r = kl.compute(DivergenceData.pair(lq, p, 2, 2).gradInto("input", Tensor.of(bx, 2, 2))
+                .gradInto("target", Tensor.of(bt, 2, 2)));
+        float[] fx = new float[4];
+        float[] ft = new float[4];
+        LossResult r32 = kl.compute(Inputs.of(Tensor.of(DivergenceData.narrow(lq), 2, 2),
+                Tensor.of(DivergenceData.narrow(p), 2, 2)).gradInto("input", Tensor.of(fx, 2, 2))
+                .gradInto("target", Tensor.of(ft, 2, 2)));
+        assertThat(r.grad("input").f64()).isSameAs(bx);
+        assertThat(r.grad("target").f64()).isSameAs(bt);
+        assertThat(r32.grad("input").f32()).isSameAs(fx);
+        assertThat(r32.grad("target").f32()).isSameAs(ft);
+        for (int i = 0; i < 4; i++) {
+            double ex = -p[i] / 2;
+            double et = (Math.log(p[i]) + 1 - lq[i]) / 2;
+            assertThat(bx[i]).isCloseTo(ex, org.assertj.core.api.Assertions.within(1e-15));
+            assertThat(bt[i]).isCloseTo(et, org.assertj.core.api.Assertions.within(1e-15));
+            assertThat((double) fx[i]).isCloseTo(ex, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat((double) ft[i]).isCloseTo(et, org.assertj.core.api.Assertions.within(1e-6));
+        }
+    }
+
+    @Test
     void vaeWithRank1Recon() {
         // recon [N]: one reconstruction element per row
         Random r = new Random(19);
