@@ -9,6 +9,6 @@ final class DivergenceLosses {
     }
 
     static List<LossInfo> all() {
-        return List.of();
+        return List.of(KlDiv.INFO, ReverseKlDiv.INFO, JsDiv.INFO, Perplexity.INFO, GaussianKl.INFO, Vae.INFO);
     }
 }

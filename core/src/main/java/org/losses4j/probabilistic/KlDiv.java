@@ -1,0 +1,118 @@
+package org.losses4j.probabilistic;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Kullback–Leibler divergence KL(P‖Q) of a target distribution P from a predicted Q.
+ *
+ * <p>Term, with {@code input} = log Q and P the target (or {@code log_target}: the target holds
+ * log P): {@code P·(log P − log Q)}. A term with P = 0 is 0, also where log Q = −∞ (PyTorch
+ * gives NaN there); a NaN input still propagates. Gradients: ∂/∂log Q = −P; ∂/∂P =
+ * log P + 1 − log Q, whose value at P = 0 is the one-sided limit −∞ (+∞ where also log Q = −∞);
+ * with {@code log_target}, ∂/∂log P = P·(log P − log Q + 1), which is 0 at log P = −∞.
+ *
+ * <p>Shapes: input and target of the same shape [N, *]. Domain: log Q ≤ 0, P in [0, 1]
+ * (log P ≤ 0); others are refused. Reduction {@code batchmean} (default) divides the sum by
+ * N = input.shape[0] (the true KL per sample when each row is a distribution); {@code mean}
+ * divides by the number of elements; {@code none} returns the terms in input's shape.
+ *
+ * <p>Reference: Kullback &amp; Leibler (1951); PyTorch {@code KLDivLoss}.
+ */
+public final class KlDiv extends AbstractLoss {
+    public static final OptionSpec<Boolean> LOG_TARGET = OptionSpec.bool("log_target", false,
+            "the target holds log P instead of P");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction(Reduction.BATCHMEAN,
+            Reduction.BATCHMEAN, Reduction.MEAN, Reduction.SUM, Reduction.NONE);
+
+    public static final LossInfo INFO = LossInfo.builder("kl_div", Family.PROBABILISTIC)
+            .summary("KL divergence KL(P‖Q) of the target distribution P from the predicted log-probabilities log Q")
+            .formula("P·(log P − log Q); 0 where P = 0")
+            .gradInput("input", "[N, *] log-probabilities log Q (<= 0)")
+            .gradInput("target", "same shape as input: probabilities P in [0, 1], or log P with log_target")
+            .options(LOG_TARGET, REDUCTION)
+            .divisor("batchmean: the batch size N (dim 0); mean: the number of elements")
+            .convex(true)
+            .tasks("knowledge distillation", "matching a target distribution", "label-distribution learning")
+            .reference("Kullback & Leibler 1951; PyTorch KLDivLoss")
+            .factory(KlDiv::new)
+            .build();
+
+    private final boolean logTarget;
+
+    private KlDiv(Options o) {
+        super(INFO, o);
+        this.logTarget = o.get(LOG_TARGET);
+    }
+
+    public static LossBuilder<KlDiv> builder() {
+        return new LossBuilder<>(INFO, KlDiv.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor xt = in.get("input");
+        Tensor tt = in.get("target");
+        DivergenceSupport.distributions(xt, tt, logTarget);
+        Reduction r = reduction();
+        DivergenceSupport.nonEmptyFor(r, "input", xt);
+        int n = xt.size();
+        Reduce red = Reduce.of(r, n, xt.dim(0));
+        double s = red.gradScale();
+        double[] x = xt.f64();
+        double[] t = tt.f64();
+        double[] terms = red.unreduced() ? new double[n] : null;
+        double[] dx = g == null ? null : g.zeros("input", xt);
+        double[] dt = g == null ? null : g.zeros("target", tt);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double lq = x[i];
+            double p;
+            double lp;
+            if (logTarget) {
+                lp = t[i];
+                p = Math.exp(lp);
+            } else {
+                p = t[i];
+                lp = Math.log(p);
+            }
+            double term;
+            if (p == 0) {
+                // 0·log 0 = 0 and 0·(−∞) = 0 by convention; a NaN log Q still propagates
+                term = lq != lq ? lq : 0.0;
+                if (dx != null) {
+                    dx[i] = -0.0;
+                    if (logTarget) {
+                        // P·(log P − log Q + 1) → 0 as log P → −∞
+                        dt[i] = lq != lq ? lq : 0.0;
+                    } else {
+                        // one-sided derivative at P = 0: log P + 1 − log Q → −∞ (+∞ when log Q = −∞)
+                        dt[i] = lq == Double.NEGATIVE_INFINITY ? Double.POSITIVE_INFINITY : lp - lq;
+                    }
+                }
+            } else {
+                double d = lp - lq;
+                term = p * d;
+                if (dx != null) {
+                    dx[i] = -p * s;
+                    dt[i] = (logTarget ? p * (d + 1) : d + 1) * s;
+                }
+            }
+            sum += term;
+            if (terms != null) {
+                terms[i] = term;
+            }
+        }
+        return terms != null ? red.finish(terms, xt.shape(), g) : red.finish(sum, g);
+    }
+}
