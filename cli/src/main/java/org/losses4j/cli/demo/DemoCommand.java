@@ -108,7 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
             StringBuilder row = new StringBuilder(String.format("    %-" + nameWidth + "s", r.getKey()));
             for (int m = 0; m < o.metrics.size(); m++) {
                 row.append(String.format("  %" + Math.max(12, o.metrics.get(m).length()) + "s",
-                        Train.fmt(r.getValue()[m])));
+                        o.format(m, r.getValue()[m])));
             }
             out.println(row);
         }

@@ -27,6 +27,8 @@ interface Experiment {
         final Map<String, double[]> rows = new LinkedHashMap<>();
         final Map<String, double[]> curves = new LinkedHashMap<>();
         final List<String> higherIsBetter = new ArrayList<>();
+        /** Metrics that are counts, printed without decimals. */
+        final List<String> counts = new ArrayList<>();
         String curveLabel = "training loss";
         boolean borneOut;
         String verdict = "";
@@ -46,6 +48,11 @@ interface Experiment {
         void verdict(boolean borne, String why) {
             borneOut = borne;
             verdict = why;
+        }
+
+        /** The metric's value as text. */
+        String format(int metric, double v) {
+            return counts.contains(metrics.get(metric)) && v == Math.rint(v) ? Long.toString((long) v) : Train.fmt(v);
         }
 
         double get(String row, int metric) {

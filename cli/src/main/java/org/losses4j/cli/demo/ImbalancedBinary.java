@@ -75,8 +75,10 @@ final class ImbalancedBinary implements Experiment {
                 ? "focal loss found more of the rare class than plain BCE (recall " + Train.fmt(focal) + " vs "
                         + Train.fmt(bce) + "); weighted BCE: " + Train.fmt(o.get("weighted bce", 0))
                         + ". Ranking quality (PR-AUC) is similar: the losses mostly move the decision threshold"
-                : "focal loss did not raise minority recall over plain BCE this run (" + Train.fmt(focal) + " vs "
-                        + Train.fmt(bce) + "); weighted BCE: " + Train.fmt(o.get("weighted bce", 0)));
+                : "focal loss (γ = 2, α = 0.25) did not raise minority recall over plain BCE this run ("
+                        + Train.fmt(focal) + " vs " + Train.fmt(bce) + "): its α = 0.25 weights the rare positives"
+                        + " down; re-weighting them (weighted BCE) did: " + Train.fmt(o.get("weighted bce", 0))
+                        + ". PR-AUC is the same for all three: the losses mostly move the decision threshold");
         return o;
     }
 

@@ -84,9 +84,10 @@ final class PoissonCounts implements Experiment {
         double pd = o.get("poisson_nll", 0);
         double md = o.get("mse", 0);
         o.verdict(pd < md, (pd < md ? "the Poisson likelihood fitted the counts better than MSE"
-                : "MSE fitted the counts as well as Poisson NLL this run") + " (deviance " + Train.fmt(pd) + " vs "
-                + Train.fmt(md) + "; parameter error " + Train.fmt(o.get("poisson_nll", 2)) + " vs "
-                + Train.fmt(o.get("mse", 2)) + "): MSE over-weights the noisy high counts");
+                : "MSE fitted the counts about as well as Poisson NLL by deviance this run") + " (deviance "
+                + Train.fmt(pd) + " vs " + Train.fmt(md) + "; rate RMSE " + Train.fmt(o.get("poisson_nll", 1))
+                + " vs " + Train.fmt(o.get("mse", 1)) + "; parameter error " + Train.fmt(o.get("poisson_nll", 2))
+                + " vs " + Train.fmt(o.get("mse", 2)) + ")");
         return o;
     }
 

@@ -39,8 +39,8 @@ final class Report {
             h.append("</tr>\n");
             for (Map.Entry<String, double[]> r : o.rows.entrySet()) {
                 h.append("<tr><td>").append(esc(r.getKey())).append("</td>");
-                for (double v : r.getValue()) {
-                    h.append("<td>").append(Train.fmt(v)).append("</td>");
+                for (int m = 0; m < o.metrics.size(); m++) {
+                    h.append("<td>").append(o.format(m, r.getValue()[m])).append("</td>");
                 }
                 h.append("</tr>\n");
             }

@@ -37,6 +37,7 @@ final class SparseRegression implements Experiment {
         double[] yt = targets(r, xt, nTest, p, wTrue, 0);
         int steps = quick ? 3000 : 8000;
         Outcome o = new Outcome("test RMSE", "weights |w| < 0.01 (of 36 irrelevant)", "max |w| irrelevant");
+        o.counts.add(o.metrics.get(1));
         Loss mse = Losses.create("mse");
         String[] names = {"none (MSE only)", "l1 (λ = 0.1)", "l2 (λ = 0.1)", "elastic_net (0.05, 0.05)"};
         for (String name : names) {
