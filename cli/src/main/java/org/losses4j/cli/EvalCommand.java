@@ -196,7 +196,8 @@ final class EvalCommand implements Callable<Integer> {
             return TensorFiles.read(p, true);
         }
         Tensor t = TensorFiles.read(p, false);
-        boolean labelColumn = t.rank() == 1 && x.rank() == 2 && t.dim(0) == x.dim(0) && TensorFiles.integral(t);
+        // one column for [N, C] scores (C > 1) can only be class labels: a probability target needs C columns
+        boolean labelColumn = t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1 && t.dim(0) == x.dim(0);
         return labelColumn ? TensorFiles.read(p, true) : t;
     }
 }

@@ -44,8 +44,7 @@ final class TensorFiles {
                 return t;
             }
             if (n.endsWith(".csv") || n.endsWith(".txt") || n.endsWith(".tsv")) {
-                Tensor t = readCsv(p);
-                return labels ? toLabels(p, t) : t;
+                return readCsv(p, labels);
             }
         } catch (NoSuchFileException e) {
             throw new Main.UserError(p + ": no such file");
@@ -79,6 +78,11 @@ final class TensorFiles {
     }
 
     static Tensor readCsv(Path p) throws IOException {
+        return readCsv(p, false);
+    }
+
+    /** Reads CSV; with {@code labels} every cell must be an integer and the result is int64. */
+    static Tensor readCsv(Path p, boolean labels) throws IOException {
         List<double[]> rows = new ArrayList<>();
         int cols = -1;
         int lineNo = 0;
@@ -103,6 +107,10 @@ final class TensorFiles {
                         }
                         throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + s + "' is not a number");
                     }
+                    if (labels && (row[c] != Math.rint(row[c]) || Double.isInfinite(row[c]))) {
+                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + s
+                                + "' is not an integer class label");
+                    }
                 }
                 if (header) {
                     cols = cells.length;
@@ -124,7 +132,15 @@ final class TensorFiles {
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, flat, i * cols, cols);
         }
-        return cols == 1 ? Tensor.of(flat, rows.size()) : Tensor.of(flat, rows.size(), cols);
+        int[] shape = cols == 1 ? new int[] {rows.size()} : new int[] {rows.size(), cols};
+        if (labels) {
+            long[] l = new long[flat.length];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = (long) flat[i];
+            }
+            return Tensor.ofLabels(l, shape);
+        }
+        return Tensor.of(flat, shape);
     }
 
     private static double parseNumber(String s) {
