@@ -164,7 +164,8 @@ public final class BoxIou extends AbstractLoss {
             if (variant == GIOU) {
                 double ac = cw * ch;
                 double ace = ac + eps;
-                double pen = (ac - union) / ace;
+                // A_c >= U exactly; the max only removes a rounding-level negative (containment)
+                double pen = Math.max(ac - union, 0.0) / ace;
                 term += pen;
                 // d pen = (dAc − dU)/ace − (Ac − U)·dAc/ace²
                 double dAc = 1 / ace - (ac - union) / (ace * ace);
