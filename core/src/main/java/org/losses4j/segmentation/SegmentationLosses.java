@@ -3,13 +3,18 @@ package org.losses4j.segmentation;
 import java.util.List;
 import org.losses4j.LossInfo;
 
-/** The segmentation family of the catalog, in catalog order. */
+/**
+ * The segmentation and vision family of the catalog, in catalog order. {@code perceptual}
+ * is not a registry loss: it works on lists of feature maps from a caller's network, so it is
+ * offered as the library API {@link PerceptualLoss} (with {@link FeatureExtractor}).
+ */
 public final class SegmentationLosses {
     private SegmentationLosses() {
     }
 
-    /** Every loss of this family. */
+    /** Every registry loss of this family. */
     public static List<LossInfo> all() {
-        return List.of();
+        return List.of(Dice.INFO, Jaccard.INFO, Tversky.INFO, Combo.INFO, BoxIou.INFO, Ssim.INFO,
+                TotalVariation.INFO);
     }
 }

@@ -1,0 +1,113 @@
+package org.losses4j.segmentation;
+
+import org.losses4j.Family;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+
+/**
+ * Combo loss: a weighted sum of a weighted binary cross-entropy and the Dice loss.
+ *
+ * <p>{@code L = α·wBCE + (1 − α)·dice}, with
+ * {@code wBCE = −mean[β·g·log p + (1 − β)(1 − g)·log(1 − p)]} over every element (each log
+ * clamped at −100, where its derivative is then 0: the exact derivative of the clamped value)
+ * and the plain Dice loss of {@link Dice} with the same smooth and average.
+ *
+ * <p>Shapes: input (probabilities) and target, both [N, C, *] with values in [0, 1]. Always
+ * a scalar; the BCE mean divides by the number of elements.
+ *
+ * <p>Reference: Taghanaki et al. 2019, "Combo loss: Handling input and output imbalance in
+ * multi-organ segmentation".
+ */
+public final class Combo extends RegionLoss {
+    public static final OptionSpec<Double> ALPHA = OptionSpec.real("alpha", 0.5, OptionSpec.Range.UNIT_CLOSED,
+            "weight of the BCE part (the Dice part gets 1 − alpha)");
+    public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.5, OptionSpec.Range.UNIT_CLOSED,
+            "weight of the positive (g·log p) BCE term (the negative term gets 1 − beta)");
+    public static final OptionSpec<Double> SMOOTH = smoothOption();
+    public static final OptionSpec<String> AVERAGE = averageOption();
+
+    public static final LossInfo INFO = LossInfo.builder("combo", Family.SEGMENTATION)
+            .summary("weighted BCE plus Dice: pixel-wise and region-wise imbalance handled together")
+            .formula("α·(−mean[β·g·log p + (1 − β)(1 − g)·log(1 − p)]) + (1 − α)·(1 − mean dice coefficient)")
+            .gradInput("input", INPUT_SHAPE)
+            .input("target", TARGET_SHAPE)
+            .options(ALPHA, BETA, SMOOTH, AVERAGE)
+            .divisor("always a scalar: the BCE part is a mean over every element, the Dice part a mean over the "
+                    + "coefficients (1 for global, C for class, N·C for sample_class)")
+            .tasks("image segmentation", "multi-organ segmentation", "imbalanced segmentation")
+            .reference("Taghanaki et al. 2019")
+            .factory(Combo::new)
+            .build();
+
+    private static final double LOG_FLOOR = -100;
+
+    private final double alpha;
+    private final double beta;
+
+    private Combo(Options o) {
+        super(INFO, o, AVERAGE, SMOOTH);
+        this.alpha = o.real(ALPHA);
+        this.beta = o.real(BETA);
+    }
+
+    public static LossBuilder<Combo> builder() {
+        return new LossBuilder<>(INFO, Combo.class);
+    }
+
+    @Override
+    double regionWeight() {
+        return 1 - alpha;
+    }
+
+    @Override
+    double group(RegionSums s, int k, double w, double[] a, double[] b, double[] c) {
+        return Dice.plain(s.pg[k], s.p[k], s.g[k], smooth, w, a, b, k);
+    }
+
+    @Override
+    double elementwise(double[] x, double[] y, double[] out) {
+        int n = x.length;
+        double scale = alpha / n;
+        double bt = beta;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double p = x[i];
+            double g = y[i];
+            double lp = Math.log(p);
+            double lq = Math.log1p(-p);
+            double pos = bt * g;
+            double neg = (1 - bt) * (1 - g);
+            sum -= pos * Math.max(lp, LOG_FLOOR) + neg * Math.max(lq, LOG_FLOOR);
+            if (out != null) {
+                // d/dp of the clamped logs: 1/p and −1/(1 − p), 0 where the clamp is active
+                double d = (lp < LOG_FLOOR ? 0 : pos / p) - (lq < LOG_FLOOR ? 0 : neg / (1 - p));
+                out[i] -= scale * d;
+            }
+        }
+        return sum * scale;
+    }
+
+    @Override
+    double elementwise(float[] x, float[] y, float[] out) {
+        int n = x.length;
+        double scale = alpha / n;
+        double bt = beta;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double p = x[i];
+            double g = y[i];
+            double lp = Math.log(p);
+            double lq = Math.log1p(-p);
+            double pos = bt * g;
+            double neg = (1 - bt) * (1 - g);
+            sum -= pos * Math.max(lp, LOG_FLOOR) + neg * Math.max(lq, LOG_FLOOR);
+            if (out != null) {
+                double d = (lp < LOG_FLOOR ? 0 : pos / p) - (lq < LOG_FLOOR ? 0 : neg / (1 - p));
+                out[i] = (float) (out[i] - scale * d);
+            }
+        }
+        return sum * scale;
+    }
+}

@@ -1,0 +1,171 @@
+package org.losses4j.segmentation;
+
+import java.util.Map;
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.ErrorKind;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossException;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Tensor;
+
+/**
+ * The driver shared by the overlap losses (dice, jaccard, tversky, combo): validation of
+ * [N, C, *] probabilities and targets in [0, 1], the per-group sums ({@link RegionSums}),
+ * the mean over the K coefficients, and the gradient pass; float32 and float64 natively.
+ * A subclass only turns one group's sums into its loss term and the three numbers of its
+ * gradient, {@code ∂L/∂p_i = A_k·g_i + B_k + C_k·p_i}.
+ *
+ * <p>These losses are always a scalar: {@code L = mean_k f(coefficient_k)} over K = 1
+ * (global), C (class) or N·C (sample_class) coefficients. With smooth = 0, a coefficient
+ * whose numerator and denominator are both 0 (an empty mask predicted empty) counts as 1,
+ * and its gradient is 0 (the coefficient jumps there, so no one-sided limit is preferred;
+ * 0 keeps an empty class from pushing the prediction anywhere).
+ */
+abstract class RegionLoss extends AbstractLoss {
+    static final String INPUT_SHAPE = "[N, C, *] probabilities in [0, 1], C >= 1";
+    static final String TARGET_SHAPE = "same shape as input, values in [0, 1]";
+    static final String DIVISOR = "always a scalar: 1 − the mean over the coefficients (1 for global, C for class, "
+            + "N·C for sample_class)";
+
+    /** The {@code average} option of every region loss. */
+    static OptionSpec<String> averageOption() {
+        return OptionSpec.choice("average", "global",
+                "global: one coefficient from all elements; class: one per class; sample_class: one per sample and class",
+                "global", "class", "sample_class");
+    }
+
+    /** The {@code smooth} option of every region loss. */
+    static OptionSpec<Double> smoothOption() {
+        return OptionSpec.real("smooth", 1.0, OptionSpec.Range.NON_NEGATIVE,
+                "added to numerator and denominator of each coefficient");
+    }
+
+    final RegionSums.Average average;
+    final double smooth;
+
+    RegionLoss(LossInfo info, Options o, OptionSpec<String> average, OptionSpec<Double> smooth) {
+        super(info, o);
+        this.average = RegionSums.Average.parse(o.get(average));
+        this.smooth = o.real(smooth);
+    }
+
+    /** True when the coefficient needs Σp² and Σg² (and so the gradient has a C_k·p_i part). */
+    boolean squares() {
+        return false;
+    }
+
+    /**
+     * Group {@code k}'s term f(coefficient_k), before the mean over groups; writes
+     * {@code a[k]}, {@code b[k]} (and {@code c[k]} when {@link #squares()}) of the gradient
+     * of {@code w·f} with respect to each p_i of the group.
+     */
+    abstract double group(RegionSums s, int k, double w, double[] a, double[] b, double[] c);
+
+    /** The weight of the region part in the loss (combo: 1 − α). */
+    double regionWeight() {
+        return 1.0;
+    }
+
+    /** An extra elementwise part (combo's weighted BCE): its value, its gradient added into {@code out} when not null. */
+    double elementwise(double[] x, double[] y, double[] out) {
+        return 0;
+    }
+
+    /** {@link #elementwise(double[], double[], double[])} on float32 data. */
+    double elementwise(float[] x, float[] y, float[] out) {
+        return 0;
+    }
+
+    @Override
+    protected LossResult run(Inputs in, boolean grad) {
+        checkInputs(in);
+        Tensor x = in.get("input");
+        Tensor y = in.get("target");
+        if (x.dtype() == DType.FLOAT32 && y.dtype() == DType.FLOAT32) {
+            return run32(in, x, y, grad);
+        }
+        return super.run(in, grad);
+    }
+
+    /** The native float32 path: float32 data, float64 sums, float32 gradient. */
+    private LossResult run32(Inputs in, Tensor x, Tensor y, boolean grad) {
+        validateShapes(x, y);
+        float[] xs = x.f32();
+        float[] ys = y.f32();
+        RegionSums s = RegionSums.of(xs, ys, x.shape(), average, squares());
+        checkDomain(s, x, y);
+        double[] a = new double[s.groups];
+        double[] b = new double[s.groups];
+        double[] c = squares() ? new double[s.groups] : null;
+        double value = coefficients(s, a, b, c);
+        if (!grad) {
+            return LossResult.scalar(value + elementwise(xs, ys, null), null);
+        }
+        Tensor buf = in.gradBuffer("input");
+        if (buf != null) {
+            Check.gradBuffer("input", buf, x, DType.FLOAT32);
+        } else {
+            buf = Tensor.zeros(DType.FLOAT32, x.shape());
+        }
+        float[] out = buf.f32();
+        s.gradient(xs, ys, a, b, c, out);
+        value += elementwise(xs, ys, out);
+        return LossResult.scalar(value, Map.of("input", buf));
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor x = in.get("input");
+        Tensor y = in.get("target");
+        validateShapes(x, y);
+        double[] xs = x.asFloat64().f64();
+        double[] ys = y.asFloat64().f64();
+        RegionSums s = RegionSums.of(xs, ys, x.shape(), average, squares());
+        checkDomain(s, x, y);
+        double[] a = new double[s.groups];
+        double[] b = new double[s.groups];
+        double[] c = squares() ? new double[s.groups] : null;
+        double value = coefficients(s, a, b, c);
+        if (g == null) {
+            return LossResult.scalar(value + elementwise(xs, ys, null), null);
+        }
+        double[] out = g.zeros("input", x);
+        s.gradient(xs, ys, a, b, c, out);
+        value += elementwise(xs, ys, out);
+        return LossResult.scalar(value, g.map());
+    }
+
+    /** The region part of the value: regionWeight·mean_k f_k; fills the per-group gradient numbers. */
+    private double coefficients(RegionSums s, double[] a, double[] b, double[] c) {
+        double rw = regionWeight();
+        double w = rw / s.groups;
+        double total = 0;
+        for (int k = 0; k < s.groups; k++) {
+            total += group(s, k, w, a, b, c);
+        }
+        return total * w;
+    }
+
+    private static void validateShapes(Tensor x, Tensor y) {
+        if (x.rank() < 2) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, "input must have shape [N, C, *] (rank >= 2), got shape "
+                    + x.shapeString());
+        }
+        Check.sameShape("input", x, "target", y);
+        Check.nonEmpty("input", x);
+    }
+
+    /** Names the first value outside [0, 1] when the sums pass saw one. */
+    private static void checkDomain(RegionSums s, Tensor x, Tensor y) {
+        if (s.outOfRange) {
+            Check.closed("input", x, 0, 1);
+            Check.closed("target", y, 0, 1);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package org.losses4j.segmentation;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Total variation: a smoothness penalty on an image batch, the sum of differences between
+ * horizontally and vertically adjacent pixels.
+ *
+ * <p>Per image: {@code Σ_c [Σ_{i, j<W−1} (x_{i,j+1} − x_{i,j})² + Σ_{i<H−1, j} (x_{i+1,j} − x_{i,j})²]}
+ * ({@code kind = squared}, the seed formula), or the absolute differences for {@code l1}
+ * (anisotropic TV; subgradient 0 between equal neighbours). One term per image;
+ * {@code sum} (the default) adds them, {@code mean} divides by N, {@code none} gives the N
+ * terms.
+ *
+ * <p>Shapes: input [N, C, H, W] (H or W may be 1).
+ *
+ * <p>Reference: Rudin, Osher &amp; Fatemi 1992, "Nonlinear total variation based noise
+ * removal algorithms"; Mahendran &amp; Vedaldi 2015 (TV regulariser for image synthesis).
+ */
+public final class TotalVariation extends AbstractLoss {
+    public static final OptionSpec<String> KIND = OptionSpec.choice("kind", "squared",
+            "squared: squared differences (the seed formula); l1: absolute differences", "squared", "l1");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction(Reduction.SUM, Reduction.SUM,
+            Reduction.MEAN, Reduction.NONE);
+
+    public static final LossInfo INFO = LossInfo.builder("total_variation", Family.SEGMENTATION)
+            .summary("total variation: penalises differences between neighbouring pixels (image smoothness prior)")
+            .formula("Σ_c Σ (x_{i,j+1} − x_{i,j})² + (x_{i+1,j} − x_{i,j})²; l1: absolute differences")
+            .gradInput("input", "[N, C, H, W] images")
+            .options(KIND, REDUCTION)
+            .divisor("the batch size N (reduction sum is the default)")
+            .convex(true)
+            .tasks("image denoising", "style transfer", "image synthesis regularisation")
+            .reference("Rudin, Osher & Fatemi 1992")
+            .factory(TotalVariation::new)
+            .build();
+
+    private final boolean l1;
+
+    private TotalVariation(Options o) {
+        super(INFO, o);
+        this.l1 = "l1".equals(o.get(KIND));
+    }
+
+    public static LossBuilder<TotalVariation> builder() {
+        return new LossBuilder<>(INFO, TotalVariation.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor xt = in.get("input");
+        Check.rank("input", xt, 4);
+        Reduction r = reduction();
+        if (r == Reduction.MEAN) {
+            Check.nonEmpty("input", xt);
+        }
+        int n = xt.dim(0);
+        int h = xt.dim(2), w = xt.dim(3);
+        int planes = xt.dim(1);
+        double[] x = xt.asFloat64().f64();
+        Reduce red = Reduce.of(r, n);
+        double scale = red.gradScale();
+        double[] gx = g == null ? null : g.zeros("input", xt);
+        double[] terms = new double[n];
+        int ps = h * w;
+        for (int s = 0; s < n; s++) {
+            double sum = 0;
+            for (int c = 0; c < planes; c++) {
+                int off = (s * planes + c) * ps;
+                sum += l1 ? planeL1(x, off, h, w, gx, scale) : planeSquared(x, off, h, w, gx, scale);
+            }
+            terms[s] = sum;
+        }
+        return red.finish(terms, new int[] {n}, g);
+    }
+
+    private static double planeSquared(double[] x, int off, int h, int w, double[] gx, double scale) {
+        double sum = 0;
+        for (int i = 0; i < h; i++) {
+            int row = off + i * w;
+            for (int j = 0; j < w; j++) {
+                int e = row + j;
+                double v = x[e];
+                if (j + 1 < w) {
+                    double d = x[e + 1] - v;
+                    sum += d * d;
+                    if (gx != null) {
+                        double t = 2 * d * scale;
+                        gx[e + 1] += t;
+                        gx[e] -= t;
+                    }
+                }
+                if (i + 1 < h) {
+                    double d = x[e + w] - v;
+                    sum += d * d;
+                    if (gx != null) {
+                        double t = 2 * d * scale;
+                        gx[e + w] += t;
+                        gx[e] -= t;
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static double planeL1(double[] x, int off, int h, int w, double[] gx, double scale) {
+        double sum = 0;
+        for (int i = 0; i < h; i++) {
+            int row = off + i * w;
+            for (int j = 0; j < w; j++) {
+                int e = row + j;
+                double v = x[e];
+                if (j + 1 < w) {
+                    double d = x[e + 1] - v;
+                    sum += Math.abs(d);
+                    if (gx != null) {
+                        double t = Math.signum(d) * scale; // 0 between equal neighbours; NaN stays NaN
+                        gx[e + 1] += t;
+                        gx[e] -= t;
+                    }
+                }
+                if (i + 1 < h) {
+                    double d = x[e + w] - v;
+                    sum += Math.abs(d);
+                    if (gx != null) {
+                        double t = Math.signum(d) * scale;
+                        gx[e + w] += t;
+                        gx[e] -= t;
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+}
