@@ -5,8 +5,9 @@ import org.losses4j.LossInfo;
 
 /**
  * The segmentation and vision family of the catalog, in catalog order. {@code perceptual}
- * is not a registry loss: it works on lists of feature maps from a caller's network, so it is
- * offered as the library API {@link PerceptualLoss} (with {@link FeatureExtractor}).
+ * works on lists of feature maps from a caller's network: the library API is
+ * {@link PerceptualLoss} (with {@link FeatureExtractor}); the registry entry {@link Perceptual}
+ * compares one layer through it.
  */
 public final class SegmentationLosses {
     private SegmentationLosses() {
@@ -15,6 +16,6 @@ public final class SegmentationLosses {
     /** Every registry loss of this family. */
     public static List<LossInfo> all() {
         return List.of(Dice.INFO, Jaccard.INFO, Tversky.INFO, Combo.INFO, BoxIou.INFO, Ssim.INFO,
-                TotalVariation.INFO);
+                TotalVariation.INFO, Perceptual.INFO);
     }
 }

@@ -1,0 +1,69 @@
+package org.losses4j.segmentation;
+
+import java.util.List;
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.Options;
+import org.losses4j.Tensor;
+
+/**
+ * The registry face of the perceptual loss, for one compared layer: {@code λ·mean((Φ(I) − Φ(Î))²)}
+ * over the feature maps {@code input_features} and {@code target_features} (same shape, e.g.
+ * [N, C, H, W]); the gradient is with respect to {@code input_features}. For several layers, or
+ * to run your own {@link FeatureExtractor}, use {@link PerceptualLoss} directly; this entry
+ * delegates to it, so both compute the same numbers.
+ *
+ * <p>Reference: Johnson, Alahi &amp; Fei-Fei 2016, "Perceptual Losses for Real-Time Style
+ * Transfer and Super-Resolution".
+ */
+public final class Perceptual extends AbstractLoss {
+    public static final LossInfo INFO = LossInfo.builder("perceptual", Family.SEGMENTATION)
+            .summary("feature reconstruction loss: squared distance of feature maps from a fixed network"
+                    + " (several layers: the PerceptualLoss API)")
+            .formula("Σ_j λ_j·mean((Φ_j(I) − Φ_j(Î))²); here one layer j")
+            .gradInput("input_features", "a feature map Φ(I) of the generated image, any shape")
+            .input("target_features", "Φ(Î) of the reference image, same shape")
+            .options(PerceptualLoss.LAYER_WEIGHTS)
+            .divisor("the number of elements of the feature map (a scalar loss)")
+            .convex(true)
+            .tasks("style transfer", "super-resolution", "image generation")
+            .reference("Johnson, Alahi & Fei-Fei 2016")
+            .factory(Perceptual::new)
+            .build();
+
+    private final PerceptualLoss loss;
+
+    private Perceptual(Options o) {
+        super(INFO, o);
+        double[] w = o.get(PerceptualLoss.LAYER_WEIGHTS);
+        if (w != null && w.length != 1) {
+            throw new org.losses4j.LossException(org.losses4j.ErrorKind.INVALID_OPTION, "option layer_weights has "
+                    + w.length + " weights but the registry perceptual loss compares one layer (use PerceptualLoss"
+                    + " for several)");
+        }
+        this.loss = w == null ? PerceptualLoss.unweighted() : PerceptualLoss.of(w);
+    }
+
+    public static LossBuilder<Perceptual> builder() {
+        return new LossBuilder<>(INFO, Perceptual.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor x = Check.require(in, "input_features");
+        Tensor y = Check.require(in, "target_features");
+        if (g == null) {
+            return LossResult.scalar(loss.value(List.of(x), List.of(y)), null);
+        }
+        PerceptualLoss.Result r = loss.compute(List.of(x), List.of(y));
+        double[] out = g.zeros("input_features", x);
+        System.arraycopy(r.grad(0).f64(), 0, out, 0, out.length);
+        return LossResult.scalar(r.value(), g.map());
+    }
+}
