@@ -182,21 +182,52 @@ final class ClassLayout {
      */
     static double expShifted(double[] z, int cc, int am) {
         double m = z[am];
-        double rest = 0;
-        for (int k = 0; k < am; k++) {
-            double e = Math.exp(z[k] - m);
-            z[k] = e;
-            rest += e;
-        }
-        for (int k = am + 1; k < cc; k++) {
-            double e = Math.exp(z[k] - m);
-            z[k] = e;
-            rest += e;
-        }
+        double rest = expSum(z, 0, am, m) + expSum(z, am + 1, cc, m);
         // m − m: 0 for a finite maximum; NaN for ±∞ (an all −∞ or a +∞ row has no softmax)
         double e0 = Math.exp(m - m);
         z[am] = e0;
         return e0 != e0 ? Double.NaN : rest;
+    }
+
+    private static final int SUM_BLOCK = 256;
+
+    /**
+     * Replaces {@code z[k]} by {@code exp(z[k] − m)} for k in [from, to) and returns their sum,
+     * accumulated in blocks with four partial sums: the rounding error grows with
+     * {@code SUM_BLOCK/4 + n/SUM_BLOCK} instead of n (1e-13 relative at 100,000 classes),
+     * and the independent accumulators let the additions overlap.
+     */
+    private static double expSum(double[] z, int from, int to, double m) {
+        double total = 0;
+        for (int b = from; b < to; b += SUM_BLOCK) {
+            int end = Math.min(to, b + SUM_BLOCK);
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int k = b;
+            for (; k + 3 < end; k += 4) {
+                double e0 = Math.exp(z[k] - m);
+                double e1 = Math.exp(z[k + 1] - m);
+                double e2 = Math.exp(z[k + 2] - m);
+                double e3 = Math.exp(z[k + 3] - m);
+                z[k] = e0;
+                z[k + 1] = e1;
+                z[k + 2] = e2;
+                z[k + 3] = e3;
+                s0 += e0;
+                s1 += e1;
+                s2 += e2;
+                s3 += e3;
+            }
+            for (; k < end; k++) {
+                double e = Math.exp(z[k] - m);
+                z[k] = e;
+                s0 += e;
+            }
+            total += (s0 + s1) + (s2 + s3);
+        }
+        return total;
     }
 
     /**

@@ -183,7 +183,6 @@ public final class CrossEntropy extends AbstractLoss {
     private double kernel(Call k, double scale, double[] terms, double[] g64, float[] g32) {
         ClassLayout l = k.layout;
         int cc = l.c;
-        int st = l.s;
         double eps = smoothing;
         double keep = 1 - eps;
         double uni = eps / cc;
@@ -241,9 +240,13 @@ public final class CrossEntropy extends AbstractLoss {
                 }
                 if (g64 != null || g32 != null) {
                     // d/dz_j = p_j·((1 − ε)·w_y + (ε/C)·W) − (ε/C)·w_j − (1 − ε)·w_y·[j = y]
-                    double coef = scale * (keep * wy + uni * wSum) / (1 + rest);
-                    double atY = -scale * keep * wy;
-                    storeGrad(l, base, z, coef, w, -scale * uni, y, atY, g64, g32);
+                    double inv = 1 / (1 + rest);
+                    storeGrad(l, base, z, scale * (keep * wy + uni * wSum) * inv, w, -scale * uni, g64, g32);
+                    // at y: −(1 − ε)·w_y·(1 − p_y) + (ε/C)·(W·p_y − w_y), with 1 − p_y = rest/(1 + rest)
+                    // when y is the top class (no cancellation for a confident row)
+                    double py = z[y] * inv;
+                    double qy = y == am ? rest * inv : 1 - py;
+                    put(l, base, y, scale * (-keep * wy * qy + uni * (wSum * py - wy)), g64, g32);
                 }
             } else {
                 l.load(k.x, base, z);
@@ -251,11 +254,13 @@ public final class CrossEntropy extends AbstractLoss {
                 int am = ClassLayout.argmax(z, cc);
                 double m = z[am];
                 double aSum = 0;
+                double aOthers = 0;
                 double az = 0;
                 for (int c = 0; c < cc; c++) {
                     double ac = (w == null ? 1.0 : w[c]) * (a[c] * keep + uni);
                     a[c] = ac;
                     aSum += ac;
+                    aOthers += c == am ? 0 : ac;
                     if (ac != 0) { // 0·log 0 = 0: a class with no target mass adds nothing, even at −∞
                         az += ac * (z[c] - m);
                     }
@@ -265,7 +270,11 @@ public final class CrossEntropy extends AbstractLoss {
                 // −Σ a_c·(z_c − m − log S); aSum·logS also carries a NaN row into the term
                 term = aSum * logS - az;
                 if (g64 != null || g32 != null) {
-                    storeGradDense(l, base, z, scale * aSum / (1 + rest), a, -scale, g64, g32);
+                    // d/dz_j = (Σ_c a_c)·p_j − a_j
+                    double inv = 1 / (1 + rest);
+                    storeGradDense(l, base, z, scale * aSum * inv, a, -scale, g64, g32);
+                    // at the top class: −a·(1 − p) + (Σ_{c≠top} a_c)·p, with 1 − p = rest/(1 + rest)
+                    put(l, base, am, scale * (-a[am] * rest * inv + aOthers * z[am] * inv), g64, g32);
                 }
             }
             if (terms != null) {
@@ -276,9 +285,9 @@ public final class CrossEntropy extends AbstractLoss {
         return sum;
     }
 
-    /** Gradient row {@code coef·e_j + uniCoef·w_j} (w_j = 1 without weights), plus {@code atY} at class y. */
+    /** Gradient row {@code coef·e_j + uniCoef·w_j} (w_j = 1 without weights). */
     private static void storeGrad(ClassLayout l, int base, double[] e, double coef, double[] w, double uniCoef,
-            int y, double atY, double[] g64, float[] g32) {
+            double[] g64, float[] g32) {
         int cc = l.c;
         int st = l.s;
         if (g32 != null) {
@@ -291,7 +300,6 @@ public final class CrossEntropy extends AbstractLoss {
                     g32[i] = (float) (coef * e[c] + uniCoef * w[c]);
                 }
             }
-            g32[base + y * st] = (float) (coef * e[y] + uniCoef * (w == null ? 1.0 : w[y]) + atY);
         } else {
             if (w == null) {
                 for (int c = 0, i = base; c < cc; c++, i += st) {
@@ -302,7 +310,15 @@ public final class CrossEntropy extends AbstractLoss {
                     g64[i] = coef * e[c] + uniCoef * w[c];
                 }
             }
-            g64[base + y * st] += atY;
+        }
+    }
+
+    /** Sets the gradient of class {@code j} of the row at {@code base}. */
+    private static void put(ClassLayout l, int base, int j, double v, double[] g64, float[] g32) {
+        if (g32 != null) {
+            g32[base + j * l.s] = (float) v;
+        } else {
+            g64[base + j * l.s] = v;
         }
     }
 

@@ -108,7 +108,7 @@ public final class SoftmaxFocal extends AbstractLoss {
                 for (int c = 0; c < cc; c++) {
                     gx[base + c] = -k * z[c] * inv;
                 }
-                gx[base + lab] += k;
+                gx[base + lab] = k * q; // k·(1 − p_y) with the accurate q, no cancellation
             }
         }
         return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
