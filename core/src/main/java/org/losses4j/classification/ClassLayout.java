@@ -8,6 +8,7 @@ import org.losses4j.ErrorKind;
 import org.losses4j.LossException;
 import org.losses4j.LossResult;
 import org.losses4j.Reduce;
+import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -115,7 +116,7 @@ final class ClassLayout {
 
     /** Refuses an empty input when the reduction is {@code mean} (the mean of no terms is undefined). */
     static void nonEmptyForMean(Reduce red, String name, Tensor t) {
-        if (red.reduction() == org.losses4j.Reduction.MEAN) {
+        if (red.reduction() == Reduction.MEAN) {
             Check.nonEmpty(name, t);
         }
     }

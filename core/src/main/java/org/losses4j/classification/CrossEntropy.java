@@ -1,14 +1,17 @@
 package org.losses4j.classification;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
+import org.losses4j.ErrorKind;
 import org.losses4j.Family;
 import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
@@ -112,8 +115,8 @@ public final class CrossEntropy extends AbstractLoss {
         if (k.index) {
             l.requireIndexTarget(k.x, k.target);
             Check.labels("target", k.target, l.c, ignoreIndex);
-        } else if (!java.util.Arrays.equals(k.target.shape(), k.x.shape())) {
-            throw new org.losses4j.LossException(org.losses4j.ErrorKind.SHAPE_MISMATCH, "a floating target holds"
+        } else if (!Arrays.equals(k.target.shape(), k.x.shape())) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, "a floating target holds"
                     + " class probabilities and must have input's shape " + k.x.shapeString() + ", got "
                     + k.target.shapeString() + " (class indices must be int64)");
         } else {

@@ -1,5 +1,6 @@
 package org.losses4j.classification;
 
+import java.util.Arrays;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
@@ -111,7 +112,7 @@ public final class MultiMargin extends AbstractLoss {
             }
             if (gx != null) {
                 if (term != term) {
-                    java.util.Arrays.fill(gx, base, base + cc, Double.NaN);
+                    Arrays.fill(gx, base, base + cc, Double.NaN);
                 } else {
                     gx[base + lab] = gy;
                 }

@@ -1,5 +1,6 @@
 package org.losses4j.classification;
 
+import java.util.Arrays;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
@@ -96,7 +97,7 @@ public final class MulticlassHinge extends AbstractLoss {
             }
             if (gx != null) {
                 if (nan) {
-                    java.util.Arrays.fill(gx, base, base + cc, Double.NaN);
+                    Arrays.fill(gx, base, base + cc, Double.NaN);
                 } else if (term > 0) {
                     gx[base + arg] = scale;
                     gx[base + lab] = -scale;
