@@ -9,6 +9,8 @@ final class MulticlassClassification {
     }
 
     static List<LossInfo> all() {
-        return List.of();
+        return List.of(CrossEntropy.INFO, Nll.INFO, CategoricalCrossEntropy.INFO,
+                SparseCategoricalCrossEntropy.INFO, SoftmaxFocal.INFO, MulticlassHinge.INFO, MultiMargin.INFO,
+                ZeroOne.INFO);
     }
 }

@@ -1,0 +1,123 @@
+package org.losses4j.classification;
+
+import java.util.Arrays;
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Weston–Watkins multi-class margin loss (PyTorch {@code MultiMarginLoss}).
+ *
+ * <p>Term, one per row: {@code Σ_{j≠y} w_y·max(0, margin − x_y + x_j)^p / C} with p = 1 or 2
+ * ({@code w_y = 1} without {@code weight}). Gradient, for each violating class j
+ * ({@code h_j = margin − x_y + x_j > 0}): {@code +w_y·p·h_j^{p−1}/C} at j and the opposite at
+ * the label; 0 at and below the kink. A NaN score makes the row's term and gradient NaN.
+ *
+ * <p>Shapes: input scores {@code [N, C]}; target int64 {@code [N]}; optional {@code weight [C]};
+ * {@code none} gives {@code [N]}. {@code mean} divides by the number of rows N (the division
+ * by C is part of each term, as in PyTorch).
+ *
+ * <p>Reference: Weston and Watkins (1999), "Support Vector Machines for Multi-Class Pattern
+ * Recognition"; PyTorch {@code MultiMarginLoss}.
+ */
+public final class MultiMargin extends AbstractLoss {
+    public static final OptionSpec<Double> P = OptionSpec.integer("p", 1, OptionSpec.Range.ONE_OR_TWO,
+            "exponent of each margin violation: 1 (hinge) or 2 (squared hinge)");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
+            "required gap between the label's score and each other class's score");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("multi_margin", Family.CLASSIFICATION)
+            .summary("Weston–Watkins multi-class hinge: every wrong class within the margin is penalised")
+            .formula("Σ_{j≠y} w_y·max(0, margin − x_y + x_j)^p / C, one term per row")
+            .gradInput("input", "scores [N, C]")
+            .labelInput("target", "int64 class indices [N]")
+            .optionalInput("weight", "[C] class weights")
+            .options(P, MARGIN, REDUCTION)
+            .divisor("the number of rows N")
+            .convex(true)
+            .tasks("multi-class SVM", "multi-class classification with margins")
+            .reference("Weston & Watkins 1999; PyTorch MultiMarginLoss")
+            .factory(MultiMargin::new)
+            .build();
+
+    private final boolean squared;
+    private final double margin;
+
+    private MultiMargin(Options o) {
+        super(INFO, o);
+        this.squared = o.real(P) == 2;
+        this.margin = o.real(MARGIN);
+    }
+
+    public static LossBuilder<MultiMargin> builder() {
+        return new LossBuilder<>(INFO, MultiMargin.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor x = Check.require(in, "input");
+        Tensor target = Check.require(in, "target");
+        ClassLayout l = ClassLayout.of(x, false, false);
+        l.requireIndexTarget(x, target);
+        Check.labels("target", target, l.c);
+        double[] w = l.classVector("weight", in.get("weight"));
+        Reduce red = Reduce.of(reduction(), l.n);
+        ClassLayout.nonEmptyForMean(red, "input", x);
+        double scale = red.gradScale();
+        double[] xs = x.f64();
+        long[] y = target.i64();
+        double[] gx = g == null ? null : g.zeros("input", x);
+        double[] terms = red.unreduced() ? new double[l.n] : null;
+        int cc = l.c;
+        double sum = 0;
+        for (int r = 0; r < l.n; r++) {
+            int base = r * cc;
+            int lab = (int) y[r];
+            double xy = xs[base + lab];
+            double f = (w == null ? 1.0 : w[lab]) / cc;
+            double term = 0;
+            double gy = 0;
+            for (int c = 0; c < cc; c++) {
+                if (c == lab) {
+                    continue;
+                }
+                double h = margin - xy + xs[base + c];
+                if (h > 0) {
+                    term += squared ? h * h : h;
+                    if (gx != null) {
+                        double d = scale * f * (squared ? 2 * h : 1.0);
+                        gx[base + c] = d;
+                        gy -= d;
+                    }
+                } else if (h != h) {
+                    term = Double.NaN;
+                }
+            }
+            term *= f;
+            sum += term;
+            if (terms != null) {
+                terms[r] = term;
+            }
+            if (gx != null) {
+                if (term != term) {
+                    Arrays.fill(gx, base, base + cc, Double.NaN);
+                } else {
+                    gx[base + lab] = gy;
+                }
+            }
+        }
+        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+    }
+}

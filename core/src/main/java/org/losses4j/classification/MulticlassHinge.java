@@ -1,0 +1,109 @@
+package org.losses4j.classification;
+
+import java.util.Arrays;
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Crammer–Singer multi-class hinge loss.
+ *
+ * <p>Term, one per row: {@code max(0, margin + max_{j≠y} x_j − x_y)}. Gradient where the term
+ * is positive: +1 at the highest-scoring wrong class (the first one on a tie), −1 at the
+ * label; 0 at and below the kink. A NaN score makes the row's term and gradient NaN.
+ *
+ * <p>Shapes: input scores {@code [N, C]} with {@code C ≥ 2}; target int64 {@code [N]};
+ * {@code none} gives {@code [N]}. {@code mean} divides by the number of rows N.
+ *
+ * <p>Reference: Crammer and Singer (2001), "On the Algorithmic Implementation of Multiclass
+ * Kernel-based Vector Machines".
+ */
+public final class MulticlassHinge extends AbstractLoss {
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
+            "required gap between the label's score and every other class's score");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("multiclass_hinge", Family.CLASSIFICATION)
+            .summary("Crammer–Singer hinge: the label must beat the best wrong class by a margin")
+            .formula("max(0, margin + max_{j≠y} x_j − x_y), one term per row")
+            .gradInput("input", "scores [N, C], C >= 2")
+            .labelInput("target", "int64 class indices [N]")
+            .options(MARGIN, REDUCTION)
+            .divisor("the number of rows N")
+            .convex(true)
+            .tasks("multi-class SVM", "multi-class classification with margins")
+            .reference("Crammer & Singer 2001")
+            .factory(MulticlassHinge::new)
+            .build();
+
+    private final double margin;
+
+    private MulticlassHinge(Options o) {
+        super(INFO, o);
+        this.margin = o.real(MARGIN);
+    }
+
+    public static LossBuilder<MulticlassHinge> builder() {
+        return new LossBuilder<>(INFO, MulticlassHinge.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor x = Check.require(in, "input");
+        Tensor target = Check.require(in, "target");
+        ClassLayout l = ClassLayout.of(x, false, false);
+        l.requireAtLeastClasses(x, 2, "multiclass_hinge (a best wrong class)");
+        l.requireIndexTarget(x, target);
+        Check.labels("target", target, l.c);
+        Reduce red = Reduce.of(reduction(), l.n);
+        ClassLayout.nonEmptyForMean(red, "input", x);
+        double scale = red.gradScale();
+        double[] xs = x.f64();
+        long[] y = target.i64();
+        double[] gx = g == null ? null : g.zeros("input", x);
+        double[] terms = red.unreduced() ? new double[l.n] : null;
+        int cc = l.c;
+        double sum = 0;
+        for (int r = 0; r < l.n; r++) {
+            int base = r * cc;
+            int lab = (int) y[r];
+            double best = Double.NEGATIVE_INFINITY;
+            int arg = -1;
+            boolean nan = false;
+            for (int c = 0; c < cc; c++) {
+                double v = xs[base + c];
+                if (v != v) {
+                    nan = true;
+                } else if (c != lab && (arg < 0 || v > best)) {
+                    best = v;
+                    arg = c;
+                }
+            }
+            double term = nan ? Double.NaN : Math.max(0.0, margin + best - xs[base + lab]);
+            sum += term;
+            if (terms != null) {
+                terms[r] = term;
+            }
+            if (gx != null) {
+                if (nan) {
+                    Arrays.fill(gx, base, base + cc, Double.NaN);
+                } else if (term > 0) {
+                    gx[base + arg] = scale;
+                    gx[base + lab] = -scale;
+                }
+            }
+        }
+        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+    }
+}

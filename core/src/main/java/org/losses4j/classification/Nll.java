@@ -1,0 +1,104 @@
+package org.losses4j.classification;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Negative log-likelihood of class indices, on log-probabilities.
+ *
+ * <p>Term: {@code −w_y·x_y}, where {@code x} holds log-probabilities (e.g. the output of a
+ * log-softmax); gradient {@code −w_y} at the target class, 0 elsewhere. A target equal to
+ * {@code ignore_index} gives a zero term and no gradient.
+ *
+ * <p>Shapes: input {@code [N, C]} or {@code [N, C, d1, ...]} (classes on dimension 1; also a
+ * single row {@code [C]} with a {@code []} target); target int64 {@code [N]} /
+ * {@code [N, d1, ...]}; optional {@code weight [C]}. {@code none} gives {@code [N, d1, ...]}.
+ *
+ * <p>{@code mean} divides by {@code Σ w_y} over the non-ignored terms (their count without
+ * weights); NaN when every target is ignored.
+ *
+ * <p>Reference: PyTorch {@code NLLLoss}.
+ */
+public final class Nll extends AbstractLoss {
+    public static final OptionSpec<Double> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
+            OptionSpec.Range.ANY, "target value whose terms are skipped (no loss, no gradient, not counted by mean)");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("nll", Family.CLASSIFICATION)
+            .summary("negative log-likelihood on log-probabilities: cross-entropy after an explicit log-softmax")
+            .formula("−w_y·x_y")
+            .gradInput("input", "log-probabilities [N, C] or [N, C, d1, ...] (classes on dim 1), or [C]")
+            .labelInput("target", "int64 class indices [N] / [N, d1, ...] / []")
+            .optionalInput("weight", "[C] class weights")
+            .options(IGNORE_INDEX, REDUCTION)
+            .divisor("Σ w_y over non-ignored terms (their count without weight); NaN when all are ignored")
+            .convex(true)
+            .tasks("multi-class classification with a log-softmax output", "sequence tagging")
+            .reference("PyTorch NLLLoss")
+            .factory(Nll::new)
+            .build();
+
+    private final long ignoreIndex;
+
+    private Nll(Options o) {
+        super(INFO, o);
+        this.ignoreIndex = (long) o.real(IGNORE_INDEX);
+    }
+
+    public static LossBuilder<Nll> builder() {
+        return new LossBuilder<>(INFO, Nll.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor x = Check.require(in, "input");
+        Tensor target = Check.require(in, "target");
+        ClassLayout l = ClassLayout.of(x, true, true);
+        l.requireIndexTarget(x, target);
+        Check.labels("target", target, l.c, ignoreIndex);
+        double[] w = l.classVector("weight", in.get("weight"));
+        long[] y = target.i64();
+        double divisor = 0;
+        for (long v : y) {
+            if (v != ignoreIndex) {
+                divisor += w == null ? 1.0 : w[(int) v];
+            }
+        }
+        Reduce red = Reduce.of(reduction(), divisor);
+        ClassLayout.nonEmptyForMean(red, "input", x);
+        double scale = red.gradScale();
+        double[] xs = x.f64();
+        double[] gx = g == null ? null : g.zeros("input", x);
+        double[] terms = red.unreduced() ? new double[l.terms()] : null;
+        double sum = 0;
+        for (int t = 0, nt = l.terms(); t < nt; t++) {
+            long lab = y[t];
+            if (lab == ignoreIndex) {
+                continue;
+            }
+            int i = l.base(t) + (int) lab * l.s;
+            double wy = w == null ? 1.0 : w[(int) lab];
+            double term = -wy * xs[i];
+            sum += term;
+            if (terms != null) {
+                terms[t] = term;
+            }
+            if (gx != null) {
+                gx[i] = -wy * scale;
+            }
+        }
+        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+    }
+}

@@ -1,0 +1,116 @@
+package org.losses4j.classification;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Multi-class (softmax) focal loss: cross-entropy down-weighted on well-classified rows.
+ *
+ * <p>Term, one per row, with {@code p = softmax(input)}: {@code −α_y·(1 − p_y)^γ·log p_y}
+ * ({@code α_y = 1} without {@code alpha}). With {@code q = 1 − p_y} and {@code ℓ = log p_y},
+ * the gradient with respect to logit j is {@code α_y·q^γ·(γ·p_y·ℓ/q − 1)·([j = y] − p_j)};
+ * {@code ℓ/q → −1} as {@code q → 0}. {@code γ = 0} is cross-entropy weighted by α.
+ *
+ * <p>Numerics: {@code ℓ} from a stable log-sum-exp and {@code q = −expm1(ℓ)}, so
+ * {@code (1 − p_y)} keeps its relative precision for confident rows and logits of ±1e4 are exact.
+ *
+ * <p>Shapes: input logits {@code [N, C]}; target int64 {@code [N]}; optional {@code alpha [C]};
+ * {@code none} gives {@code [N]}. {@code mean} divides by the number of rows N (α does not
+ * change the divisor).
+ *
+ * <p>Reference: Lin et al. (2017), "Focal Loss for Dense Object Detection" (softmax form).
+ */
+public final class SoftmaxFocal extends AbstractLoss {
+    public static final OptionSpec<Double> GAMMA = OptionSpec.real("gamma", 2.0, OptionSpec.Range.NON_NEGATIVE,
+            "focusing exponent γ: larger values down-weight well-classified rows more");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("softmax_focal", Family.CLASSIFICATION)
+            .summary("softmax cross-entropy scaled by (1 − p_y)^γ: focuses training on hard examples")
+            .formula("−α_y·(1 − p_y)^γ·log p_y, p = softmax(x)")
+            .gradInput("input", "logits [N, C]")
+            .labelInput("target", "int64 class indices [N]")
+            .optionalInput("alpha", "[C] per-class weights")
+            .options(GAMMA, REDUCTION)
+            .divisor("the number of rows N")
+            .tasks("multi-class classification with class imbalance", "dense object detection")
+            .reference("Lin et al. 2017, Focal Loss for Dense Object Detection")
+            .factory(SoftmaxFocal::new)
+            .build();
+
+    private final double gamma;
+
+    private SoftmaxFocal(Options o) {
+        super(INFO, o);
+        this.gamma = o.real(GAMMA);
+    }
+
+    public static LossBuilder<SoftmaxFocal> builder() {
+        return new LossBuilder<>(INFO, SoftmaxFocal.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor x = Check.require(in, "input");
+        Tensor target = Check.require(in, "target");
+        ClassLayout l = ClassLayout.of(x, false, false);
+        l.requireIndexTarget(x, target);
+        Check.labels("target", target, l.c);
+        double[] alpha = l.classVector("alpha", in.get("alpha"));
+        Reduce red = Reduce.of(reduction(), l.n);
+        ClassLayout.nonEmptyForMean(red, "input", x);
+        double scale = red.gradScale();
+        double[] xs = x.f64();
+        long[] y = target.i64();
+        double[] gx = g == null ? null : g.zeros("input", x);
+        double[] terms = red.unreduced() ? new double[l.n] : null;
+        int cc = l.c;
+        double[] z = new double[cc];
+        double gm = gamma;
+        double sum = 0;
+        for (int r = 0; r < l.n; r++) {
+            int base = r * cc;
+            int lab = (int) y[r];
+            System.arraycopy(xs, base, z, 0, cc);
+            int am = ClassLayout.argmax(z, cc);
+            double zy = z[lab] - z[am];
+            double rest = ClassLayout.expShifted(z, cc, am);
+            double lp = zy - Math.log1p(rest);
+            double q = -Math.expm1(lp); // 1 − p_y, accurate when p_y is close to 1
+            double py = Math.exp(lp);
+            double qg = Math.pow(q, gm);
+            if (lp != lp) {
+                qg = Double.NaN; // pow(NaN, 0) is 1: keep a NaN row NaN
+            }
+            double a = alpha == null ? 1.0 : alpha[lab];
+            double term = -a * qg * lp;
+            sum += term;
+            if (terms != null) {
+                terms[r] = term;
+            }
+            if (gx != null) {
+                // p_y·ℓ/q: → −p_y as q → 0; 0 when p_y = 0 (ℓ = −∞)
+                double pr = py == 0 ? 0 : q == 0 ? -py : py * lp / q;
+                double k = scale * a * qg * (gm * pr - 1);
+                double inv = 1 / (1 + rest);
+                for (int c = 0; c < cc; c++) {
+                    gx[base + c] = -k * z[c] * inv;
+                }
+                gx[base + lab] = k * q; // k·(1 − p_y) with the accurate q, no cancellation
+            }
+        }
+        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+    }
+}

@@ -1,0 +1,83 @@
+package org.losses4j.classification;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Sparse categorical cross-entropy: probabilities with class-index targets.
+ *
+ * <p>Term, one per row: {@code −max(log p_y, −100)}; gradient {@code −1 / max(p_y, 1e-12)} at
+ * the label (also where the clamp is active), 0 elsewhere. Rows are used as given (no
+ * renormalisation).
+ *
+ * <p>Shapes: input {@code [N, C]} probabilities in [0, 1]; target int64 {@code [N]} with
+ * labels in [0, C) (no ignore index); {@code none} gives {@code [N]}. {@code mean} divides by N.
+ *
+ * <p>Reference: Keras {@code sparse_categorical_crossentropy} (probabilities).
+ */
+public final class SparseCategoricalCrossEntropy extends AbstractLoss {
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("sparse_categorical_cross_entropy", Family.CLASSIFICATION)
+            .summary("cross-entropy of probability rows against class indices")
+            .formula("−max(log p_y, −100), one term per row")
+            .gradInput("input", "probabilities [N, C] in [0, 1]")
+            .labelInput("target", "int64 class indices [N]")
+            .options(REDUCTION)
+            .divisor("the number of rows N")
+            .convex(true)
+            .tasks("multi-class classification on a softmax output")
+            .reference("Keras sparse_categorical_crossentropy")
+            .factory(SparseCategoricalCrossEntropy::new)
+            .build();
+
+    private SparseCategoricalCrossEntropy(Options o) {
+        super(INFO, o);
+    }
+
+    public static LossBuilder<SparseCategoricalCrossEntropy> builder() {
+        return new LossBuilder<>(INFO, SparseCategoricalCrossEntropy.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor x = Check.require(in, "input");
+        Tensor target = Check.require(in, "target");
+        ClassLayout l = ClassLayout.of(x, false, false);
+        l.requireIndexTarget(x, target);
+        Check.labels("target", target, l.c);
+        Check.closed("input", x, 0, 1);
+        Reduce red = Reduce.of(reduction(), l.n);
+        ClassLayout.nonEmptyForMean(red, "input", x);
+        double scale = red.gradScale();
+        double[] p = x.f64();
+        long[] y = target.i64();
+        double[] gx = g == null ? null : g.zeros("input", x);
+        double[] terms = red.unreduced() ? new double[l.n] : null;
+        double sum = 0;
+        for (int r = 0; r < l.n; r++) {
+            int i = r * l.c + (int) y[r];
+            double term = -Math.max(Math.log(p[i]), -100.0);
+            sum += term;
+            if (terms != null) {
+                terms[r] = term;
+            }
+            if (gx != null) {
+                gx[i] = -scale / Math.max(p[i], 1e-12);
+            }
+        }
+        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+    }
+}
