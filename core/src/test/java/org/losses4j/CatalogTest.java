@@ -68,6 +68,15 @@ class CatalogTest {
     }
 
     @Test
+    void registryListsTheCatalogInItsOrder() throws IOException {
+        List<String> registered = new ArrayList<>();
+        for (LossInfo i : Losses.catalog()) {
+            registered.add(i.name());
+        }
+        assertThat(registered).containsExactlyElementsOf(catalogNames().keySet());
+    }
+
+    @Test
     void everyLossBuildsWithDefaultsAndDescribesItsOptions() {
         for (LossInfo i : Losses.catalog()) {
             Loss l = i.create();

@@ -12,7 +12,7 @@ import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
- * The layout of multi-class scores shared by the losses of {@link MulticlassClassification}:
+ * The layout of multi-class scores shared by the multi-class losses (cross_entropy, nll, ...):
  * {@code [N, C]}, {@code [N, C, d1, ...]} (classes on dimension 1) or, where allowed, a single
  * row {@code [C]}. Element {@code (n, c, s)} of the flattened trailing dimensions sits at
  * {@code n·C·S + c·S + s}, where {@code S = d1·d2·…} (1 without trailing dimensions).

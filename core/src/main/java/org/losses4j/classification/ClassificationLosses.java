@@ -10,8 +10,8 @@ public final class ClassificationLosses {
 
     /** Every loss of this family. */
     public static List<LossInfo> all() {
-        java.util.List<LossInfo> all = new java.util.ArrayList<>(BinaryClassification.all());
-        all.addAll(MulticlassClassification.all());
-        return java.util.Collections.unmodifiableList(all);
+        return List.of(Bce.INFO, BceWithLogits.INFO, CrossEntropy.INFO, Nll.INFO, CategoricalCrossEntropy.INFO,
+                SparseCategoricalCrossEntropy.INFO, Focal.INFO, SoftmaxFocal.INFO, Hinge.INFO, SquaredHinge.INFO,
+                SmoothHinge.INFO, Ramp.INFO, SoftMargin.INFO, MulticlassHinge.INFO, MultiMargin.INFO, ZeroOne.INFO);
     }
 }

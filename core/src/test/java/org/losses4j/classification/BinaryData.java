@@ -13,7 +13,7 @@ final class BinaryData {
     private BinaryData() {
     }
 
-    /** The losses of BinaryClassification, in catalog order. */
+    /** The binary (elementwise) classification losses, in catalog order. */
     static final String[] LOSSES = {"bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge",
         "ramp", "soft_margin"};
 
