@@ -18,6 +18,9 @@ final class ListCommand implements Callable<Integer> {
                     + "generative, preference, regularization")
     String family;
 
+    @Option(names = "--markdown", description = "print a Markdown table (name, family, definition, options)")
+    boolean markdown;
+
     @Spec
     CommandSpec spec;
 
@@ -25,6 +28,20 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         List<LossInfo> infos = family == null ? Losses.catalog() : Losses.family(Family.parse(family));
         var out = spec.commandLine().getOut();
+        if (markdown) {
+            out.println("| loss | family | definition | options (default) |");
+            out.println("|---|---|---|---|");
+            for (LossInfo i : infos) {
+                StringBuilder opts = new StringBuilder();
+                for (var o : i.options()) {
+                    opts.append(opts.length() == 0 ? "" : ", ").append(o.name()).append(" (").append(o.defaultText())
+                            .append(')');
+                }
+                out.printf("| `%s` | %s | %s | %s |%n", i.name(), i.family().label(),
+                        i.formula().replace("|", "\\|"), opts.length() == 0 ? "—" : opts);
+            }
+            return 0;
+        }
         Family current = null;
         for (LossInfo i : infos) {
             if (i.family() != current) {
