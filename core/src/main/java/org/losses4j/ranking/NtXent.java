@@ -1,0 +1,166 @@
+package org.losses4j.ranking;
+
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR.
+ *
+ * <p>The 2N embeddings {@code e = (z1_0 … z1_{N−1}, z2_0 … z2_{N−1})} are normalised,
+ * {@code u_i = e_i / max(‖e_i‖, 1e-12)}, and compared by cosine similarity
+ * {@code s_ik = u_i·u_k}. Anchor i's positive is its other view j ({@code i ± N}); its term is
+ * {@code −log(exp(s_ij/τ) / Σ_{k≠i} exp(s_ik/τ)) = −s_ij/τ + logsumexp_{k≠i}(s_ik/τ)},
+ * evaluated with the maximum subtracted, so it is finite for any τ > 0. Gradients with respect
+ * to z1 and z2 flow through the normalisation.
+ *
+ * <p>Shapes: z1, z2 {@code [N, D]} (z1_i and z2_i are a positive pair). {@code mean} divides by
+ * the 2N anchors; {@code none} gives {@code [2N]}: the z1 anchors, then the z2 anchors.
+ *
+ * <p>Cost: O(N²·D) time and O(N·D) memory. The 2N×2N similarity matrix is never formed: each
+ * anchor's 2N similarities are computed into one reusable row, and its gradient contributions
+ * to itself and to every other embedding are accumulated from that row.
+ *
+ * <p>Reference: Chen, Kornblith, Norouzi, Hinton (2020), "A Simple Framework for Contrastive
+ * Learning of Visual Representations" (SimCLR); Sohn (2016), N-pair loss.
+ */
+public final class NtXent extends AbstractLoss {
+    public static final OptionSpec<Double> TEMPERATURE = OptionSpec.real("temperature", 0.5,
+            OptionSpec.Range.POSITIVE, "divides the cosine similarities: smaller is sharper");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("nt_xent", Family.RANKING)
+            .summary("SimCLR's contrastive loss: each view must pick its partner among all 2N − 1 other embeddings")
+            .formula("−log(exp(s_ij/τ) / Σ_{k≠i} exp(s_ik/τ)), s = cosine similarity, j = the other view of i")
+            .gradInput("z1", "[N, D] embeddings of the first view")
+            .gradInput("z2", "[N, D] embeddings of the second view (z2_i pairs with z1_i)")
+            .options(TEMPERATURE, REDUCTION)
+            .divisor("the number of anchors 2N")
+            .tasks("self-supervised learning", "contrastive representation learning")
+            .reference("Chen et al. 2020 (SimCLR)")
+            .factory(NtXent::new)
+            .build();
+
+    private final double temperature;
+
+    private NtXent(Options o) {
+        super(INFO, o);
+        this.temperature = o.real(TEMPERATURE);
+    }
+
+    public static LossBuilder<NtXent> builder() {
+        return new LossBuilder<>(INFO, NtXent.class);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor t1 = in.get("z1");
+        Tensor t2 = in.get("z2");
+        Rows.matrix("z1", t1);
+        Check.sameShape("z1", t1, "z2", t2);
+        int n = t1.dim(0);
+        int d = t1.dim(1);
+        int m = 2 * n;
+        Rows.nonEmptyMean(reduction() == Reduction.MEAN, n, "z1", t1);
+        Reduce red = Reduce.of(reduction(), m);
+        double scale = red.gradScale();
+        double invTau = 1 / temperature;
+
+        // normalised embeddings u (2N rows), 1/max(‖e‖, eps), and whether the norm was clamped
+        double[] u = new double[m * d];
+        double[] inv = new double[m];
+        double[] norms = new double[m];
+        normalise(t1.f64(), 0, n, d, u, inv, norms);
+        normalise(t2.f64(), n, n, d, u, inv, norms);
+
+        double[] gu = g == null ? null : new double[m * d]; // ∂(reduced loss)/∂u
+        double[] row = new double[m];
+        double[] terms = new double[m];
+        for (int i = 0; i < m; i++) {
+            int j = i < n ? i + n : i - n;
+            int oi = i * d;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < m; k++) {
+                if (k == i) {
+                    continue;
+                }
+                double s = Rows.dot(u, oi, u, k * d, d) * invTau;
+                row[k] = s;
+                if (s > max) {
+                    max = s;
+                }
+            }
+            double sij = row[j];
+            double sum = 0;
+            for (int k = 0; k < m; k++) {
+                if (k != i) {
+                    double e = Math.exp(row[k] - max);
+                    row[k] = e;
+                    sum += e;
+                }
+            }
+            terms[i] = max + Math.log(sum) - sij;
+            if (gu == null) {
+                continue;
+            }
+            // row[k] now holds exp(s_ik/τ − max). ∂term_i/∂s_ik = (p_ik − [k = j])/τ for k ≠ i,
+            // which flows to u_i (times u_k) and to u_k (times u_i)
+            double c = scale * invTau / sum;
+            for (int k = 0; k < m; k++) {
+                if (k == i) {
+                    continue;
+                }
+                double w = row[k] * c - (k == j ? scale * invTau : 0);
+                int ok = k * d;
+                for (int q = 0; q < d; q++) {
+                    gu[oi + q] += w * u[ok + q];
+                    gu[ok + q] += w * u[oi + q];
+                }
+            }
+        }
+        if (gu != null) {
+            backThroughNormalisation(gu, u, inv, norms, 0, n, d, g.zeros("z1", t1));
+            backThroughNormalisation(gu, u, inv, norms, n, n, d, g.zeros("z2", t2));
+        }
+        return red.finish(terms, new int[] {m}, g);
+    }
+
+    private static void normalise(double[] z, int first, int n, int d, double[] u, double[] inv, double[] norms) {
+        for (int r = 0; r < n; r++) {
+            double nr = Rows.norm(z, r * d, d);
+            double ir = 1 / Math.max(nr, Rows.NORM_EPS);
+            norms[first + r] = nr;
+            inv[first + r] = ir;
+            int o = r * d;
+            int ou = (first + r) * d;
+            for (int q = 0; q < d; q++) {
+                u[ou + q] = z[o + q] * ir;
+            }
+        }
+    }
+
+    /** ∂/∂e = (1/max(‖e‖, eps))·(G − [‖e‖ > eps]·(G·u)·u) for each of the rows first … first + n − 1. */
+    private static void backThroughNormalisation(double[] gu, double[] u, double[] inv, double[] norms, int first,
+            int n, int d, double[] out) {
+        for (int r = 0; r < n; r++) {
+            int ou = (first + r) * d;
+            int o = r * d;
+            double nr = norms[first + r];
+            double gdotu = nr > Rows.NORM_EPS ? Rows.dot(gu, ou, u, ou, d) : nr * 0; // NaN stays NaN
+            double ir = inv[first + r];
+            for (int q = 0; q < d; q++) {
+                out[o + q] = ir * (gu[ou + q] - gdotu * u[ou + q]);
+            }
+        }
+    }
+}
