@@ -149,7 +149,7 @@ public final class NtXent extends AbstractLoss {
         }
     }
 
-    /** ∂/∂e = (1/max(‖e‖, eps))·(G − [‖e‖ > eps]·(G·u)·u) for each of the rows first … first + n − 1. */
+    /** ∂/∂e = (1/max(‖e‖, eps))·(G − [‖e‖ > eps]·(G·u)·u), for rows first … first + n − 1. */
     private static void backThroughNormalisation(double[] gu, double[] u, double[] inv, double[] norms, int first,
             int n, int d, double[] out) {
         for (int r = 0; r < n; r++) {

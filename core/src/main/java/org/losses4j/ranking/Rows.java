@@ -123,8 +123,8 @@ final class Rows {
     /** Requires an {@code [N, D]} matrix. */
     static void matrix(String name, Tensor t) {
         if (t.rank() != 2) {
-            throw new LossException(ErrorKind.SHAPE_MISMATCH, name + " must be an [N, D] matrix (one embedding per row), got shape "
-                    + t.shapeString());
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, name
+                    + " must be an [N, D] matrix (one embedding per row), got shape " + t.shapeString());
         }
     }
 
