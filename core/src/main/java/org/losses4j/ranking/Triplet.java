@@ -104,8 +104,10 @@ public final class Triplet extends AbstractLoss {
         Tensor gp = grad ? output32(in, "positive", p) : null;
         Tensor gn = grad ? output32(in, "negative", n) : null;
         double[] terms = new double[rows];
+        boolean fresh = !grad || (in.gradBuffer("anchor") == null && in.gradBuffer("positive") == null
+                && in.gradBuffer("negative") == null);
         kernel32(a.f32(), p.f32(), n.f32(), rows, d, red.gradScale(), terms,
-                grad ? ga.f32() : null, grad ? gp.f32() : null, grad ? gn.f32() : null);
+                grad ? ga.f32() : null, grad ? gp.f32() : null, grad ? gn.f32() : null, fresh);
         LossResult r = red.finish(terms, new int[] {rows}, null);
         Map<String, Tensor> grads = new LinkedHashMap<>();
         if (grad) {
@@ -123,13 +125,13 @@ public final class Triplet extends AbstractLoss {
         return LossResult.scalar(r.value(), grads);
     }
 
+    /** The caller's float32 buffer (not cleared: the kernel writes every row of it) or a new zeroed array. */
     private static Tensor output32(Inputs in, String name, Tensor like) {
         Tensor buf = in.gradBuffer(name);
         if (buf == null) {
             return Tensor.zeros(DType.FLOAT32, like.shape());
         }
         Check.gradBuffer(name, buf, like, DType.FLOAT32);
-        Arrays.fill(buf.f32(), 0f);
         return buf;
     }
 
@@ -162,6 +164,11 @@ public final class Triplet extends AbstractLoss {
     //   ∂cos(x,y)/∂x = (1/max(‖x‖, eps))·(u_y − [‖x‖ > eps]·cos·u_x), so every gradient is
     //   (1/max(‖x‖, eps)) times a combination of u_a, u_p, u_n (no overflow for large inputs).
     // ---------------------------------------------------------------------------------------
+
+    /** Below this, gradient coefficients and their products with float32 differences stay in float range. */
+    private static final double FLOAT_SAFE = 1e30;
+    /** Below this Euclidean length, the differences of a row cannot overflow float32. */
+    private static final double FLOAT_SAFE_DISTANCE = 1e38;
 
     /** Coefficient slots for the cosine distance. */
     private static final int IA = 9;
@@ -300,11 +307,14 @@ public final class Triplet extends AbstractLoss {
     }
 
     /**
-     * The float32 kernel: float32 data, float64 arithmetic (differences of two floats are exact
-     * in float64, and squares of floats cannot overflow it), float32 gradients.
+     * The float32 kernel: float32 data; the distances and cosines accumulated in float64
+     * (differences of two floats are exact in float64, and squares of floats cannot overflow
+     * it); the gradients, a few operations per element on float32 data, formed in float32
+     * arithmetic so that the loop vectorises. Each gradient row is written exactly once (zeros
+     * for inactive rows unless the arrays are {@code fresh}, i.e. already zero).
      */
     private void kernel32(float[] a, float[] p, float[] n, int rows, int d, double scale, double[] terms,
-            float[] ga, float[] gp, float[] gn) {
+            float[] ga, float[] gp, float[] gn, boolean fresh) {
         double[] st = new double[6];
         double[] co = new double[13];
         boolean cos = distance == COSINE;
@@ -321,10 +331,33 @@ public final class Triplet extends AbstractLoss {
                 dots32(a, p, n, o, d, st);
             }
             terms[i] = coefficients(st, scale, co);
-            if (ga == null || co[12] == 0) {
+            if (ga == null) {
                 continue;
             }
-            if (!cos) {
+            if (co[12] == 0) {
+                if (!fresh) {
+                    Arrays.fill(ga, o, o + d, 0f);
+                    Arrays.fill(gp, o, o + d, 0f);
+                    Arrays.fill(gn, o, o + d, 0f);
+                }
+                continue;
+            }
+            // float32 arithmetic when no difference can overflow it (every |x_k − y_k| ≤ its distance)
+            // and the coefficients are in range; otherwise (huge or near-subnormal rows, NaN) float64
+            double big = distance == SQUARED ? FLOAT_SAFE_DISTANCE * FLOAT_SAFE_DISTANCE : FLOAT_SAFE_DISTANCE;
+            if (!cos && st[0] < big && st[1] < big && st[2] < big
+                    && Math.abs(co[0]) + Math.abs(co[1]) + Math.abs(co[2]) < FLOAT_SAFE) {
+                float c0 = (float) co[0], c1 = (float) co[1], c2 = (float) co[2];
+                for (int k = o, e = o + d; k < e; k++) {
+                    float ak = a[k], pk = p[k], nk = n[k];
+                    float ap = ak - pk;
+                    float an = ak - nk;
+                    float pn = pk - nk;
+                    ga[k] = c0 * ap - c1 * an;
+                    gp[k] = -c0 * ap - c2 * pn;
+                    gn[k] = c1 * an + c2 * pn;
+                }
+            } else if (!cos) {
                 double c0 = co[0], c1 = co[1], c2 = co[2];
                 for (int k = o, e = o + d; k < e; k++) {
                     double ak = a[k], pk = p[k], nk = n[k];
@@ -336,6 +369,7 @@ public final class Triplet extends AbstractLoss {
                     gn[k] = (float) (c1 * an + c2 * pn);
                 }
             } else {
+                // float64 arithmetic: 1/max(‖x‖, eps) spans 1e-39 … 1e12, too wide to fold in float32
                 double ia = co[IA], ip = co[IP], in = co[IN];
                 for (int k = o, e = o + d; k < e; k++) {
                     double ua = a[k] * ia;

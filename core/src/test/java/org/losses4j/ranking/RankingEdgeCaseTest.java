@@ -127,6 +127,38 @@ class RankingEdgeCaseTest {
         assertThat((double) ga[1]).isCloseTo(0.2, Offset.offset(1e-6));
     }
 
+    private static Inputs triplet32(float[] a, float[] p, float[] n) {
+        return Inputs.of("anchor", Tensor.of(a, 1, a.length)).with("positive", Tensor.of(p, 1, p.length))
+                .with("negative", Tensor.of(n, 1, n.length));
+    }
+
+    private static void assertClose32(float[] got, double tol, double... expected) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) got[i]).as("element %d", i).isCloseTo(expected[i], Offset.offset(tol));
+        }
+    }
+
+    @Test
+    void tripletFloat32SubnormalAndNearMaximumDifferences() {
+        // d(a, p) = Float.MIN_VALUE (1/d overflows float32), d(a, n) = 1, margin 2: active;
+        // ∂a = (a − p)/d(a,p) − (a − n)/d(a,n) = (−1, 0) − (0, −1) = (−1, 1), ∂p = (1, 0), ∂n = (0, −1)
+        LossResult r = loss("triplet", "margin", 2.0)
+                .compute(triplet32(new float[] {0, 0}, new float[] {Float.MIN_VALUE, 0}, new float[] {0, 1}));
+        assertClose32(r.grad("anchor").f32(), 1e-7, -1, 1);
+        assertClose32(r.grad("positive").f32(), 1e-7, 1, 0);
+        assertClose32(r.grad("negative").f32(), 1e-7, 0, -1);
+
+        // a − p = 6e38 overflows float32 (but not float64): d(a,p) = 6e38, d(a,n) = √(9e76 + 1) ≈ 3e38;
+        // value 3e38; ∂p = −(a − p)/d(a,p) = (−1, 0), ∂n = (a − n)/d(a,n) ≈ (1, −3.3e-39), ∂a = their negated sum
+        float m = 3e38f;
+        LossResult h = loss("triplet", "reduction", "sum").compute(triplet32(new float[] {m, 0}, new float[] {-m, 0},
+                new float[] {0, 1}));
+        assertThat(h.value()).isCloseTo((double) m, Offset.offset(1e-6 * m));
+        assertClose32(h.grad("positive").f32(), 1e-7, -1, 0);
+        assertClose32(h.grad("negative").f32(), 1e-7, 1, 0);
+        assertClose32(h.grad("anchor").f32(), 1e-7, 0, 0);
+    }
+
     @Test
     void cosineSimilarityHugeValues() {
         // x = s(1, 2, 2) with ‖x‖ = 3s; y = (2, −1, 2), ‖y‖ = 3; cos = 4/9
