@@ -27,9 +27,10 @@ import org.losses4j.Tensor;
  * <p>Shapes: z1, z2 {@code [N, D]} (z1_i and z2_i are a positive pair). {@code mean} divides by
  * the 2N anchors; {@code none} gives {@code [2N]}: the z1 anchors, then the z2 anchors.
  *
- * <p>Cost: O(N²·D) time and O(N·D) memory. The 2N×2N similarity matrix is never formed: each
- * anchor's 2N similarities are computed into one reusable row, and its gradient contributions
- * to itself and to every other embedding are accumulated from that row.
+ * <p>Cost: O(N²·D) time and O(N·D) memory. The 2N×2N similarity matrix is never formed: the
+ * anchors are processed 32 at a time, their 2N similarities computed into one reusable
+ * 32 × 2N buffer, and their gradient contributions to themselves and to every other embedding
+ * accumulated from it (one pass over the embeddings per block of anchors).
  *
  * <p>Reference: Chen, Kornblith, Norouzi, Hinton (2020), "A Simple Framework for Contrastive
  * Learning of Visual Representations" (SimCLR); Sohn (2016), N-pair loss.
@@ -50,6 +51,9 @@ public final class NtXent extends AbstractLoss {
             .reference("Chen et al. 2020 (SimCLR)")
             .factory(NtXent::new)
             .build();
+
+    /** Anchors processed together: their similarity rows share one buffer of BLOCK × 2N. */
+    private static final int BLOCK = 32;
 
     private final double temperature;
 
@@ -84,47 +88,63 @@ public final class NtXent extends AbstractLoss {
         normalise(t2.f64(), n, n, d, u, inv, norms);
 
         double[] gu = g == null ? null : new double[m * d]; // ∂(reduced loss)/∂u
-        double[] row = new double[m];
         double[] terms = new double[m];
-        for (int i = 0; i < m; i++) {
-            int j = i < n ? i + n : i - n;
-            int oi = i * d;
-            double max = Double.NEGATIVE_INFINITY;
+        // BLOCK anchors at a time: their rows of similarities (then of exp(s/τ − max)) in one reusable
+        // buffer, so that u and gu stream through the cache once per block rather than once per anchor
+        int rows = Math.min(BLOCK, m);
+        double[] sim = new double[rows * m];
+        double[] coef = new double[rows]; // scale/(τ·Σ_k exp(s_ik/τ − max_i)) of each anchor of the block
+        for (int i0 = 0; i0 < m; i0 += BLOCK) {
+            int nb = Math.min(BLOCK, m - i0);
             for (int k = 0; k < m; k++) {
-                if (k == i) {
-                    continue;
-                }
-                double s = Rows.dot(u, oi, u, k * d, d) * invTau;
-                row[k] = s;
-                if (s > max) {
-                    max = s;
+                int ok = k * d;
+                for (int b = 0; b < nb; b++) {
+                    sim[b * m + k] = Rows.dot(u, (i0 + b) * d, u, ok, d) * invTau;
                 }
             }
-            double sij = row[j];
-            double sum = 0;
-            for (int k = 0; k < m; k++) {
-                if (k != i) {
-                    double e = Math.exp(row[k] - max);
-                    row[k] = e;
+            for (int b = 0; b < nb; b++) {
+                int i = i0 + b;
+                int j = i < n ? i + n : i - n;
+                int o = b * m;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < m; k++) {
+                    if (k != i && sim[o + k] > max) { // NaN never wins, and reappears in the sum below
+                        max = sim[o + k];
+                    }
+                }
+                double sij = sim[o + j];
+                double sum = 0;
+                for (int k = 0; k < m; k++) {
+                    double e = k == i ? 0 : Math.exp(sim[o + k] - max);
+                    sim[o + k] = e;
                     sum += e;
                 }
+                terms[i] = max + Math.log(sum) - sij;
+                coef[b] = scale * invTau / sum;
             }
-            terms[i] = max + Math.log(sum) - sij;
             if (gu == null) {
                 continue;
             }
-            // row[k] now holds exp(s_ik/τ − max). ∂term_i/∂s_ik = (p_ik − [k = j])/τ for k ≠ i,
+            // sim now holds exp(s_ik/τ − max_i), 0 at k = i. ∂term_i/∂s_ik = (p_ik − [k = j])/τ for k ≠ i,
             // which flows to u_i (times u_k) and to u_k (times u_i)
-            double c = scale * invTau / sum;
+            double pos = scale * invTau;
             for (int k = 0; k < m; k++) {
-                if (k == i) {
-                    continue;
-                }
-                double w = row[k] * c - (k == j ? scale * invTau : 0);
                 int ok = k * d;
-                for (int q = 0; q < d; q++) {
-                    gu[oi + q] += w * u[ok + q];
-                    gu[ok + q] += w * u[oi + q];
+                for (int b = 0; b < nb; b++) {
+                    int i = i0 + b;
+                    if (k == i) {
+                        continue;
+                    }
+                    int j = i < n ? i + n : i - n;
+                    double w = sim[b * m + k] * coef[b] - (k == j ? pos : 0);
+                    int oi = i * d;
+                    // two loops, not one: each then reads u and writes gu only, and vectorises
+                    for (int q = 0; q < d; q++) {
+                        gu[oi + q] += w * u[ok + q];
+                    }
+                    for (int q = 0; q < d; q++) {
+                        gu[ok + q] += w * u[oi + q];
+                    }
                 }
             }
         }

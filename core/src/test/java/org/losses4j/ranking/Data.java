@@ -74,6 +74,28 @@ final class Data {
         }
     }
 
+    /** NT-Xent terms from the catalog formula with the full 2N×2N similarity matrix (test reference). */
+    static double[] ntXentTerms(double[] z1, double[] z2, int n, int d, double tau) {
+        int m = 2 * n;
+        double[][] e = new double[m][];
+        for (int i = 0; i < n; i++) {
+            e[i] = row(z1, i, d);
+            e[n + i] = row(z2, i, d);
+        }
+        double[] terms = new double[m];
+        for (int i = 0; i < m; i++) {
+            double denom = 0;
+            for (int k = 0; k < m; k++) {
+                if (k != i) {
+                    denom += Math.exp(cos(e[i], e[k]) / tau);
+                }
+            }
+            int j = (i + n) % m;
+            terms[i] = -Math.log(Math.exp(cos(e[i], e[j]) / tau) / denom);
+        }
+        return terms;
+    }
+
     static float[] f32(double[] a) {
         float[] out = new float[a.length];
         for (int i = 0; i < a.length; i++) {

@@ -245,6 +245,25 @@ class RankingGradientTest {
         return tests;
     }
 
+    /** More anchors than one block of the kernel (2N = 74: blocks of 32, 32 and 10), against the full-matrix formula. */
+    @Test
+    void ntXentAcrossSeveralAnchorBlocks() {
+        Random rnd = new Random(18);
+        int n = 37;
+        int d = 3;
+        double tau = 0.3;
+        double[] z1 = normal(rnd, n * d);
+        double[] z2 = normal(rnd, n * d);
+        Inputs in = Data.ntXent(z1, z2, n, d);
+        double[] expected = Data.ntXentTerms(z1, z2, n, d, tau);
+        double[] got = loss("nt_xent", "temperature", tau, "reduction", "none").value(in).terms().f64();
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(got[i]).as("term %d", i).isCloseTo(expected[i],
+                    org.assertj.core.data.Offset.offset(1e-12 * (1 + Math.abs(expected[i]))));
+        }
+        check(loss("nt_xent", "temperature", tau), in, "z1", "z2");
+    }
+
     /** A float64 gradient into caller buffers equals the allocated one; float32 buffers too. */
     @Test
     void gradientBuffersAreFilledAndReturned() {
