@@ -10,6 +10,6 @@ public final class RankingLosses {
 
     /** Every loss of this family. */
     public static List<LossInfo> all() {
-        return List.of();
+        return List.of(Contrastive.INFO, Triplet.INFO, MarginRanking.INFO, CosineSimilarity.INFO, NtXent.INFO);
     }
 }
