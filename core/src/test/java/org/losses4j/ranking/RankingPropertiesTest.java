@@ -299,10 +299,17 @@ class RankingPropertiesTest {
             for (double v : ga) {
                 scale = Math.max(scale, Math.abs(v));
             }
+            double inputScale = 0;
+            for (Tensor t : in64.tensors().values()) {
+                for (double v : t.f64()) {
+                    inputScale = Math.max(inputScale, Math.abs(v));
+                }
+            }
             for (int i = 0; i < ga.length; i++) {
-                // relative to the largest element; the 1e-9 floor covers float rounding residues where
-                // float64 cancels exactly (e.g. D = 1 rows, where two unit directions cancel)
-                assertThat((double) gb[i]).isCloseTo(ga[i], Offset.offset(1e-5 * scale + 1e-9));
+                // relative to the largest element, with a floor for float rounding residues where the float64
+                // gradient cancels to ~0 (e.g. D = 1 rows, where two unit directions or two differences cancel):
+                // float32 arithmetic leaves ~2^-24 of the cancelled terms, whose size is set by the inputs
+                assertThat((double) gb[i]).isCloseTo(ga[i], Offset.offset(1e-5 * scale + 1e-6 * (1 + inputScale)));
             }
         }
     }
