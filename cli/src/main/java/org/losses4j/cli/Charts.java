@@ -44,6 +44,8 @@ public final class Charts {
         c.getStyler().setPlotGridLinesVisible(true);
         c.getStyler().setMarkerSize(0);
         c.getStyler().setDecimalPattern("#0.###");
+        c.getStyler().setXAxisMaxLabelCount(12);
+        c.getStyler().setXAxisTickMarkSpacingHint(70);
         for (Series s : series) {
             XYSeries xy = c.addSeries(s.name(), s.x(), s.y());
             xy.setMarker(SeriesMarkers.NONE);
