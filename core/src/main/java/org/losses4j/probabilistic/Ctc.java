@@ -212,7 +212,13 @@ public final class Ctc extends AbstractLoss {
         return b;
     }
 
-    /** Exact log(e^x + e^y + e^z); −∞ when all three are −∞, NaN when any is NaN. */
+    /** The rounding error of s = a + b: a + b = s + error exactly (Knuth's TwoSum). */
+    private static double twoSumError(double a, double b, double s) {
+        double bb = s - a;
+        return (a - (s - bb)) + (b - bb);
+    }
+
+    /** Exact log(e^x + e^y + e^z); −∞ when all three are −∞. */
     private static double lse3(double x, double y, double z) {
         double m = Math.max(x, Math.max(y, z));
         if (m == NEG_INF) {
@@ -222,19 +228,43 @@ public final class Ctc extends AbstractLoss {
     }
 
     /**
-     * The forward–backward computation of one call. Work arrays are allocated once per call,
-     * sized for the longest sample, and reused for every sample. Only the states that can
-     * still reach the end of the sequence and can already have been reached are visited:
-     * at frame t, {@code s ∈ [max(0, L − 2(T_n − t)), min(L − 1, 2t + 1)]}.
+     * The forward–backward computation of one call: work arrays are allocated once per call,
+     * sized for the longest sample, and reused for every sample.
      *
-     * <p>Both recursions keep exact log values. The log-sum-exp over a state's two or three
-     * predecessors shares its exponentials: each log value of the previous frame is
-     * exponentiated once relative to that frame's largest, the sums are formed linearly and
-     * one log per state brings them back; where a sum is too small for that to be exact
-     * (its terms were far below the frame's largest), the state's log-sum-exp is evaluated
-     * directly.
+     * <p>Only the states that can already have been reached and can still reach the end are
+     * visited: at frame t, {@code s ∈ [max(0, L − 2(T_n − t)), min(L − 1, 2t + 1)]}.
+     *
+     * <p>Representation (log space with one shared offset per frame): each frame t has a log
+     * offset {@code R_t} and each state s a mantissa {@code exp(logα_t(s) − R_t)}. The
+     * recursion sums the mantissas of a state's predecessors and multiplies the sum by
+     * {@code exp(log_probs[t, n, l'_s] − m_t)}, {@code m_t} the frame's largest emission, with
+     * {@code R_t = R_{t−1} + m_t}: a frame costs one exp per class of the sample instead of
+     * several per state. A row is rescaled (its largest mantissa made 1) only when that
+     * largest mantissa leaves [2^-64, 2^64].
+     *
+     * <p>Exactness never rests on a mantissa that may have underflowed: a state whose mantissa
+     * is below {@code TINY} = 2^-600 also keeps its log-mantissa {@code logα_t(s) − R_t}, and a
+     * state whose predecessor sum is below {@code TINY} (all of them far below) is computed by
+     * an exact log-sum-exp of those log-mantissas. A mantissa below 2^-1022 is otherwise only
+     * ever added to a sum of at least {@code TINY}, where it is far below rounding. The
+     * offsets, which grow with the number of frames (|log p| reaches 10^6 at 10^4 frames of
+     * peaked outputs), are compensated sums (TwoSum) and every per-state quantity is relative
+     * to them, so their rounding never reaches the posteriors: at 10^4 frames the posteriors
+     * of a frame sum to 1 within ~1e-12 (moderate outputs) to ~1e-10 (peaked outputs, where
+     * states held as log-mantissas far below their frame's largest accumulate rounding), where
+     * a plain log-space recursion loses ~1e-9 to the rounding of its large log values.
      */
     private final class Kernel {
+        /** Mantissas and sums below this carry an exact log value. */
+        private static final double TINY = 0x1.0p-600;
+        /** Products at or above this are normal doubles (exact to rounding). */
+        private static final double NORMAL = 0x1.0p-1000;
+        /** Above this shared posterior factor a frame's posteriors are taken from exact logs. */
+        private static final double H_MAX = 0x1.0p500;
+        /** A row is rescaled when its largest mantissa leaves [LOW, HIGH]. */
+        private static final double LOW = 0x1.0p-64;
+        private static final double HIGH = 0x1.0p64;
+
         private final Batch b;
         private final double[] lp64;
         private final float[] lp32;
@@ -242,15 +272,33 @@ public final class Ctc extends AbstractLoss {
         private final float[] g32;
         private final double gradScale;
         private final boolean grad;
-        private final double[] alpha;
-        private final double[] lin;
-        private final double[] em;
-        private final double[] beta;
-        private double[] bNext;
-        private double[] bCur;
-        private final double[] acc;
-        private final int[] cls;
+        /** Row width: state s is stored at s + 2, with two padding cells either side. */
+        private final int w;
+        private final int maxK;
+        // the current sample: its states, classes, allowed skips
+        private int len;
+        private int kn;
+        private final int[] kOf;
+        private final int[] classOf;
+        private final int[] slot;
         private final boolean[] skip;
+        private final double[] skipIn;
+        private final double[] skipOut;
+        // forward rows (all frames when a gradient is wanted, else two rolling rows)
+        private final double[] aLin;
+        private final double[] aLog;
+        private final double[] ref;
+        private final double[] refLo;
+        private double logpHi;
+        private double logpLo;
+        // per frame: the sample's log-probabilities, their exp relative to the largest, the largest
+        private final double[] ek;
+        private final double[] ex;
+        private final double[] emax;
+        // backward: two rolling rows, per-class posteriors of one frame
+        private final double[] bLin;
+        private final double[] bLog;
+        private final double[] acc;
 
         Kernel(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale) {
             this.b = b;
@@ -267,15 +315,26 @@ public final class Ctc extends AbstractLoss {
                 maxS = Math.max(maxS, (int) b.targetLengths[i]);
             }
             int maxL = 2 * maxS + 1;
-            this.alpha = new double[(grad ? maxT : 2) * maxL];
-            this.lin = new double[maxL + 4];
-            this.em = new double[maxL];
-            this.beta = grad ? new double[maxL] : null;
-            this.bNext = grad ? new double[maxL + 2] : null;
-            this.bCur = grad ? new double[maxL + 2] : null;
-            this.acc = grad ? new double[b.c] : null;
-            this.cls = new int[maxL];
+            this.w = maxL + 4;
+            this.maxK = Math.min(b.c, maxS + 1);
+            int rows = grad ? maxT : 2;
+            this.kOf = new int[maxL];
+            this.classOf = new int[maxK];
+            this.slot = new int[b.c];
+            Arrays.fill(slot, -1);
             this.skip = new boolean[maxL];
+            this.skipIn = new double[maxL];
+            this.skipOut = new double[maxL];
+            this.aLin = new double[rows * w];
+            this.aLog = new double[rows * w];
+            this.ref = new double[rows];
+            this.refLo = new double[rows];
+            this.ek = new double[maxT * maxK];
+            this.ex = new double[maxT * maxK];
+            this.emax = new double[maxT];
+            this.bLin = grad ? new double[2 * w] : null;
+            this.bLog = grad ? new double[2 * w] : null;
+            this.acc = grad ? new double[maxK] : null;
         }
 
         void run(double[] terms) {
@@ -283,211 +342,351 @@ public final class Ctc extends AbstractLoss {
             for (int n = 0; n < b.n; n++) {
                 int tn = (int) b.inputLengths[n];
                 int sn = (int) b.targetLengths[n];
-                int len = 2 * sn + 1;
-                int needed = sn;
-                for (int s = 0; s < len; s++) {
-                    cls[s] = (s & 1) == 0 ? blank : (int) b.targets[n * b.s + (s >> 1)];
-                    skip[s] = (s & 1) == 1 && s >= 3 && cls[s] != cls[s - 2];
-                    if ((s & 1) == 1 && s >= 3 && !skip[s]) {
-                        needed++; // a repeated label needs a blank frame between its copies
-                    }
-                }
-                double logp = tn < needed ? NEG_INF : forward(n, tn, len);
+                int needed = describe(n, sn);
+                double logp = tn < needed ? NEG_INF : forward(n, tn);
                 double loss = -logp;
                 double perSample = mean ? 1.0 / Math.max(sn, 1) : 1.0;
                 if (loss == Double.POSITIVE_INFINITY && zeroInfinity) {
                     terms[n] = 0; // its gradient stays 0
-                    continue;
-                }
-                terms[n] = loss * perSample;
-                if (!grad) {
-                    continue;
-                }
-                if (loss == Double.POSITIVE_INFINITY) {
-                    undefinedGradient(n, tn);
                 } else {
-                    backward(n, tn, len, logp, gradScale * perSample);
-                }
-            }
-        }
-
-        /** Copies log_probs[t, n, l'_s] for s in [lo, hi] into em. */
-        private void gather(int t, int n, int lo, int hi) {
-            int base = (t * b.n + n) * b.c;
-            if (lp32 != null) {
-                for (int s = lo; s <= hi; s++) {
-                    em[s] = lp32[base + cls[s]];
-                }
-            } else {
-                for (int s = lo; s <= hi; s++) {
-                    em[s] = lp64[base + cls[s]];
-                }
-            }
-        }
-
-        /** log p(l | x) of sample n; stores α_t (log, emission at t included) in rows of alpha. */
-        private double forward(int n, int tn, int len) {
-            double[] a = alpha;
-            boolean keep = grad;
-            int lo = Math.max(0, len - 2 * tn);
-            int hi = Math.min(len - 1, 1);
-            gather(0, n, lo, hi);
-            for (int s = lo; s <= hi; s++) {
-                a[s] = em[s];
-            }
-            padAbove(a, 0, hi, len);
-            lin[0] = 0; // states −2 and −1 (the backward pass uses lin unshifted)
-            lin[1] = 0;
-            int off = 0;
-            for (int t = 1; t < tn; t++) {
-                int poff = off;
-                int plo = lo;
-                int phi = hi;
-                off = (keep ? t : (t & 1)) * len;
-                lo = Math.max(0, len - 2 * (tn - t));
-                hi = Math.min(len - 1, 2 * t + 1);
-                double m = NEG_INF;
-                for (int s = plo; s <= phi; s++) {
-                    m = Math.max(m, a[poff + s]);
-                }
-                double ref = m == NEG_INF ? 0 : m;
-                // lin[s + 2] = exp(α_{t−1}(s) − ref); lin[0], lin[1] stay 0 (states −2, −1)
-                for (int s = plo; s <= phi; s++) {
-                    lin[s + 2] = Math.exp(a[poff + s] - ref);
-                }
-                lin[phi + 3] = 0;
-                lin[phi + 4] = 0;
-                gather(t, n, lo, hi);
-                for (int s = lo; s <= hi; s++) {
-                    boolean sk = skip[s];
-                    double sum = lin[s + 2] + lin[s + 1] + (sk ? lin[s] : 0.0);
-                    double v;
-                    if (sum >= SAFE) {
-                        v = ref + Math.log(sum);
-                    } else {
-                        v = lse3(a[poff + s], s >= 1 ? a[poff + s - 1] : NEG_INF, sk ? a[poff + s - 2] : NEG_INF);
+                    terms[n] = loss * perSample;
+                    if (grad) {
+                        if (Double.isFinite(loss)) {
+                            backward(n, tn, gradScale * perSample);
+                        } else {
+                            undefinedGradient(n, tn);
+                        }
                     }
-                    a[off + s] = v + em[s];
                 }
-                padAbove(a, off, hi, len);
-            }
-            double last = a[off + len - 1];
-            double prev = len >= 2 ? a[off + len - 2] : NEG_INF;
-            return lse3(last, prev, NEG_INF);
-        }
-
-        private void padAbove(double[] a, int off, int hi, int len) {
-            if (hi + 1 < len) {
-                a[off + hi + 1] = NEG_INF;
-            }
-            if (hi + 2 < len) {
-                a[off + hi + 2] = NEG_INF;
+                for (int k = 0; k < kn; k++) {
+                    slot[classOf[k]] = -1;
+                }
             }
         }
 
         /**
-         * The backward recursion fused with the gradient: β_t(s) (log, emission at t
-         * excluded) one frame at a time, and at each frame the posterior occupancies
-         * exp(α_t(s) + β_t(s) − log p) summed per class.
+         * Sets up the states of sample n (classes, compact class slots, allowed skips) and
+         * returns the fewest frames an alignment needs: the labels plus a blank between repeats.
          */
-        private void backward(int n, int tn, int len, double logp, double scale) {
-            int t = tn - 1;
-            int lo = Math.max(0, len - 2);
-            int hi = Math.min(len - 1, 2 * t + 1);
-            for (int s = lo; s <= hi; s++) {
-                beta[s] = 0;
+        private int describe(int n, int sn) {
+            len = 2 * sn + 1;
+            kn = 0;
+            int needed = sn;
+            for (int s = 0; s < len; s++) {
+                int c = (s & 1) == 0 ? blank : (int) b.targets[n * b.s + (s >> 1)];
+                if (slot[c] < 0) {
+                    slot[c] = kn;
+                    classOf[kn++] = c;
+                }
+                kOf[s] = slot[c];
+                skip[s] = (s & 1) == 1 && s >= 3 && c != classOf[kOf[s - 2]];
+                skipIn[s] = skip[s] ? 1.0 : 0.0;
+                if ((s & 1) == 1 && s >= 3 && !skip[s]) {
+                    needed++;
+                }
             }
-            emitGradient(n, t, lo, hi, logp, scale);
-            makeNext(n, t, lo, hi, len);
-            while (--t >= 0) {
-                int nlo = lo;
-                int nhi = hi;
-                lo = Math.max(0, len - 2 * (tn - t));
-                hi = Math.min(len - 1, 2 * t + 1);
-                double[] bn = bNext;
-                double m = NEG_INF;
-                for (int s = nlo; s <= nhi; s++) {
-                    m = Math.max(m, bn[s]);
-                }
-                double ref = m == NEG_INF ? 0 : m;
-                // lin[s] = exp(β̃_{t+1}(s) − ref) where β̃ includes the emission at t + 1
-                for (int s = nlo; s <= nhi; s++) {
-                    lin[s] = Math.exp(bn[s] - ref);
-                }
-                lin[nhi + 1] = 0;
-                lin[nhi + 2] = 0;
-                if (nlo >= 1) {
-                    lin[nlo - 1] = 0;
-                }
-                if (nlo >= 2) {
-                    lin[nlo - 2] = 0;
-                }
-                for (int s = lo; s <= hi; s++) {
-                    boolean sk = s + 2 < len && skip[s + 2];
-                    double sum = lin[s] + lin[s + 1] + (sk ? lin[s + 2] : 0.0);
-                    if (sum >= SAFE) {
-                        beta[s] = ref + Math.log(sum);
-                    } else {
-                        beta[s] = lse3(bn[s], bn[s + 1], sk ? bn[s + 2] : NEG_INF);
+            for (int s = 0; s < len; s++) {
+                skipOut[s] = s + 2 < len ? skipIn[s + 2] : 0.0;
+            }
+            return needed;
+        }
+
+        /**
+         * Loads log_probs[t, n, c] of every frame t < T_n for the sample's classes into ek
+         * (all frames first, so that the memory reads overlap), then their exp relative to the
+         * frame's largest into ex and that largest into emax; false when one is NaN or +∞
+         * (the loss is then NaN).
+         */
+        private boolean loadFrames(int n, int tn) {
+            int stride = b.n * b.c;
+            for (int t = 0, base = n * b.c, o = 0; t < tn; t++, base += stride, o += maxK) {
+                if (lp32 != null) {
+                    for (int k = 0; k < kn; k++) {
+                        ek[o + k] = lp32[base + classOf[k]];
+                    }
+                } else {
+                    for (int k = 0; k < kn; k++) {
+                        ek[o + k] = lp64[base + classOf[k]];
                     }
                 }
-                emitGradient(n, t, lo, hi, logp, scale);
-                if (t > 0) {
-                    makeNext(n, t, lo, hi, len);
+            }
+            for (int t = 0, o = 0; t < tn; t++, o += maxK) {
+                double m = NEG_INF;
+                for (int k = 0; k < kn; k++) {
+                    double e = ek[o + k];
+                    if (!(e < Double.POSITIVE_INFINITY)) {
+                        return false;
+                    }
+                    m = e > m ? e : m;
+                }
+                double mm = m == NEG_INF ? 0 : m; // all −∞: every mantissa 0, the frame is impossible
+                for (int k = 0; k < kn; k++) {
+                    ex[o + k] = Math.exp(ek[o + k] - mm);
+                }
+                emax[t] = mm;
+            }
+            return true;
+        }
+
+        /**
+         * log p(l | x) of sample n (−∞ when no alignment has positive probability, NaN on NaN or
+         * +∞ input); also left in logpHi + logpLo.
+         */
+        private double forward(int n, int tn) {
+            if (!loadFrames(n, tn)) {
+                return Double.NaN;
+            }
+            int row = 0;
+            int lo = Math.max(0, len - 2 * tn);
+            int hi = Math.min(len - 1, 1);
+            double vmax = 0;
+            for (int s = lo; s <= hi; s++) {
+                double a = ex[kOf[s]];
+                aLog[s + 2] = ek[kOf[s]] - emax[0];
+                aLin[s + 2] = a;
+                vmax = Math.max(vmax, a);
+            }
+            clearPads(aLin, aLog, 0, lo, hi);
+            ref[0] = emax[0];
+            refLo[0] = 0;
+            if (vmax < LOW) {
+                double d = renormalize(aLin, aLog, 0, lo, hi, vmax);
+                if (d == NEG_INF) {
+                    return NEG_INF;
+                }
+                addToRef(0, d);
+            }
+            for (int t = 1; t < tn; t++) {
+                int prow = row;
+                row = grad ? t : (t & 1);
+                lo = Math.max(0, len - 2 * (tn - t));
+                hi = Math.min(len - 1, 2 * t + 1);
+                int po = prow * w;
+                int o = row * w;
+                int eo = t * maxK;
+                double mt = emax[t];
+                vmax = 0;
+                for (int s = lo; s <= hi; s++) {
+                    int i = s + 2;
+                    int k = kOf[s];
+                    // skipIn is 1 where α_{t−1}(s − 2) → α_t(s) is allowed, else 0 (mantissas are never NaN)
+                    double sum = aLin[po + i] + aLin[po + i - 1] + skipIn[s] * aLin[po + i - 2];
+                    double a;
+                    if (sum >= TINY) {
+                        a = sum * ex[eo + k];
+                        if (a < TINY) {
+                            aLog[o + i] = Math.log(sum) + (ek[eo + k] - mt);
+                        }
+                    } else { // every predecessor far below: exact log-sum-exp of their log-mantissas
+                        double lg = (ek[eo + k] - mt)
+                                + lse3(aLog[po + i], aLog[po + i - 1], skip[s] ? aLog[po + i - 2] : NEG_INF);
+                        aLog[o + i] = lg;
+                        a = Math.exp(lg);
+                    }
+                    aLin[o + i] = a;
+                    vmax = a > vmax ? a : vmax;
+                }
+                clearPads(aLin, aLog, o, lo, hi);
+                ref[row] = ref[prow];
+                refLo[row] = refLo[prow];
+                addToRef(row, mt);
+                if (vmax < LOW || vmax > HIGH) {
+                    double d = renormalize(aLin, aLog, o, lo, hi, vmax);
+                    if (d == NEG_INF) {
+                        return NEG_INF;
+                    }
+                    addToRef(row, d);
                 }
             }
+            int o = row * w;
+            double sum = aLin[o + len + 1] + aLin[o + len];
+            double last = sum >= TINY ? Math.log(sum) : lse3(aLog[o + len + 1], aLog[o + len], NEG_INF);
+            if (last == NEG_INF) {
+                return NEG_INF;
+            }
+            double s = ref[row] + last;
+            logpHi = s;
+            logpLo = refLo[row] + twoSumError(ref[row], last, s);
+            return s + logpLo;
         }
 
-        /** bNext := β̃_t = log_probs[t, n, l'_s] + β_t(s) on [lo, hi], −∞ on the two cells either side. */
-        private void makeNext(int n, int t, int lo, int hi, int len) {
-            double[] bc = bCur;
-            gather(t, n, lo, hi);
-            for (int s = lo; s <= hi; s++) {
-                bc[s] = em[s] + beta[s];
-            }
-            if (lo >= 1) {
-                bc[lo - 1] = NEG_INF;
-            }
-            if (lo >= 2) {
-                bc[lo - 2] = NEG_INF;
-            }
-            for (int s = hi + 1; s <= Math.min(hi + 2, len + 1); s++) {
-                bc[s] = NEG_INF;
-            }
-            bCur = bNext;
-            bNext = bc;
+        /** ref[row] + refLo[row] += x, compensated. */
+        private void addToRef(int row, double x) {
+            double a = ref[row];
+            double s = a + x;
+            refLo[row] += twoSumError(a, x, s);
+            ref[row] = s;
         }
 
-        /** grad[t, n, c] = −scale · Σ_{s : l'_s = c} exp(α_t(s) + β_t(s) − log p). */
-        private void emitGradient(int n, int t, int lo, int hi, double logp, double scale) {
-            int aoff = t * (2 * (int) b.targetLengths[n] + 1);
-            for (int s = lo; s <= hi; s++) {
-                acc[cls[s]] = 0;
+        /**
+         * Rescales the row at o (window lo..hi, largest mantissa vmax) so that its largest
+         * mantissa is 1, keeping the log-mantissas of the mantissas below TINY; returns the log
+         * of the factor taken out (to be added to the row's offset), −∞ when every state of
+         * the row is impossible.
+         */
+        private double renormalize(double[] lin, double[] log, int o, int lo, int hi, double vmax) {
+            if (vmax >= NORMAL) { // the largest mantissa is exact: divide by it
+                double f = 1.0 / vmax;
+                double d = Math.log(vmax);
+                for (int i = lo + 2; i <= hi + 2; i++) {
+                    double x = lin[o + i];
+                    double y = x * f;
+                    if (x < TINY) {
+                        double lg = log[o + i] - d;
+                        log[o + i] = lg;
+                        if (x < NORMAL) { // may have underflowed: never scale it up into a trusted mantissa
+                            y = Math.exp(lg);
+                        }
+                    } else if (y < TINY) {
+                        log[o + i] = Math.log(y);
+                    }
+                    lin[o + i] = y;
+                }
+                return d;
             }
-            for (int s = lo; s <= hi; s++) {
-                acc[cls[s]] += Math.exp(alpha[aoff + s] + beta[s] - logp);
+            // every mantissa is below 2^-1000: rebuild the row from its log-mantissas
+            double m = NEG_INF;
+            for (int i = lo + 2; i <= hi + 2; i++) {
+                double x = lin[o + i];
+                double lg = x >= TINY ? Math.log(x) : log[o + i];
+                log[o + i] = lg;
+                m = Math.max(m, lg);
             }
-            int base = (t * b.n + n) * b.c;
-            double k = -scale;
-            if (g64 != null) {
+            if (m == NEG_INF) {
+                return NEG_INF;
+            }
+            for (int i = lo + 2; i <= hi + 2; i++) {
+                double lg = log[o + i] - m;
+                log[o + i] = lg;
+                lin[o + i] = Math.exp(lg);
+            }
+            return m;
+        }
+
+        /** Mantissa 0 and log-mantissa −∞ in the two cells below lo and above hi of the row at o. */
+        private void clearPads(double[] lin, double[] log, int o, int lo, int hi) {
+            lin[o + lo] = 0;
+            lin[o + lo + 1] = 0;
+            log[o + lo] = NEG_INF;
+            log[o + lo + 1] = NEG_INF;
+            lin[o + hi + 3] = 0;
+            lin[o + hi + 4] = 0;
+            log[o + hi + 3] = NEG_INF;
+            log[o + hi + 4] = NEG_INF;
+        }
+
+        /**
+         * The backward recursion fused with the gradient, one pass per frame. The row of frame
+         * t + 1 holds β̃_{t+1}(s) = β_{t+1}(s) + log_probs[t + 1, n, l'_s] in the same
+         * representation as α (offset rn + rnLo). At frame t the sum over a state's successors
+         * is β_t(s) (emission at t excluded); the state's posterior
+         * exp(α_t(s) + β_t(s) − log p) goes to its class, and β_t(s) plus the emission at t
+         * makes the row of frame t for the next step.
+         */
+        private void backward(int n, int tn, double scale) {
+            int nb = 0;
+            // a virtual row t = T_n: β̃ is 0 (mantissa 1, offset 0) at the last state only
+            Arrays.fill(bLin, 0, w, 0.0);
+            Arrays.fill(bLog, 0, w, NEG_INF);
+            bLin[len + 1] = 1;
+            bLog[len + 1] = 0;
+            double rn = 0;
+            double rnLo = 0;
+            for (int t = tn - 1; t >= 0; t--) {
+                int lo = Math.max(0, len - 2 * (tn - t));
+                int hi = Math.min(len - 1, 2 * t + 1);
+                int no = nb * w;
+                int o = (1 - nb) * w;
+                int ao = t * w;
+                int eo = t * maxK;
+                double mt = emax[t];
+                // x = ref_t + rn − log p, the log of the factor shared by this frame's posteriors
+                double s1 = ref[t] + rn;
+                double e1 = twoSumError(ref[t], rn, s1);
+                double s2 = s1 - logpHi;
+                double e2 = twoSumError(s1, -logpHi, s2);
+                double x = s2 + (e1 + e2 + refLo[t] + rnLo - logpLo);
+                double h = Math.exp(x);
+                boolean shared = h <= H_MAX;
+                for (int k = 0; k < kn; k++) {
+                    acc[k] = 0;
+                }
+                double vmax = 0;
                 for (int s = lo; s <= hi; s++) {
-                    g64[base + cls[s]] = k * acc[cls[s]];
+                    int i = s + 2;
+                    int k = kOf[s];
+                    double sum = bLin[no + i] + bLin[no + i + 1] + skipOut[s] * bLin[no + i + 2];
+                    double a = aLin[ao + i];
+                    double post;
+                    double b2;
+                    if (sum >= TINY) {
+                        if (shared && a >= TINY) {
+                            post = a * (sum * h);
+                        } else {
+                            post = Math.exp((a >= TINY ? Math.log(a) : aLog[ao + i]) + Math.log(sum) + x);
+                        }
+                        b2 = sum * ex[eo + k];
+                        if (b2 < TINY) {
+                            bLog[o + i] = Math.log(sum) + (ek[eo + k] - mt);
+                        }
+                    } else { // every successor far below: exact log-mantissas
+                        double lb = lse3(bLog[no + i], bLog[no + i + 1], skipOut[s] != 0 ? bLog[no + i + 2] : NEG_INF);
+                        post = Math.exp((a >= TINY ? Math.log(a) : aLog[ao + i]) + lb + x);
+                        double lg = lb + (ek[eo + k] - mt);
+                        bLog[o + i] = lg;
+                        b2 = Math.exp(lg);
+                    }
+                    acc[k] += post;
+                    bLin[o + i] = b2;
+                    vmax = b2 > vmax ? b2 : vmax;
+                }
+                writeGradient(n, t, scale);
+                if (t == 0) {
+                    break;
+                }
+                clearPads(bLin, bLog, o, lo, hi);
+                double s3 = rn + mt;
+                rnLo += twoSumError(rn, mt, s3);
+                rn = s3;
+                if (vmax < LOW || vmax > HIGH) {
+                    // finite: a state of this window lies on an alignment of positive probability
+                    double d = renormalize(bLin, bLog, o, lo, hi, vmax);
+                    double s4 = rn + d;
+                    rnLo += twoSumError(rn, d, s4);
+                    rn = s4;
+                }
+                nb = 1 - nb;
+            }
+        }
+
+        /** grad[t, n, c] = −scale · (the posteriors of the states of class c, summed in acc). */
+        private void writeGradient(int n, int t, double scale) {
+            int base = (t * b.n + n) * b.c;
+            // 0 − x, not −x: a class with no state in this frame's window gets +0, not −0
+            if (g64 != null) {
+                for (int k = 0; k < kn; k++) {
+                    g64[base + classOf[k]] = 0.0 - scale * acc[k];
                 }
             } else {
-                for (int s = lo; s <= hi; s++) {
-                    g32[base + cls[s]] = (float) (k * acc[cls[s]]);
+                for (int k = 0; k < kn; k++) {
+                    g32[base + classOf[k]] = (float) (0.0 - scale * acc[k]);
                 }
             }
         }
 
-        /** An impossible alignment without zero_infinity: the loss is +∞ everywhere, its derivative undefined. */
+        /**
+         * A loss that is +∞ (no alignment without zero_infinity) or NaN: the derivative with
+         * respect to the log-probabilities it depends on is undefined, NaN.
+         */
         private void undefinedGradient(int n, int tn) {
             for (int t = 0; t < tn; t++) {
                 int base = (t * b.n + n) * b.c;
-                if (g64 != null) {
-                    Arrays.fill(g64, base, base + b.c, Double.NaN);
-                } else {
-                    Arrays.fill(g32, base, base + b.c, Float.NaN);
+                for (int k = 0; k < kn; k++) {
+                    if (g64 != null) {
+                        g64[base + classOf[k]] = Double.NaN;
+                    } else {
+                        g32[base + classOf[k]] = Float.NaN;
+                    }
                 }
             }
         }
