@@ -239,8 +239,8 @@ public final class Ctc extends AbstractLoss {
      * recursion sums the mantissas of a state's predecessors and multiplies the sum by
      * {@code exp(log_probs[t, n, l'_s] − m_t)}, {@code m_t} the frame's largest emission, with
      * {@code R_t = R_{t−1} + m_t}: a frame costs one exp per class of the sample instead of
-     * several per state. A row is rescaled (its largest mantissa made 1) only when that
-     * largest mantissa leaves [2^-64, 2^64].
+     * several per state. A row is rescaled (its largest mantissa made 1) only when the sum of
+     * its mantissas leaves [2^-64, 2^64].
      *
      * <p>Exactness never rests on a mantissa that may have underflowed: a state whose mantissa
      * is below {@code TINY} = 2^-600 also keeps its log-mantissa {@code logα_t(s) − R_t}, and a
@@ -261,7 +261,7 @@ public final class Ctc extends AbstractLoss {
         private static final double NORMAL = 0x1.0p-1000;
         /** Above this shared posterior factor a frame's posteriors are taken from exact logs. */
         private static final double H_MAX = 0x1.0p500;
-        /** A row is rescaled when its largest mantissa leaves [LOW, HIGH]. */
+        /** A row is rescaled when the sum of its mantissas leaves [LOW, HIGH]. */
         private static final double LOW = 0x1.0p-64;
         private static final double HIGH = 0x1.0p64;
 
@@ -450,7 +450,7 @@ public final class Ctc extends AbstractLoss {
             ref[0] = emax[0];
             refLo[0] = 0;
             if (vmax < LOW) {
-                double d = renormalize(aLin, aLog, 0, lo, hi, vmax);
+                double d = renormalize(aLin, aLog, 0, lo, hi);
                 if (d == NEG_INF) {
                     return NEG_INF;
                 }
@@ -465,12 +465,19 @@ public final class Ctc extends AbstractLoss {
                 int o = row * w;
                 int eo = t * maxK;
                 double mt = emax[t];
-                vmax = 0;
+                // the row's total mantissa decides a rescaling (a running max would cost more than the sum)
+                double mass = 0;
+                // the previous row's mantissas of states s − 2, s − 1 and s, carried in registers
+                double p2 = aLin[po + lo];
+                double p1 = aLin[po + lo + 1];
                 for (int s = lo; s <= hi; s++) {
                     int i = s + 2;
                     int k = kOf[s];
+                    double p0 = aLin[po + i];
                     // skipIn is 1 where α_{t−1}(s − 2) → α_t(s) is allowed, else 0 (mantissas are never NaN)
-                    double sum = aLin[po + i] + aLin[po + i - 1] + skipIn[s] * aLin[po + i - 2];
+                    double sum = p0 + p1 + skipIn[s] * p2;
+                    p2 = p1;
+                    p1 = p0;
                     double a;
                     if (sum >= TINY) {
                         a = sum * ex[eo + k];
@@ -484,14 +491,14 @@ public final class Ctc extends AbstractLoss {
                         a = Math.exp(lg);
                     }
                     aLin[o + i] = a;
-                    vmax = a > vmax ? a : vmax;
+                    mass += a;
                 }
                 clearPads(aLin, aLog, o, lo, hi);
                 ref[row] = ref[prow];
                 refLo[row] = refLo[prow];
                 addToRef(row, mt);
-                if (vmax < LOW || vmax > HIGH) {
-                    double d = renormalize(aLin, aLog, o, lo, hi, vmax);
+                if (mass < LOW || mass > HIGH) {
+                    double d = renormalize(aLin, aLog, o, lo, hi);
                     if (d == NEG_INF) {
                         return NEG_INF;
                     }
@@ -519,12 +526,15 @@ public final class Ctc extends AbstractLoss {
         }
 
         /**
-         * Rescales the row at o (window lo..hi, largest mantissa vmax) so that its largest
-         * mantissa is 1, keeping the log-mantissas of the mantissas below TINY; returns the log
-         * of the factor taken out (to be added to the row's offset), −∞ when every state of
-         * the row is impossible.
+         * Rescales the row at o (window lo..hi) so that its largest mantissa is 1, keeping the
+         * log-mantissas of the mantissas below TINY; returns the log of the factor taken out
+         * (to be added to the row's offset), −∞ when every state of the row is impossible.
          */
-        private double renormalize(double[] lin, double[] log, int o, int lo, int hi, double vmax) {
+        private double renormalize(double[] lin, double[] log, int o, int lo, int hi) {
+            double vmax = 0;
+            for (int i = lo + 2; i <= hi + 2; i++) {
+                vmax = Math.max(vmax, lin[o + i]);
+            }
             if (vmax >= NORMAL) { // the largest mantissa is exact: divide by it
                 double f = 1.0 / vmax;
                 double d = Math.log(vmax);
@@ -611,11 +621,17 @@ public final class Ctc extends AbstractLoss {
                 for (int k = 0; k < kn; k++) {
                     acc[k] = 0;
                 }
-                double vmax = 0;
+                double mass = 0;
+                // the next row's mantissas of states s, s + 1 and s + 2, carried in registers
+                double n1 = bLin[no + lo + 2];
+                double n2 = bLin[no + lo + 3];
                 for (int s = lo; s <= hi; s++) {
                     int i = s + 2;
                     int k = kOf[s];
-                    double sum = bLin[no + i] + bLin[no + i + 1] + skipOut[s] * bLin[no + i + 2];
+                    double n0 = n1;
+                    n1 = n2;
+                    n2 = bLin[no + i + 2];
+                    double sum = n0 + n1 + skipOut[s] * n2;
                     double a = aLin[ao + i];
                     double post;
                     double b2;
@@ -638,7 +654,7 @@ public final class Ctc extends AbstractLoss {
                     }
                     acc[k] += post;
                     bLin[o + i] = b2;
-                    vmax = b2 > vmax ? b2 : vmax;
+                    mass += b2;
                 }
                 writeGradient(n, t, scale);
                 if (t == 0) {
@@ -648,9 +664,9 @@ public final class Ctc extends AbstractLoss {
                 double s3 = rn + mt;
                 rnLo += twoSumError(rn, mt, s3);
                 rn = s3;
-                if (vmax < LOW || vmax > HIGH) {
+                if (mass < LOW || mass > HIGH) {
                     // finite: a state of this window lies on an alignment of positive probability
-                    double d = renormalize(bLin, bLog, o, lo, hi, vmax);
+                    double d = renormalize(bLin, bLog, o, lo, hi);
                     double s4 = rn + d;
                     rnLo += twoSumError(rn, d, s4);
                     rn = s4;
