@@ -31,7 +31,10 @@ import org.losses4j.Tensor;
  * stays finite and exact for any number of frames. An alignment that cannot exist
  * ({@code T_n} shorter than the labels plus the blanks needed between repeats) gives
  * {@code +∞}; with {@code zero_infinity} that term and its gradient are 0, without it the
- * gradient of such a sample is undefined and reported as NaN on its frames.
+ * gradient of such a sample is undefined and reported as NaN on its frames. A NaN (or +∞) in a
+ * log-probability the sample reads (its blank and labels, frames {@code t < T_n}) makes its
+ * term NaN, also with {@code zero_infinity}, and its gradient NaN likewise; entries it does
+ * not read (other classes, frames past its length) have no effect.
  *
  * <p>Gradient: the exact derivative with respect to {@code log_probs},
  * {@code ∂ℓ_n/∂log_probs[t, n, c] = −Σ_{s : l'_s = c} α_t(s)β_t(s) / p(l | x)}, the negative
@@ -77,12 +80,6 @@ public final class Ctc extends AbstractLoss {
             .build();
 
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
-    /**
-     * A sum of predecessor weights (relative to the previous frame's largest log value) at or
-     * above this is taken as {@code ref + log(sum)}: weights that underflowed are below
-     * 2^-1022 and cannot change such a sum. Below it, the exact log-sum-exp is used.
-     */
-    private static final double SAFE = 0x1.0p-900;
 
     private final int blank;
     private final boolean zeroInfinity;

@@ -314,11 +314,11 @@ class CtcTest {
         int t = 10_000;
         int n = 2;
         int c = 6;
-        int s = 60;
+        int s = 40;
         long[] tg = CtcReference.labels(r, n, s, c, 0);
         tg[5] = tg[4]; // a repeat
         Problem p = new Problem(t, n, c, s, CtcReference.logSoftmax(r, t, n, c, scale), tg,
-                new long[] {10_000, 7_321}, new long[] {60, 45});
+                new long[] {10_000, 3_001}, new long[] {40, 25});
         double[] refGrad = new double[p.lp.length];
         double[] ref = p.reference(0, refGrad);
         LossResult res = ctc("reduction", "none").compute(p.inputs());
