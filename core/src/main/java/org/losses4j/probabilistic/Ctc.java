@@ -34,7 +34,8 @@ import org.losses4j.Tensor;
  * gradient of such a sample is undefined and reported as NaN on its frames. A NaN (or +∞) in a
  * log-probability the sample reads (its blank and labels, frames {@code t < T_n}) makes its
  * term NaN, also with {@code zero_infinity}, and its gradient NaN likewise; entries it does
- * not read (other classes, frames past its length) have no effect.
+ * not read (other classes, frames past its length) have no effect. A log-probability more
+ * than 3.7·10^8 below the largest of its frame (among the sample's classes) counts as −∞.
  *
  * <p>Gradient: the exact derivative with respect to {@code log_probs},
  * {@code ∂ℓ_n/∂log_probs[t, n, c] = −Σ_{s : l'_s = c} α_t(s)β_t(s) / p(l | x)}, the negative
@@ -215,15 +216,6 @@ public final class Ctc extends AbstractLoss {
         return (a - (s - bb)) + (b - bb);
     }
 
-    /** Exact log(e^x + e^y + e^z); −∞ when all three are −∞. */
-    private static double lse3(double x, double y, double z) {
-        double m = Math.max(x, Math.max(y, z));
-        if (m == NEG_INF) {
-            return NEG_INF;
-        }
-        return m + Math.log(Math.exp(x - m) + Math.exp(y - m) + Math.exp(z - m));
-    }
-
     /**
      * The forward–backward computation of one call: work arrays are allocated once per call,
      * sized for the longest sample, and reused for every sample.
@@ -231,34 +223,40 @@ public final class Ctc extends AbstractLoss {
      * <p>Only the states that can already have been reached and can still reach the end are
      * visited: at frame t, {@code s ∈ [max(0, L − 2(T_n − t)), min(L − 1, 2t + 1)]}.
      *
-     * <p>Representation (log space with one shared offset per frame): each frame t has a log
-     * offset {@code R_t} and each state s a mantissa {@code exp(logα_t(s) − R_t)}. The
-     * recursion sums the mantissas of a state's predecessors and multiplies the sum by
-     * {@code exp(log_probs[t, n, l'_s] − m_t)}, {@code m_t} the frame's largest emission, with
-     * {@code R_t = R_{t−1} + m_t}: a frame costs one exp per class of the sample instead of
-     * several per state. A row is rescaled (its largest mantissa made 1) only when the sum of
-     * its mantissas leaves [2^-64, 2^64].
+     * <p>Representation: log space with a shared offset per frame and an integer level per
+     * state. Frame t has a log offset {@code R_t}; state s holds a mantissa {@code m} and a
+     * level {@code k} with {@code α_t(s) = m · 2^(−512k) · e^(R_t)}, the mantissa kept in
+     * [2^-256, 2^256] (or exactly 0 at level {@code ZERO}). A sum of predecessors adds the
+     * mantissas at the lowest level among them, one level above scaled by 2^-512 (a normal,
+     * exact product), two or more levels above dropped (below 2^-512 of the sum). The emission
+     * {@code exp(log_probs[t, n, l'_s] − m_t)} ({@code m_t} the frame's largest, added to the
+     * offset) is split the same way, so a frame costs one exp per class of the sample and a
+     * few flops per state, whatever the spread of the log-probabilities: nothing underflows
+     * and no state ever needs a log or exp of its own. A row is rescaled (its largest value
+     * made 1) when the mantissa sum of its level-0 states leaves [2^-64, 2^64].
      *
-     * <p>Exactness never rests on a mantissa that may have underflowed: a state whose mantissa
-     * is below {@code TINY} = 2^-600 also keeps its log-mantissa {@code logα_t(s) − R_t}, and a
-     * state whose predecessor sum is below {@code TINY} (all of them far below) is computed by
-     * an exact log-sum-exp of those log-mantissas. A mantissa below 2^-1022 is otherwise only
-     * ever added to a sum of at least {@code TINY}, where it is far below rounding. The
-     * offsets, which grow with the number of frames (|log p| reaches 10^6 at 10^4 frames of
-     * peaked outputs), are compensated sums (TwoSum) and every per-state quantity is relative
-     * to them, so their rounding never reaches the posteriors: at 10^4 frames the posteriors
-     * of a frame sum to 1 within ~1e-12 (moderate outputs) to ~1e-10 (peaked outputs, where
-     * states held as log-mantissas far below their frame's largest accumulate rounding), where
-     * a plain log-space recursion loses ~1e-9 to the rounding of its large log values.
+     * <p>The offsets, which grow with the number of frames (|log p| reaches 10^6 at 10^4 frames
+     * of peaked outputs), are compensated sums (TwoSum) and every per-state quantity is
+     * relative to them, so their rounding never reaches the posteriors, which stay accurate to
+     * about 1e-12 at 10^4 frames where a plain log-space recursion loses ~1e-9 to the rounding
+     * of its large log values.
      */
     private final class Kernel {
-        /** Mantissas and sums below this carry an exact log value. */
-        private static final double TINY = 0x1.0p-600;
-        /** Products at or above this are normal doubles (exact to rounding). */
-        private static final double NORMAL = 0x1.0p-1000;
-        /** Above this shared posterior factor a frame's posteriors are taken from exact logs. */
-        private static final double H_MAX = 0x1.0p500;
-        /** A row is rescaled when the sum of its mantissas leaves [LOW, HIGH]. */
+        /** Mantissas are kept in [M_MIN, M_MAX]; one level scales by 2^-512 = DOWN. */
+        private static final double M_MIN = 0x1.0p-256;
+        private static final double M_MAX = 0x1.0p256;
+        private static final double DOWN = 0x1.0p-512;
+        private static final double UP = 0x1.0p512;
+        /** The level of an exact zero: it never leads a sum. */
+        private static final int ZERO = 1 << 24;
+        /** 512·ln 2 as an exact high part (fdlibm's ln2_hi, 32 bits) and a low correction. */
+        private static final double LEVEL_LN_HI = 512 * 6.93147180369123816490e-01;
+        private static final double LEVEL_LN_LO = 512 * 1.90821492927058770002e-10;
+        /** Emissions exp(x) with x ≥ this are level 0. */
+        private static final double EX_SPLIT = -300 * 0.6931471805599453;
+        /** Emissions exp(x) with x below this (2^20 levels) count as 0, keeping levels exact and small. */
+        private static final double X_FLOOR = -(1 << 20) * (LEVEL_LN_HI + LEVEL_LN_LO);
+        /** A row is rescaled when the mantissa sum of its level-0 states leaves [LOW, HIGH]. */
         private static final double LOW = 0x1.0p-64;
         private static final double HIGH = 0x1.0p64;
 
@@ -278,23 +276,33 @@ public final class Ctc extends AbstractLoss {
         private final int[] kOf;
         private final int[] classOf;
         private final int[] slot;
-        private final boolean[] skip;
+        /** 1.0 / −1 where α_{t−1}(s − 2) → α_t(s) is allowed, else 0.0 / 0. */
         private final double[] skipIn;
+        private final int[] skipInMask;
+        /** The same for β_{t+1}(s + 2) → β_t(s). */
         private final double[] skipOut;
-        // forward rows (all frames when a gradient is wanted, else two rolling rows)
+        private final int[] skipOutMask;
+        // forward rows (all frames when a gradient is wanted, else two rolling rows), offsets
         private final double[] aLin;
-        private final double[] aLog;
+        private final int[] aLev;
         private final double[] ref;
         private final double[] refLo;
-        private double logpHi;
-        private double logpLo;
-        // per frame: the sample's log-probabilities, their exp relative to the largest, the largest
+        /** log p as a compensated pair. */
+        private final double[] logpHi = new double[1];
+        private final double[] logpLo = new double[1];
+        // per frame and class of the sample: log-probability, emission mantissa and level, largest
         private final double[] ek;
-        private final double[] ex;
+        private final double[] exM;
+        private final int[] exL;
         private final double[] emax;
-        // backward: two rolling rows, per-class posteriors of one frame
+        // backward: two rolling rows, their offset, the per-class posteriors of one frame
         private final double[] bLin;
-        private final double[] bLog;
+        private final int[] bLev;
+        private final double[] bRef = new double[1];
+        private final double[] bRefLo = new double[1];
+        /** What the last {@link #renormalize} took out of its row: e^shiftLog · 2^(−512·shiftLevels). */
+        private double shiftLog;
+        private int shiftLevels;
         private final double[] acc;
 
         Kernel(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale) {
@@ -319,18 +327,20 @@ public final class Ctc extends AbstractLoss {
             this.classOf = new int[maxK];
             this.slot = new int[b.c];
             Arrays.fill(slot, -1);
-            this.skip = new boolean[maxL];
             this.skipIn = new double[maxL];
+            this.skipInMask = new int[maxL];
             this.skipOut = new double[maxL];
+            this.skipOutMask = new int[maxL];
             this.aLin = new double[rows * w];
-            this.aLog = new double[rows * w];
+            this.aLev = new int[rows * w];
             this.ref = new double[rows];
             this.refLo = new double[rows];
             this.ek = new double[maxT * maxK];
-            this.ex = new double[maxT * maxK];
+            this.exM = new double[maxT * maxK];
+            this.exL = new int[maxT * maxK];
             this.emax = new double[maxT];
             this.bLin = grad ? new double[2 * w] : null;
-            this.bLog = grad ? new double[2 * w] : null;
+            this.bLev = grad ? new int[2 * w] : null;
             this.acc = grad ? new double[maxK] : null;
         }
 
@@ -376,23 +386,25 @@ public final class Ctc extends AbstractLoss {
                     classOf[kn++] = c;
                 }
                 kOf[s] = slot[c];
-                skip[s] = (s & 1) == 1 && s >= 3 && c != classOf[kOf[s - 2]];
-                skipIn[s] = skip[s] ? 1.0 : 0.0;
-                if ((s & 1) == 1 && s >= 3 && !skip[s]) {
+                boolean skip = (s & 1) == 1 && s >= 3 && c != classOf[kOf[s - 2]];
+                skipIn[s] = skip ? 1.0 : 0.0;
+                skipInMask[s] = skip ? -1 : 0;
+                if ((s & 1) == 1 && s >= 3 && !skip) {
                     needed++;
                 }
             }
             for (int s = 0; s < len; s++) {
                 skipOut[s] = s + 2 < len ? skipIn[s + 2] : 0.0;
+                skipOutMask[s] = s + 2 < len ? skipInMask[s + 2] : 0;
             }
             return needed;
         }
 
         /**
-         * Loads log_probs[t, n, c] of every frame t < T_n for the sample's classes into ek
-         * (all frames first, so that the memory reads overlap), then their exp relative to the
-         * frame's largest into ex and that largest into emax; false when one is NaN or +∞
-         * (the loss is then NaN).
+         * Loads log_probs[t, n, c] of every frame t < T_n for the sample's classes (all frames
+         * first, so that the memory reads overlap), then each frame's largest into emax and the
+         * emissions exp(x), x = log_prob − largest, as mantissa and level; false when one is
+         * NaN or +∞ (the loss is then NaN).
          */
         private boolean loadFrames(int n, int tn) {
             int stride = b.n * b.c;
@@ -416,13 +428,29 @@ public final class Ctc extends AbstractLoss {
                     }
                     m = e > m ? e : m;
                 }
-                double mm = m == NEG_INF ? 0 : m; // all −∞: every mantissa 0, the frame is impossible
-                for (int k = 0; k < kn; k++) {
-                    ex[o + k] = Math.exp(ek[o + k] - mm);
-                }
+                double mm = m == NEG_INF ? 0 : m; // all −∞: every emission 0, the frame is impossible
                 emax[t] = mm;
+                for (int k = 0; k < kn; k++) {
+                    double x = ek[o + k] - mm;
+                    if (x >= EX_SPLIT) {
+                        exM[o + k] = Math.exp(x);
+                        exL[o + k] = 0;
+                    } else if (x < X_FLOOR) { // −∞, or a probability below e^-3.7e8 of the frame's best: 0
+                        exM[o + k] = 0;
+                        exL[o + k] = 0;
+                    } else { // exp(x) = exp(x + 512·ln2·lv) · 2^(−512·lv), the first factor in [2^-300, 2^212)
+                        int lv = (int) Math.ceil((EX_SPLIT - x) / (LEVEL_LN_HI + LEVEL_LN_LO));
+                        exM[o + k] = Math.exp(x + lv * LEVEL_LN_HI + lv * LEVEL_LN_LO);
+                        exL[o + k] = lv;
+                    }
+                }
             }
             return true;
+        }
+
+        /** 1, 2^-512 or 0 for a level difference d ≥ 0 within a sum. */
+        private double scaleFor(int d) {
+            return d == 0 ? 1.0 : d == 1 ? DOWN : 0.0;
         }
 
         /**
@@ -436,22 +464,32 @@ public final class Ctc extends AbstractLoss {
             int row = 0;
             int lo = Math.max(0, len - 2 * tn);
             int hi = Math.min(len - 1, 1);
-            double vmax = 0;
+            clearPads(aLin, aLev, 0, lo, hi);
+            double mass = 0;
             for (int s = lo; s <= hi; s++) {
-                double a = ex[kOf[s]];
-                aLog[s + 2] = ek[kOf[s]] - emax[0];
-                aLin[s + 2] = a;
-                vmax = Math.max(vmax, a);
+                double v = exM[kOf[s]];
+                int lev = exL[kOf[s]];
+                if (v < M_MIN) {
+                    if (v == 0) {
+                        lev = ZERO;
+                    } else {
+                        v *= UP;
+                        lev++;
+                    }
+                }
+                aLin[s + 2] = v;
+                aLev[s + 2] = lev;
+                if (lev == 0) {
+                    mass += v;
+                }
             }
-            clearPads(aLin, aLog, 0, lo, hi);
             ref[0] = emax[0];
             refLo[0] = 0;
-            if (vmax < LOW) {
-                double d = renormalize(aLin, aLog, 0, lo, hi);
-                if (d == NEG_INF) {
+            if (mass < LOW || mass > HIGH) {
+                if (!renormalize(aLin, aLev, 0, lo, hi)) {
                     return NEG_INF;
                 }
-                addToRef(0, d);
+                addShift(ref, refLo, 0);
             }
             for (int t = 1; t < tn; t++) {
                 int prow = row;
@@ -461,144 +499,169 @@ public final class Ctc extends AbstractLoss {
                 int po = prow * w;
                 int o = row * w;
                 int eo = t * maxK;
-                double mt = emax[t];
-                // the row's total mantissa decides a rescaling (a running max would cost more than the sum)
-                double mass = 0;
-                // the previous row's mantissas of states s − 2, s − 1 and s, carried in registers
+                mass = 0;
+                // the previous row's states s − 2, s − 1 and s, carried in registers
                 double p2 = aLin[po + lo];
                 double p1 = aLin[po + lo + 1];
+                int l2 = aLev[po + lo];
+                int l1 = aLev[po + lo + 1];
                 for (int s = lo; s <= hi; s++) {
                     int i = s + 2;
                     int k = kOf[s];
                     double p0 = aLin[po + i];
-                    // skipIn is 1 where α_{t−1}(s − 2) → α_t(s) is allowed, else 0 (mantissas are never NaN)
-                    double sum = p0 + p1 + skipIn[s] * p2;
-                    p2 = p1;
-                    p1 = p0;
-                    double a;
-                    if (sum >= TINY) {
-                        a = sum * ex[eo + k];
-                        if (a < TINY) {
-                            aLog[o + i] = Math.log(sum) + (ek[eo + k] - mt);
-                        }
-                    } else { // every predecessor far below: exact log-sum-exp of their log-mantissas
-                        double lg = (ek[eo + k] - mt)
-                                + lse3(aLog[po + i], aLog[po + i - 1], skip[s] ? aLog[po + i - 2] : NEG_INF);
-                        aLog[o + i] = lg;
-                        a = Math.exp(lg);
+                    int l0 = aLev[po + i];
+                    int sm = skipInMask[s];
+                    double sum;
+                    int lev;
+                    if ((l0 | l1 | (l2 & sm)) == 0) {
+                        sum = p0 + p1 + skipIn[s] * p2;
+                        lev = 0;
+                    } else {
+                        int l2g = sm != 0 ? l2 : ZERO;
+                        lev = Math.min(l0, Math.min(l1, l2g));
+                        sum = p0 * scaleFor(l0 - lev) + p1 * scaleFor(l1 - lev) + (sm != 0 ? p2 * scaleFor(l2 - lev) : 0.0);
                     }
-                    aLin[o + i] = a;
-                    mass += a;
+                    p2 = p1;
+                    l2 = l1;
+                    p1 = p0;
+                    l1 = l0;
+                    double v = sum * exM[eo + k];
+                    lev += exL[eo + k];
+                    if (v < M_MIN) {
+                        if (v == 0) {
+                            lev = ZERO;
+                        } else {
+                            v *= UP;
+                            lev++;
+                        }
+                    } else if (v > M_MAX) {
+                        v *= DOWN;
+                        lev--;
+                    }
+                    if (lev >= ZERO) { // more than 2^24 levels (e^-5.8e9) below: 0
+                        v = 0;
+                        lev = ZERO;
+                    }
+                    aLin[o + i] = v;
+                    aLev[o + i] = lev;
+                    if (lev == 0) {
+                        mass += v;
+                    }
                 }
-                clearPads(aLin, aLog, o, lo, hi);
+                clearPads(aLin, aLev, o, lo, hi);
                 ref[row] = ref[prow];
                 refLo[row] = refLo[prow];
-                addToRef(row, mt);
+                addTo(ref, refLo, row, emax[t]);
                 if (mass < LOW || mass > HIGH) {
-                    double d = renormalize(aLin, aLog, o, lo, hi);
-                    if (d == NEG_INF) {
+                    if (!renormalize(aLin, aLev, o, lo, hi)) {
                         return NEG_INF;
                     }
-                    addToRef(row, d);
+                    addShift(ref, refLo, row);
                 }
             }
             int o = row * w;
-            double sum = aLin[o + len + 1] + aLin[o + len];
-            double last = sum >= TINY ? Math.log(sum) : lse3(aLog[o + len + 1], aLog[o + len], NEG_INF);
-            if (last == NEG_INF) {
+            double ma = aLin[o + len + 1];
+            double mb = aLin[o + len];
+            int la = aLev[o + len + 1];
+            int lb = aLev[o + len];
+            int lev = Math.min(la, lb);
+            double sum = ma * scaleFor(la - lev) + mb * scaleFor(lb - lev);
+            if (sum == 0) {
                 return NEG_INF;
             }
-            double s = ref[row] + last;
-            logpHi = s;
-            logpLo = refLo[row] + twoSumError(ref[row], last, s);
-            return s + logpLo;
+            logpHi[0] = ref[row];
+            logpLo[0] = refLo[row];
+            shiftLog = Math.log(sum);
+            shiftLevels = lev;
+            addShift(logpHi, logpLo, 0);
+            return logpHi[0] + logpLo[0];
         }
 
-        /** ref[row] + refLo[row] += x, compensated. */
-        private void addToRef(int row, double x) {
-            double a = ref[row];
+        /** hi[i] + lo[i] += x, compensated. */
+        private void addTo(double[] hi, double[] lo, int i, double x) {
+            double a = hi[i];
             double s = a + x;
-            refLo[row] += twoSumError(a, x, s);
-            ref[row] = s;
+            lo[i] += twoSumError(a, x, s);
+            hi[i] = s;
+        }
+
+        /** hi[i] + lo[i] += shiftLog − shiftLevels · 512·ln 2, compensated. */
+        private void addShift(double[] hi, double[] lo, int i) {
+            addTo(hi, lo, i, shiftLog);
+            addTo(hi, lo, i, -shiftLevels * LEVEL_LN_HI); // exact product: 32-bit constant, |levels| < 2^20
+            addTo(hi, lo, i, -shiftLevels * LEVEL_LN_LO);
         }
 
         /**
-         * Rescales the row at o (window lo..hi) so that its largest mantissa is 1, keeping the
-         * log-mantissas of the mantissas below TINY; returns the log of the factor taken out
-         * (to be added to the row's offset), −∞ when every state of the row is impossible.
+         * Rescales the row at o (window lo..hi) so that its largest value is 1 at level 0,
+         * leaving the factor taken out in shiftLog, shiftLevels; false when every state of the
+         * row is 0.
          */
-        private double renormalize(double[] lin, double[] log, int o, int lo, int hi) {
-            double vmax = 0;
-            for (int i = lo + 2; i <= hi + 2; i++) {
-                vmax = Math.max(vmax, lin[o + i]);
+        private boolean renormalize(double[] lin, int[] lev, int o, int lo, int hi) {
+            int lmin = ZERO;
+            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
+                lmin = Math.min(lmin, lev[j]);
             }
-            if (vmax >= NORMAL) { // the largest mantissa is exact: divide by it
-                double f = 1.0 / vmax;
-                double d = Math.log(vmax);
-                for (int i = lo + 2; i <= hi + 2; i++) {
-                    double x = lin[o + i];
-                    double y = x * f;
-                    if (x < TINY) {
-                        double lg = log[o + i] - d;
-                        log[o + i] = lg;
-                        if (x < NORMAL) { // may have underflowed: never scale it up into a trusted mantissa
-                            y = Math.exp(lg);
-                        }
-                    } else if (y < TINY) {
-                        log[o + i] = Math.log(y);
-                    }
-                    lin[o + i] = y;
+            if (lmin >= ZERO) {
+                return false;
+            }
+            double mmax = 0;
+            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
+                if (lev[j] == lmin) {
+                    mmax = Math.max(mmax, lin[j]);
                 }
-                return d;
             }
-            // every mantissa is below 2^-1000: rebuild the row from its log-mantissas
-            double m = NEG_INF;
-            for (int i = lo + 2; i <= hi + 2; i++) {
-                double x = lin[o + i];
-                double lg = x >= TINY ? Math.log(x) : log[o + i];
-                log[o + i] = lg;
-                m = Math.max(m, lg);
+            double f = 1.0 / mmax;
+            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
+                int l = lev[j];
+                if (l >= ZERO) {
+                    continue;
+                }
+                double v = lin[j] * f; // in [2^-512, 2^512]: one step brings it back into range
+                l -= lmin;
+                if (v < M_MIN) {
+                    v *= UP;
+                    l++;
+                } else if (v > M_MAX) {
+                    v *= DOWN;
+                    l--;
+                }
+                lin[j] = v;
+                lev[j] = l;
             }
-            if (m == NEG_INF) {
-                return NEG_INF;
-            }
-            for (int i = lo + 2; i <= hi + 2; i++) {
-                double lg = log[o + i] - m;
-                log[o + i] = lg;
-                lin[o + i] = Math.exp(lg);
-            }
-            return m;
+            shiftLog = Math.log(mmax);
+            shiftLevels = lmin;
+            return true;
         }
 
-        /** Mantissa 0 and log-mantissa −∞ in the two cells below lo and above hi of the row at o. */
-        private void clearPads(double[] lin, double[] log, int o, int lo, int hi) {
+        /** Mantissa 0 at level ZERO in the two cells below lo and above hi of the row at o. */
+        private void clearPads(double[] lin, int[] lev, int o, int lo, int hi) {
             lin[o + lo] = 0;
             lin[o + lo + 1] = 0;
-            log[o + lo] = NEG_INF;
-            log[o + lo + 1] = NEG_INF;
+            lev[o + lo] = ZERO;
+            lev[o + lo + 1] = ZERO;
             lin[o + hi + 3] = 0;
             lin[o + hi + 4] = 0;
-            log[o + hi + 3] = NEG_INF;
-            log[o + hi + 4] = NEG_INF;
+            lev[o + hi + 3] = ZERO;
+            lev[o + hi + 4] = ZERO;
         }
 
         /**
          * The backward recursion fused with the gradient, one pass per frame. The row of frame
          * t + 1 holds β̃_{t+1}(s) = β_{t+1}(s) + log_probs[t + 1, n, l'_s] in the same
-         * representation as α (offset rn + rnLo). At frame t the sum over a state's successors
-         * is β_t(s) (emission at t excluded); the state's posterior
-         * exp(α_t(s) + β_t(s) − log p) goes to its class, and β_t(s) plus the emission at t
-         * makes the row of frame t for the next step.
+         * representation as α (offset bRef). At frame t the sum over a state's successors is
+         * β_t(s) (emission at t excluded); the state's posterior exp(α_t(s) + β_t(s) − log p)
+         * goes to its class, and β_t(s) times the emission at t makes the row of frame t.
          */
         private void backward(int n, int tn, double scale) {
             int nb = 0;
-            // a virtual row t = T_n: β̃ is 0 (mantissa 1, offset 0) at the last state only
+            // a virtual row t = T_n: β̃ is 1 (mantissa 1, level 0, offset 0) at the last state only
             Arrays.fill(bLin, 0, w, 0.0);
-            Arrays.fill(bLog, 0, w, NEG_INF);
+            Arrays.fill(bLev, 0, w, ZERO);
             bLin[len + 1] = 1;
-            bLog[len + 1] = 0;
-            double rn = 0;
-            double rnLo = 0;
+            bLev[len + 1] = 0;
+            bRef[0] = 0;
+            bRefLo[0] = 0;
             for (int t = tn - 1; t >= 0; t--) {
                 int lo = Math.max(0, len - 2 * (tn - t));
                 int hi = Math.min(len - 1, 2 * t + 1);
@@ -606,67 +669,93 @@ public final class Ctc extends AbstractLoss {
                 int o = (1 - nb) * w;
                 int ao = t * w;
                 int eo = t * maxK;
-                double mt = emax[t];
-                // x = ref_t + rn − log p, the log of the factor shared by this frame's posteriors
-                double s1 = ref[t] + rn;
-                double e1 = twoSumError(ref[t], rn, s1);
-                double s2 = s1 - logpHi;
-                double e2 = twoSumError(s1, -logpHi, s2);
-                double x = s2 + (e1 + e2 + refLo[t] + rnLo - logpLo);
-                double h = Math.exp(x);
-                boolean shared = h <= H_MAX;
+                // x = R_t + R'_{t+1} − log p (as xHi + xLo), the log of the factor shared by this
+                // frame's posteriors, split as h · 2^(512·z) with h in [2^-256, 2^256]
+                double s1 = ref[t] + bRef[0];
+                double e1 = twoSumError(ref[t], bRef[0], s1);
+                double xHi = s1 - logpHi[0];
+                double xLo = e1 + twoSumError(s1, -logpHi[0], xHi) + refLo[t] + bRefLo[0] - logpLo[0];
+                int z = (int) Math.rint((xHi + xLo) / (LEVEL_LN_HI + LEVEL_LN_LO));
+                double h = Math.exp((xHi - z * LEVEL_LN_HI) + (xLo - z * LEVEL_LN_LO));
                 for (int k = 0; k < kn; k++) {
                     acc[k] = 0;
                 }
                 double mass = 0;
-                // the next row's mantissas of states s, s + 1 and s + 2, carried in registers
+                // the next row's states s, s + 1 and s + 2, carried in registers
                 double n1 = bLin[no + lo + 2];
                 double n2 = bLin[no + lo + 3];
+                int m1 = bLev[no + lo + 2];
+                int m2 = bLev[no + lo + 3];
                 for (int s = lo; s <= hi; s++) {
                     int i = s + 2;
                     int k = kOf[s];
                     double n0 = n1;
+                    int m0 = m1;
                     n1 = n2;
+                    m1 = m2;
                     n2 = bLin[no + i + 2];
-                    double sum = n0 + n1 + skipOut[s] * n2;
+                    m2 = bLev[no + i + 2];
+                    int sm = skipOutMask[s];
+                    double sum;
+                    int lev;
+                    if ((m0 | m1 | (m2 & sm)) == 0) {
+                        sum = n0 + n1 + skipOut[s] * n2;
+                        lev = 0;
+                    } else {
+                        int m2g = sm != 0 ? m2 : ZERO;
+                        lev = Math.min(m0, Math.min(m1, m2g));
+                        sum = n0 * scaleFor(m0 - lev) + n1 * scaleFor(m1 - lev) + (sm != 0 ? n2 * scaleFor(m2 - lev) : 0.0);
+                    }
                     double a = aLin[ao + i];
+                    int la = aLev[ao + i];
+                    // posterior = a · sum · h · 2^(−512·d); the order of the products keeps every
+                    // intermediate normal and finite (a posterior is at most 1, so d ≥ −1)
+                    int d = la + lev - z;
                     double post;
-                    double b2;
-                    if (sum >= TINY) {
-                        if (shared && a >= TINY) {
-                            post = a * (sum * h);
-                        } else {
-                            post = Math.exp((a >= TINY ? Math.log(a) : aLog[ao + i]) + Math.log(sum) + x);
-                        }
-                        b2 = sum * ex[eo + k];
-                        if (b2 < TINY) {
-                            bLog[o + i] = Math.log(sum) + (ek[eo + k] - mt);
-                        }
-                    } else { // every successor far below: exact log-mantissas
-                        double lb = lse3(bLog[no + i], bLog[no + i + 1], skipOut[s] != 0 ? bLog[no + i + 2] : NEG_INF);
-                        post = Math.exp((a >= TINY ? Math.log(a) : aLog[ao + i]) + lb + x);
-                        double lg = lb + (ek[eo + k] - mt);
-                        bLog[o + i] = lg;
-                        b2 = Math.exp(lg);
+                    if (d == 0) {
+                        post = a * (sum * h);
+                    } else if (d == 1) {
+                        post = (a * DOWN) * (sum * h);
+                    } else if (d == 2) {
+                        post = ((a * DOWN) * (sum * h)) * DOWN;
+                    } else if (d < 0) {
+                        post = (a * (sum * h)) * UP;
+                    } else {
+                        post = 0; // below 2^-500
                     }
                     acc[k] += post;
-                    bLin[o + i] = b2;
-                    mass += b2;
+                    double v = sum * exM[eo + k];
+                    lev += exL[eo + k];
+                    if (v < M_MIN) {
+                        if (v == 0) {
+                            lev = ZERO;
+                        } else {
+                            v *= UP;
+                            lev++;
+                        }
+                    } else if (v > M_MAX) {
+                        v *= DOWN;
+                        lev--;
+                    }
+                    if (lev >= ZERO) {
+                        v = 0;
+                        lev = ZERO;
+                    }
+                    bLin[o + i] = v;
+                    bLev[o + i] = lev;
+                    if (lev == 0) {
+                        mass += v;
+                    }
                 }
                 writeGradient(n, t, scale);
                 if (t == 0) {
                     break;
                 }
-                clearPads(bLin, bLog, o, lo, hi);
-                double s3 = rn + mt;
-                rnLo += twoSumError(rn, mt, s3);
-                rn = s3;
-                if (mass < LOW || mass > HIGH) {
-                    // finite: a state of this window lies on an alignment of positive probability
-                    double d = renormalize(bLin, bLog, o, lo, hi);
-                    double s4 = rn + d;
-                    rnLo += twoSumError(rn, d, s4);
-                    rn = s4;
+                clearPads(bLin, bLev, o, lo, hi);
+                addTo(bRef, bRefLo, 0, emax[t]);
+                // renormalize is true: a state of this window lies on an alignment of positive probability
+                if ((mass < LOW || mass > HIGH) && renormalize(bLin, bLev, o, lo, hi)) {
+                    addShift(bRef, bRefLo, 0);
                 }
                 nb = 1 - nb;
             }
