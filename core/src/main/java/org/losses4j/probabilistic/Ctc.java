@@ -1,0 +1,796 @@
+package org.losses4j.probabilistic;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.losses4j.AbstractLoss;
+import org.losses4j.Check;
+import org.losses4j.DType;
+import org.losses4j.ErrorKind;
+import org.losses4j.Family;
+import org.losses4j.Grads;
+import org.losses4j.Inputs;
+import org.losses4j.LossBuilder;
+import org.losses4j.LossException;
+import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
+import org.losses4j.Options;
+import org.losses4j.Reduce;
+import org.losses4j.Reduction;
+import org.losses4j.Tensor;
+
+/**
+ * Connectionist temporal classification: the negative log-likelihood of a label sequence
+ * summed over every frame alignment that collapses to it.
+ *
+ * <p>Term for sample {@code n}, with {@code l'} the target with a blank before, between and
+ * after its labels ({@code 2S_n + 1} states) and {@code B} the map that merges repeats and
+ * then drops blanks: {@code ℓ_n = −log Σ_{π : B(π) = l} Π_{t < T_n} p_t(π_t)}. It is computed
+ * by the forward–backward recursions over {@code l'} in log space (a label state is reached
+ * from itself, the state before, and the label two back when that label differs), so it
+ * stays finite and exact for any number of frames. An alignment that cannot exist
+ * ({@code T_n} shorter than the labels plus the blanks needed between repeats) gives
+ * {@code +∞}; with {@code zero_infinity} that term and its gradient are 0, without it the
+ * gradient of such a sample is undefined and reported as NaN on its frames. A NaN (or +∞) in a
+ * log-probability the sample reads (its blank and labels, frames {@code t < T_n}) makes its
+ * term NaN, also with {@code zero_infinity}, and its gradient NaN likewise; entries it does
+ * not read (other classes, frames past its length) have no effect. A log-probability more
+ * than 3.7·10^8 below the largest of its frame (among the sample's classes) counts as −∞.
+ *
+ * <p>Gradient: the exact derivative with respect to {@code log_probs},
+ * {@code ∂ℓ_n/∂log_probs[t, n, c] = −Σ_{s : l'_s = c} α_t(s)β_t(s) / p(l | x)}, the negative
+ * posterior occupancy of class {@code c} at frame {@code t} (PyTorch's own backward returns
+ * {@code exp(log_probs)} minus that posterior instead, which equals it only after a
+ * log_softmax). Frames {@code t ≥ input_lengths[n]} get 0.
+ *
+ * <p>Shapes: {@code log_probs} [T, N, C] (float32 or float64, log_softmax outputs);
+ * {@code targets} int64 [N, S], padded (entries past {@code target_lengths[n]} are ignored);
+ * {@code input_lengths} int64 [N], each in [1, T]; {@code target_lengths} int64 [N], each in
+ * [0, S]. Labels must lie in [0, C) and differ from {@code blank}. {@code mean} divides each
+ * sample's loss by {@code max(target_lengths[n], 1)} and then averages over N (as PyTorch);
+ * {@code sum} adds the plain sample losses; {@code none} returns them, shape [N].
+ *
+ * <p>float32 log-probabilities are read natively and the gradient written as float32; all
+ * accumulation is in float64.
+ *
+ * <p>Reference: Graves, Fernández, Gomez, Schmidhuber (2006), "Connectionist Temporal
+ * Classification: Labelling Unsegmented Sequence Data with Recurrent Neural Networks";
+ * PyTorch {@code CTCLoss}.
+ */
+public final class Ctc extends AbstractLoss {
+    public static final OptionSpec<Double> BLANK = OptionSpec.integer("blank", 0, OptionSpec.Range.NON_NEGATIVE,
+            "class index of the blank symbol, in [0, C)");
+    public static final OptionSpec<Boolean> ZERO_INFINITY = OptionSpec.bool("zero_infinity", false,
+            "give an impossible alignment (loss +∞) the loss 0 and gradient 0");
+    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
+
+    public static final LossInfo INFO = LossInfo.builder("ctc", Family.PROBABILISTIC)
+            .summary("connectionist temporal classification: sequence labelling without a frame alignment "
+                    + "(speech, handwriting, OCR)")
+            .formula("−log Σ_{π : B(π) = l} Π_t p_t(π_t), B merges repeats then drops blanks "
+                    + "(forward–backward in log space)")
+            .gradInput("log_probs", "[T, N, C] log-probabilities (log_softmax outputs)")
+            .labelInput("targets", "int64 [N, S], padded; labels in [0, C) other than the blank")
+            .labelInput("input_lengths", "int64 [N], each in [1, T]")
+            .labelInput("target_lengths", "int64 [N], each in [0, S]")
+            .options(BLANK, ZERO_INFINITY, REDUCTION)
+            .divisor("each sample's loss by max(target_length, 1), then the batch size N")
+            .tasks("speech recognition", "handwriting recognition", "OCR", "unsegmented sequence labelling")
+            .reference("Graves et al. 2006; PyTorch CTCLoss")
+            .factory(Ctc::new)
+            .build();
+
+    private static final double NEG_INF = Double.NEGATIVE_INFINITY;
+
+    private final int blank;
+    private final boolean zeroInfinity;
+    private final Reduction reduction;
+
+    private Ctc(Options o) {
+        super(INFO, o);
+        this.blank = (int) (double) o.get(BLANK);
+        this.zeroInfinity = o.get(ZERO_INFINITY);
+        this.reduction = o.get(REDUCTION);
+    }
+
+    public static LossBuilder<Ctc> builder() {
+        return new LossBuilder<>(INFO, Ctc.class);
+    }
+
+    @Override
+    protected LossResult run(Inputs in, boolean grad) {
+        if (checkInputs(in) != DType.FLOAT32) {
+            return super.run(in, grad);
+        }
+        Tensor lp = in.get("log_probs");
+        Batch b = validate(in);
+        float[] g32 = null;
+        Tensor gt = null;
+        if (grad) {
+            gt = in.gradBuffer("log_probs");
+            if (gt != null) {
+                Check.gradBuffer("log_probs", gt, lp, DType.FLOAT32);
+                g32 = gt.f32();
+                Arrays.fill(g32, 0, lp.size(), 0f);
+            } else {
+                g32 = new float[lp.size()];
+                gt = Tensor.of(g32, lp.shape());
+            }
+        }
+        Reduce red = Reduce.of(reduction, b.n);
+        double[] terms = new double[b.n];
+        new Kernel(b, null, lp.f32(), null, g32, red.gradScale()).run(terms);
+        Map<String, Tensor> grads = grad ? Map.of("log_probs", gt) : null;
+        LossResult r = red.finish(terms, new int[] {b.n}, null);
+        if (r.isUnreduced()) {
+            float[] t32 = new float[b.n];
+            for (int i = 0; i < t32.length; i++) {
+                t32[i] = (float) terms[i];
+            }
+            return LossResult.unreduced(Tensor.of(t32, b.n), r.value(), grads);
+        }
+        return LossResult.scalar(r.value(), grads);
+    }
+
+    @Override
+    protected LossResult compute64(Inputs in, Grads g) {
+        Tensor lp = in.get("log_probs");
+        Batch b = validate(in);
+        double[] g64 = g == null ? null : g.zeros("log_probs", lp);
+        Reduce red = Reduce.of(reduction, b.n);
+        double[] terms = new double[b.n];
+        new Kernel(b, lp.f64(), null, g64, null, red.gradScale()).run(terms);
+        return red.finish(terms, new int[] {b.n}, g);
+    }
+
+    /** The checked shapes and lengths of one call. */
+    private static final class Batch {
+        int t;
+        int n;
+        int c;
+        int s;
+        long[] targets;
+        long[] inputLengths;
+        long[] targetLengths;
+    }
+
+    private Batch validate(Inputs in) {
+        Tensor lp = in.get("log_probs");
+        Tensor tg = in.get("targets");
+        Tensor il = in.get("input_lengths");
+        Tensor tl = in.get("target_lengths");
+        Check.rank("log_probs", lp, 3);
+        Check.nonEmpty("log_probs", lp);
+        Batch b = new Batch();
+        b.t = lp.dim(0);
+        b.n = lp.dim(1);
+        b.c = lp.dim(2);
+        Check.rank("targets", tg, 2);
+        Check.dim("targets", tg, 0, b.n, "the batch size N of log_probs [T, N, C]");
+        Check.rank("input_lengths", il, 1);
+        Check.dim("input_lengths", il, 0, b.n, "the batch size N of log_probs [T, N, C]");
+        Check.rank("target_lengths", tl, 1);
+        Check.dim("target_lengths", tl, 0, b.n, "the batch size N of log_probs [T, N, C]");
+        b.s = tg.dim(1);
+        if (blank >= b.c) {
+            throw new LossException(ErrorKind.INVALID_OPTION, "option blank = " + blank + " is outside [0, " + b.c
+                    + "): log_probs has " + b.c + " classes");
+        }
+        b.targets = tg.i64();
+        b.inputLengths = il.i64();
+        b.targetLengths = tl.i64();
+        for (int i = 0; i < b.n; i++) {
+            long v = b.inputLengths[i];
+            if (v < 1 || v > b.t) {
+                throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, "input_lengths[" + i + "] = " + v
+                        + " is outside [1, " + b.t + "] (log_probs has T = " + b.t + " frames)");
+            }
+        }
+        for (int i = 0; i < b.n; i++) {
+            long v = b.targetLengths[i];
+            if (v < 0 || v > b.s) {
+                throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, "target_lengths[" + i + "] = " + v
+                        + " is outside [0, " + b.s + "] (targets has S = " + b.s + " columns)");
+            }
+        }
+        for (int i = 0; i < b.n; i++) {
+            for (int k = 0; k < b.targetLengths[i]; k++) {
+                int flat = i * b.s + k;
+                long c = b.targets[flat];
+                if (c < 0 || c >= b.c) {
+                    throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, Check.at("targets", tg, flat) + " = " + c
+                            + " is outside [0, " + b.c + ") classes");
+                }
+                if (c == blank) {
+                    throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, Check.at("targets", tg, flat) + " = " + c
+                            + " is the blank (blank = " + blank + "); a target label cannot be the blank");
+                }
+            }
+        }
+        return b;
+    }
+
+    /** The rounding error of s = a + b: a + b = s + error exactly (Knuth's TwoSum). */
+    private static double twoSumError(double a, double b, double s) {
+        double bb = s - a;
+        return (a - (s - bb)) + (b - bb);
+    }
+
+    /**
+     * The forward–backward computation of one call: work arrays are allocated once per call,
+     * sized for the longest sample, and reused for every sample.
+     *
+     * <p>Only the states that can already have been reached and can still reach the end are
+     * visited: at frame t, {@code s ∈ [max(0, L − 2(T_n − t)), min(L − 1, 2t + 1)]}.
+     *
+     * <p>Representation: log space with a shared offset per frame and an integer level per
+     * state. Frame t has a log offset {@code R_t}; state s holds a mantissa {@code m} and a
+     * level {@code k} with {@code α_t(s) = m · 2^(−512k) · e^(R_t)}, the mantissa kept in
+     * [2^-256, 2^256] (or exactly 0 at level {@code ZERO}). A sum of predecessors adds the
+     * mantissas at the lowest level among them, one level above scaled by 2^-512 (a normal,
+     * exact product), two or more levels above dropped (below 2^-512 of the sum). The emission
+     * {@code exp(log_probs[t, n, l'_s] − m_t)} ({@code m_t} the frame's largest, added to the
+     * offset) is split the same way, so a frame costs one exp per class of the sample and a
+     * few flops per state, whatever the spread of the log-probabilities: nothing underflows
+     * and no state ever needs a log or exp of its own. A row is rescaled (its largest value
+     * made 1) when the mantissa sum of its level-0 states leaves [2^-64, 2^64].
+     *
+     * <p>The offsets, which grow with the number of frames (|log p| reaches 10^6 at 10^4 frames
+     * of peaked outputs), are compensated sums (TwoSum) and every per-state quantity is
+     * relative to them, so their rounding never reaches the posteriors, which stay accurate to
+     * about 1e-12 at 10^4 frames where a plain log-space recursion loses ~1e-9 to the rounding
+     * of its large log values.
+     */
+    private final class Kernel {
+        /** Mantissas are kept in [M_MIN, M_MAX]; one level scales by 2^-512 = DOWN. */
+        private static final double M_MIN = 0x1.0p-256;
+        private static final double M_MAX = 0x1.0p256;
+        private static final double DOWN = 0x1.0p-512;
+        private static final double UP = 0x1.0p512;
+        /** The level of an exact zero: it never leads a sum. */
+        private static final int ZERO = 1 << 24;
+        /** 512·ln 2 as an exact high part (fdlibm's ln2_hi, 32 bits) and a low correction. */
+        private static final double LEVEL_LN_HI = 512 * 6.93147180369123816490e-01;
+        private static final double LEVEL_LN_LO = 512 * 1.90821492927058770002e-10;
+        /** Emissions exp(x) with x ≥ this are level 0. */
+        private static final double EX_SPLIT = -300 * 0.6931471805599453;
+        /** Emissions exp(x) with x below this (2^20 levels) count as 0, keeping levels exact and small. */
+        private static final double X_FLOOR = -(1 << 20) * (LEVEL_LN_HI + LEVEL_LN_LO);
+        /** A row is rescaled when the mantissa sum of its level-0 states leaves [LOW, HIGH]. */
+        private static final double LOW = 0x1.0p-64;
+        private static final double HIGH = 0x1.0p64;
+
+        private final Batch b;
+        private final double[] lp64;
+        private final float[] lp32;
+        private final double[] g64;
+        private final float[] g32;
+        private final double gradScale;
+        private final boolean grad;
+        /** Row width: state s is stored at s + 2, with two padding cells either side. */
+        private final int w;
+        private final int maxK;
+        // the current sample: its states, classes, allowed skips
+        private int len;
+        private int kn;
+        private final int[] kOf;
+        private final int[] classOf;
+        private final int[] slot;
+        /** 1.0 / −1 where α_{t−1}(s − 2) → α_t(s) is allowed, else 0.0 / 0. */
+        private final double[] skipIn;
+        private final int[] skipInMask;
+        /** The same for β_{t+1}(s + 2) → β_t(s). */
+        private final double[] skipOut;
+        private final int[] skipOutMask;
+        // forward rows (all frames when a gradient is wanted, else two rolling rows), offsets
+        private final double[] aLin;
+        private final int[] aLev;
+        private final double[] ref;
+        private final double[] refLo;
+        /** log p as a compensated pair. */
+        private final double[] logpHi = new double[1];
+        private final double[] logpLo = new double[1];
+        // per frame and class of the sample: log-probability, emission mantissa and level, largest
+        private final double[] ek;
+        private final double[] exM;
+        private final int[] exL;
+        private final double[] emax;
+        // backward: two rolling rows, their offset, the per-class posteriors of one frame
+        private final double[] bLin;
+        private final int[] bLev;
+        private final double[] bRef = new double[1];
+        private final double[] bRefLo = new double[1];
+        /** What the last {@link #renormalize} took out of its row: e^shiftLog · 2^(−512·shiftLevels). */
+        private double shiftLog;
+        private int shiftLevels;
+        private final double[] acc;
+
+        Kernel(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale) {
+            this.b = b;
+            this.lp64 = lp64;
+            this.lp32 = lp32;
+            this.g64 = g64;
+            this.g32 = g32;
+            this.gradScale = gradScale;
+            this.grad = g64 != null || g32 != null;
+            int maxT = 1;
+            int maxS = 0;
+            for (int i = 0; i < b.n; i++) {
+                maxT = Math.max(maxT, (int) b.inputLengths[i]);
+                maxS = Math.max(maxS, (int) b.targetLengths[i]);
+            }
+            int maxL = 2 * maxS + 1;
+            this.w = maxL + 4;
+            this.maxK = Math.min(b.c, maxS + 1);
+            int rows = grad ? maxT : 2;
+            this.kOf = new int[maxL];
+            this.classOf = new int[maxK];
+            this.slot = new int[b.c];
+            Arrays.fill(slot, -1);
+            this.skipIn = new double[maxL];
+            this.skipInMask = new int[maxL];
+            this.skipOut = new double[maxL];
+            this.skipOutMask = new int[maxL];
+            this.aLin = new double[rows * w];
+            this.aLev = new int[rows * w];
+            this.ref = new double[rows];
+            this.refLo = new double[rows];
+            this.ek = new double[maxT * maxK];
+            this.exM = new double[maxT * maxK];
+            this.exL = new int[maxT * maxK];
+            this.emax = new double[maxT];
+            this.bLin = grad ? new double[2 * w] : null;
+            this.bLev = grad ? new int[2 * w] : null;
+            this.acc = grad ? new double[maxK] : null;
+        }
+
+        void run(double[] terms) {
+            boolean mean = reduction == Reduction.MEAN;
+            for (int n = 0; n < b.n; n++) {
+                int tn = (int) b.inputLengths[n];
+                int sn = (int) b.targetLengths[n];
+                int needed = describe(n, sn);
+                double logp = tn < needed ? NEG_INF : forward(n, tn);
+                double loss = -logp;
+                double perSample = mean ? 1.0 / Math.max(sn, 1) : 1.0;
+                if (loss == Double.POSITIVE_INFINITY && zeroInfinity) {
+                    terms[n] = 0; // its gradient stays 0
+                } else {
+                    terms[n] = loss * perSample;
+                    if (grad) {
+                        if (Double.isFinite(loss)) {
+                            backward(n, tn, gradScale * perSample);
+                        } else {
+                            undefinedGradient(n, tn);
+                        }
+                    }
+                }
+                for (int k = 0; k < kn; k++) {
+                    slot[classOf[k]] = -1;
+                }
+            }
+        }
+
+        /**
+         * Sets up the states of sample n (classes, compact class slots, allowed skips) and
+         * returns the fewest frames an alignment needs: the labels plus a blank between repeats.
+         */
+        private int describe(int n, int sn) {
+            len = 2 * sn + 1;
+            kn = 0;
+            int needed = sn;
+            for (int s = 0; s < len; s++) {
+                int c = (s & 1) == 0 ? blank : (int) b.targets[n * b.s + (s >> 1)];
+                if (slot[c] < 0) {
+                    slot[c] = kn;
+                    classOf[kn++] = c;
+                }
+                kOf[s] = slot[c];
+                boolean skip = (s & 1) == 1 && s >= 3 && c != classOf[kOf[s - 2]];
+                skipIn[s] = skip ? 1.0 : 0.0;
+                skipInMask[s] = skip ? -1 : 0;
+                if ((s & 1) == 1 && s >= 3 && !skip) {
+                    needed++;
+                }
+            }
+            for (int s = 0; s < len; s++) {
+                skipOut[s] = s + 2 < len ? skipIn[s + 2] : 0.0;
+                skipOutMask[s] = s + 2 < len ? skipInMask[s + 2] : 0;
+            }
+            return needed;
+        }
+
+        /**
+         * Loads log_probs[t, n, c] of every frame t < T_n for the sample's classes (all frames
+         * first, so that the memory reads overlap), then each frame's largest into emax and the
+         * emissions exp(x), x = log_prob − largest, as mantissa and level; false when one is
+         * NaN or +∞ (the loss is then NaN).
+         */
+        private boolean loadFrames(int n, int tn) {
+            int stride = b.n * b.c;
+            for (int t = 0, base = n * b.c, o = 0; t < tn; t++, base += stride, o += maxK) {
+                if (lp32 != null) {
+                    for (int k = 0; k < kn; k++) {
+                        ek[o + k] = lp32[base + classOf[k]];
+                    }
+                } else {
+                    for (int k = 0; k < kn; k++) {
+                        ek[o + k] = lp64[base + classOf[k]];
+                    }
+                }
+            }
+            for (int t = 0, o = 0; t < tn; t++, o += maxK) {
+                double m = NEG_INF;
+                for (int k = 0; k < kn; k++) {
+                    double e = ek[o + k];
+                    if (!(e < Double.POSITIVE_INFINITY)) {
+                        return false;
+                    }
+                    m = e > m ? e : m;
+                }
+                double mm = m == NEG_INF ? 0 : m; // all −∞: every emission 0, the frame is impossible
+                emax[t] = mm;
+                for (int k = 0; k < kn; k++) {
+                    double x = ek[o + k] - mm;
+                    if (x >= EX_SPLIT) {
+                        exM[o + k] = Math.exp(x);
+                        exL[o + k] = 0;
+                    } else if (x < X_FLOOR) { // −∞, or a probability below e^-3.7e8 of the frame's best: 0
+                        exM[o + k] = 0;
+                        exL[o + k] = 0;
+                    } else { // exp(x) = exp(x + 512·ln2·lv) · 2^(−512·lv), the first factor in [2^-300, 2^212)
+                        int lv = (int) Math.ceil((EX_SPLIT - x) / (LEVEL_LN_HI + LEVEL_LN_LO));
+                        exM[o + k] = Math.exp(x + lv * LEVEL_LN_HI + lv * LEVEL_LN_LO);
+                        exL[o + k] = lv;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** 1, 2^-512 or 0 for a level difference d ≥ 0 within a sum. */
+        private double scaleFor(int d) {
+            return d == 0 ? 1.0 : d == 1 ? DOWN : 0.0;
+        }
+
+        /**
+         * log p(l | x) of sample n (−∞ when no alignment has positive probability, NaN on NaN or
+         * +∞ input); also left in logpHi + logpLo.
+         */
+        private double forward(int n, int tn) {
+            if (!loadFrames(n, tn)) {
+                return Double.NaN;
+            }
+            int row = 0;
+            int lo = Math.max(0, len - 2 * tn);
+            int hi = Math.min(len - 1, 1);
+            clearPads(aLin, aLev, 0, lo, hi);
+            double mass = 0;
+            for (int s = lo; s <= hi; s++) {
+                double v = exM[kOf[s]];
+                int lev = exL[kOf[s]];
+                if (v < M_MIN) {
+                    if (v == 0) {
+                        lev = ZERO;
+                    } else {
+                        v *= UP;
+                        lev++;
+                    }
+                }
+                aLin[s + 2] = v;
+                aLev[s + 2] = lev;
+                if (lev == 0) {
+                    mass += v;
+                }
+            }
+            ref[0] = emax[0];
+            refLo[0] = 0;
+            if (mass < LOW || mass > HIGH) {
+                if (!renormalize(aLin, aLev, 0, lo, hi)) {
+                    return NEG_INF;
+                }
+                addShift(ref, refLo, 0);
+            }
+            for (int t = 1; t < tn; t++) {
+                int prow = row;
+                row = grad ? t : (t & 1);
+                lo = Math.max(0, len - 2 * (tn - t));
+                hi = Math.min(len - 1, 2 * t + 1);
+                int po = prow * w;
+                int o = row * w;
+                int eo = t * maxK;
+                mass = 0;
+                // the previous row's states s − 2, s − 1 and s, carried in registers
+                double p2 = aLin[po + lo];
+                double p1 = aLin[po + lo + 1];
+                int l2 = aLev[po + lo];
+                int l1 = aLev[po + lo + 1];
+                for (int s = lo; s <= hi; s++) {
+                    int i = s + 2;
+                    int k = kOf[s];
+                    double p0 = aLin[po + i];
+                    int l0 = aLev[po + i];
+                    int sm = skipInMask[s];
+                    double sum;
+                    int lev;
+                    if ((l0 | l1 | (l2 & sm)) == 0) {
+                        sum = p0 + p1 + skipIn[s] * p2;
+                        lev = 0;
+                    } else {
+                        int l2g = sm != 0 ? l2 : ZERO;
+                        lev = Math.min(l0, Math.min(l1, l2g));
+                        sum = p0 * scaleFor(l0 - lev) + p1 * scaleFor(l1 - lev) + (sm != 0 ? p2 * scaleFor(l2 - lev) : 0.0);
+                    }
+                    p2 = p1;
+                    l2 = l1;
+                    p1 = p0;
+                    l1 = l0;
+                    double v = sum * exM[eo + k];
+                    lev += exL[eo + k];
+                    if (v < M_MIN) {
+                        if (v == 0) {
+                            lev = ZERO;
+                        } else {
+                            v *= UP;
+                            lev++;
+                        }
+                    } else if (v > M_MAX) {
+                        v *= DOWN;
+                        lev--;
+                    }
+                    if (lev >= ZERO) { // more than 2^24 levels (e^-5.8e9) below: 0
+                        v = 0;
+                        lev = ZERO;
+                    }
+                    aLin[o + i] = v;
+                    aLev[o + i] = lev;
+                    if (lev == 0) {
+                        mass += v;
+                    }
+                }
+                clearPads(aLin, aLev, o, lo, hi);
+                ref[row] = ref[prow];
+                refLo[row] = refLo[prow];
+                addTo(ref, refLo, row, emax[t]);
+                if (mass < LOW || mass > HIGH) {
+                    if (!renormalize(aLin, aLev, o, lo, hi)) {
+                        return NEG_INF;
+                    }
+                    addShift(ref, refLo, row);
+                }
+            }
+            int o = row * w;
+            double ma = aLin[o + len + 1];
+            double mb = aLin[o + len];
+            int la = aLev[o + len + 1];
+            int lb = aLev[o + len];
+            int lev = Math.min(la, lb);
+            double sum = ma * scaleFor(la - lev) + mb * scaleFor(lb - lev);
+            if (sum == 0) {
+                return NEG_INF;
+            }
+            logpHi[0] = ref[row];
+            logpLo[0] = refLo[row];
+            shiftLog = Math.log(sum);
+            shiftLevels = lev;
+            addShift(logpHi, logpLo, 0);
+            return logpHi[0] + logpLo[0];
+        }
+
+        /** hi[i] + lo[i] += x, compensated. */
+        private void addTo(double[] hi, double[] lo, int i, double x) {
+            double a = hi[i];
+            double s = a + x;
+            lo[i] += twoSumError(a, x, s);
+            hi[i] = s;
+        }
+
+        /** hi[i] + lo[i] += shiftLog − shiftLevels · 512·ln 2, compensated. */
+        private void addShift(double[] hi, double[] lo, int i) {
+            addTo(hi, lo, i, shiftLog);
+            addTo(hi, lo, i, -shiftLevels * LEVEL_LN_HI); // exact product: 32-bit constant, |levels| < 2^20
+            addTo(hi, lo, i, -shiftLevels * LEVEL_LN_LO);
+        }
+
+        /**
+         * Rescales the row at o (window lo..hi) so that its largest value is 1 at level 0,
+         * leaving the factor taken out in shiftLog, shiftLevels; false when every state of the
+         * row is 0.
+         */
+        private boolean renormalize(double[] lin, int[] lev, int o, int lo, int hi) {
+            int lmin = ZERO;
+            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
+                lmin = Math.min(lmin, lev[j]);
+            }
+            if (lmin >= ZERO) {
+                return false;
+            }
+            double mmax = 0;
+            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
+                if (lev[j] == lmin) {
+                    mmax = Math.max(mmax, lin[j]);
+                }
+            }
+            double f = 1.0 / mmax;
+            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
+                int l = lev[j];
+                if (l >= ZERO) {
+                    continue;
+                }
+                double v = lin[j] * f; // in [2^-512, 2^512]: one step brings it back into range
+                l -= lmin;
+                if (v < M_MIN) {
+                    v *= UP;
+                    l++;
+                } else if (v > M_MAX) {
+                    v *= DOWN;
+                    l--;
+                }
+                lin[j] = v;
+                lev[j] = l;
+            }
+            shiftLog = Math.log(mmax);
+            shiftLevels = lmin;
+            return true;
+        }
+
+        /** Mantissa 0 at level ZERO in the two cells below lo and above hi of the row at o. */
+        private void clearPads(double[] lin, int[] lev, int o, int lo, int hi) {
+            lin[o + lo] = 0;
+            lin[o + lo + 1] = 0;
+            lev[o + lo] = ZERO;
+            lev[o + lo + 1] = ZERO;
+            lin[o + hi + 3] = 0;
+            lin[o + hi + 4] = 0;
+            lev[o + hi + 3] = ZERO;
+            lev[o + hi + 4] = ZERO;
+        }
+
+        /**
+         * The backward recursion fused with the gradient, one pass per frame. The row of frame
+         * t + 1 holds β̃_{t+1}(s) = β_{t+1}(s) + log_probs[t + 1, n, l'_s] in the same
+         * representation as α (offset bRef). At frame t the sum over a state's successors is
+         * β_t(s) (emission at t excluded); the state's posterior exp(α_t(s) + β_t(s) − log p)
+         * goes to its class, and β_t(s) times the emission at t makes the row of frame t.
+         */
+        private void backward(int n, int tn, double scale) {
+            int nb = 0;
+            // a virtual row t = T_n: β̃ is 1 (mantissa 1, level 0, offset 0) at the last state only
+            Arrays.fill(bLin, 0, w, 0.0);
+            Arrays.fill(bLev, 0, w, ZERO);
+            bLin[len + 1] = 1;
+            bLev[len + 1] = 0;
+            bRef[0] = 0;
+            bRefLo[0] = 0;
+            for (int t = tn - 1; t >= 0; t--) {
+                int lo = Math.max(0, len - 2 * (tn - t));
+                int hi = Math.min(len - 1, 2 * t + 1);
+                int no = nb * w;
+                int o = (1 - nb) * w;
+                int ao = t * w;
+                int eo = t * maxK;
+                // x = R_t + R'_{t+1} − log p (as xHi + xLo), the log of the factor shared by this
+                // frame's posteriors, split as h · 2^(512·z) with h in [2^-256, 2^256]
+                double s1 = ref[t] + bRef[0];
+                double e1 = twoSumError(ref[t], bRef[0], s1);
+                double xHi = s1 - logpHi[0];
+                double xLo = e1 + twoSumError(s1, -logpHi[0], xHi) + refLo[t] + bRefLo[0] - logpLo[0];
+                int z = (int) Math.rint((xHi + xLo) / (LEVEL_LN_HI + LEVEL_LN_LO));
+                double h = Math.exp((xHi - z * LEVEL_LN_HI) + (xLo - z * LEVEL_LN_LO));
+                for (int k = 0; k < kn; k++) {
+                    acc[k] = 0;
+                }
+                double mass = 0;
+                // the next row's states s, s + 1 and s + 2, carried in registers
+                double n1 = bLin[no + lo + 2];
+                double n2 = bLin[no + lo + 3];
+                int m1 = bLev[no + lo + 2];
+                int m2 = bLev[no + lo + 3];
+                for (int s = lo; s <= hi; s++) {
+                    int i = s + 2;
+                    int k = kOf[s];
+                    double n0 = n1;
+                    int m0 = m1;
+                    n1 = n2;
+                    m1 = m2;
+                    n2 = bLin[no + i + 2];
+                    m2 = bLev[no + i + 2];
+                    int sm = skipOutMask[s];
+                    double sum;
+                    int lev;
+                    if ((m0 | m1 | (m2 & sm)) == 0) {
+                        sum = n0 + n1 + skipOut[s] * n2;
+                        lev = 0;
+                    } else {
+                        int m2g = sm != 0 ? m2 : ZERO;
+                        lev = Math.min(m0, Math.min(m1, m2g));
+                        sum = n0 * scaleFor(m0 - lev) + n1 * scaleFor(m1 - lev) + (sm != 0 ? n2 * scaleFor(m2 - lev) : 0.0);
+                    }
+                    double a = aLin[ao + i];
+                    int la = aLev[ao + i];
+                    // posterior = a · sum · h · 2^(−512·d); the order of the products keeps every
+                    // intermediate normal and finite (a posterior is at most 1, so d ≥ −1)
+                    int d = la + lev - z;
+                    double post;
+                    if (d == 0) {
+                        post = a * (sum * h);
+                    } else if (d == 1) {
+                        post = (a * DOWN) * (sum * h);
+                    } else if (d == 2) {
+                        post = ((a * DOWN) * (sum * h)) * DOWN;
+                    } else if (d < 0) {
+                        post = (a * (sum * h)) * UP;
+                    } else {
+                        post = 0; // below 2^-500
+                    }
+                    acc[k] += post;
+                    double v = sum * exM[eo + k];
+                    lev += exL[eo + k];
+                    if (v < M_MIN) {
+                        if (v == 0) {
+                            lev = ZERO;
+                        } else {
+                            v *= UP;
+                            lev++;
+                        }
+                    } else if (v > M_MAX) {
+                        v *= DOWN;
+                        lev--;
+                    }
+                    if (lev >= ZERO) {
+                        v = 0;
+                        lev = ZERO;
+                    }
+                    bLin[o + i] = v;
+                    bLev[o + i] = lev;
+                    if (lev == 0) {
+                        mass += v;
+                    }
+                }
+                writeGradient(n, t, scale);
+                if (t == 0) {
+                    break;
+                }
+                clearPads(bLin, bLev, o, lo, hi);
+                addTo(bRef, bRefLo, 0, emax[t]);
+                // renormalize is true: a state of this window lies on an alignment of positive probability
+                if ((mass < LOW || mass > HIGH) && renormalize(bLin, bLev, o, lo, hi)) {
+                    addShift(bRef, bRefLo, 0);
+                }
+                nb = 1 - nb;
+            }
+        }
+
+        /** grad[t, n, c] = −scale · (the posteriors of the states of class c, summed in acc). */
+        private void writeGradient(int n, int t, double scale) {
+            int base = (t * b.n + n) * b.c;
+            // 0 − x, not −x: a class with no state in this frame's window gets +0, not −0
+            if (g64 != null) {
+                for (int k = 0; k < kn; k++) {
+                    g64[base + classOf[k]] = 0.0 - scale * acc[k];
+                }
+            } else {
+                for (int k = 0; k < kn; k++) {
+                    g32[base + classOf[k]] = (float) (0.0 - scale * acc[k]);
+                }
+            }
+        }
+
+        /**
+         * A loss that is +∞ (no alignment without zero_infinity) or NaN: the derivative with
+         * respect to the log-probabilities it depends on is undefined, NaN.
+         */
+        private void undefinedGradient(int n, int tn) {
+            for (int t = 0; t < tn; t++) {
+                int base = (t * b.n + n) * b.c;
+                for (int k = 0; k < kn; k++) {
+                    if (g64 != null) {
+                        g64[base + classOf[k]] = Double.NaN;
+                    } else {
+                        g32[base + classOf[k]] = Float.NaN;
+                    }
+                }
+            }
+        }
+    }
+}
