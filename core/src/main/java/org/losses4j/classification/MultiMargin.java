@@ -1,18 +1,12 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
-import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
-import org.losses4j.DType;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -31,7 +25,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Weston and Watkins (1999), "Support Vector Machines for Multi-Class Pattern
  * Recognition"; PyTorch {@code MultiMarginLoss}.
  */
-public final class MultiMargin extends AbstractLoss {
+public final class MultiMargin extends IndexRowLoss {
     public static final OptionSpec<Double> P = OptionSpec.integer("p", 1, OptionSpec.Range.ONE_OR_TWO,
             "exponent of each margin violation: 1 (hinge) or 2 (squared hinge)");
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
@@ -66,25 +60,11 @@ public final class MultiMargin extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
-        ClassLayout l = ClassLayout.of(x, false, false);
-        l.requireIndexTarget(x, target);
-        Check.labels("target", target, l.c);
+    Rows rows(Inputs in, Tensor x, ClassLayout l) {
         double[] w = l.classVector("weight", in.get("weight"));
-        Reduce red = Reduce.of(reduction(), l.n);
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        double scale = red.gradScale();
-        double[] xs = x.f64();
-        long[] y = target.i64();
-        double[] gx = g == null ? null : g.zeros("input", x);
-        double[] terms = red.unreduced() ? new double[l.n] : null;
-        int cc = l.c;
-        double sum = 0;
-        for (int r = 0; r < l.n; r++) {
-            int base = r * cc;
-            int lab = (int) y[r];
+        boolean sq = squared;
+        double m = margin;
+        return (xs, base, cc, lab, gx, scale) -> {
             double xy = xs[base + lab];
             double f = (w == null ? 1.0 : w[lab]) / cc;
             double term = 0;
@@ -93,11 +73,11 @@ public final class MultiMargin extends AbstractLoss {
                 if (c == lab) {
                     continue;
                 }
-                double h = margin - xy + xs[base + c];
+                double h = m - xy + xs[base + c];
                 if (h > 0) {
-                    term += squared ? h * h : h;
+                    term += sq ? h * h : h;
                     if (gx != null) {
-                        double d = scale * f * (squared ? 2 * h : 1.0);
+                        double d = scale * f * (sq ? 2 * h : 1.0);
                         gx[base + c] = d;
                         gy -= d;
                     }
@@ -106,10 +86,6 @@ public final class MultiMargin extends AbstractLoss {
                 }
             }
             term *= f;
-            sum += term;
-            if (terms != null) {
-                terms[r] = term;
-            }
             if (gx != null) {
                 if (term != term) {
                     Arrays.fill(gx, base, base + cc, Double.NaN);
@@ -117,7 +93,7 @@ public final class MultiMargin extends AbstractLoss {
                     gx[base + lab] = gy;
                 }
             }
-        }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+            return term;
+        };
     }
 }

@@ -1,18 +1,12 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
-import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
-import org.losses4j.DType;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -29,7 +23,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Crammer and Singer (2001), "On the Algorithmic Implementation of Multiclass
  * Kernel-based Vector Machines".
  */
-public final class MulticlassHinge extends AbstractLoss {
+public final class MulticlassHinge extends IndexRowLoss {
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
             "required gap between the label's score and every other class's score");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
@@ -59,25 +53,10 @@ public final class MulticlassHinge extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
-        ClassLayout l = ClassLayout.of(x, false, false);
+    Rows rows(Inputs in, Tensor x, ClassLayout l) {
         l.requireAtLeastClasses(x, 2, "multiclass_hinge (a best wrong class)");
-        l.requireIndexTarget(x, target);
-        Check.labels("target", target, l.c);
-        Reduce red = Reduce.of(reduction(), l.n);
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        double scale = red.gradScale();
-        double[] xs = x.f64();
-        long[] y = target.i64();
-        double[] gx = g == null ? null : g.zeros("input", x);
-        double[] terms = red.unreduced() ? new double[l.n] : null;
-        int cc = l.c;
-        double sum = 0;
-        for (int r = 0; r < l.n; r++) {
-            int base = r * cc;
-            int lab = (int) y[r];
+        double m = margin;
+        return (xs, base, cc, lab, gx, scale) -> {
             double best = Double.NEGATIVE_INFINITY;
             int arg = -1;
             boolean nan = false;
@@ -90,11 +69,7 @@ public final class MulticlassHinge extends AbstractLoss {
                     arg = c;
                 }
             }
-            double term = nan ? Double.NaN : Math.max(0.0, margin + best - xs[base + lab]);
-            sum += term;
-            if (terms != null) {
-                terms[r] = term;
-            }
+            double term = nan ? Double.NaN : Math.max(0.0, m + best - xs[base + lab]);
             if (gx != null) {
                 if (nan) {
                     Arrays.fill(gx, base, base + cc, Double.NaN);
@@ -103,7 +78,7 @@ public final class MulticlassHinge extends AbstractLoss {
                     gx[base + lab] = -scale;
                 }
             }
-        }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+            return term;
+        };
     }
 }

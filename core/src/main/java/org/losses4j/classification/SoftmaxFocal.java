@@ -1,17 +1,11 @@
 package org.losses4j.classification;
 
-import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
-import org.losses4j.DType;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -32,7 +26,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: Lin et al. (2017), "Focal Loss for Dense Object Detection" (softmax form).
  */
-public final class SoftmaxFocal extends AbstractLoss {
+public final class SoftmaxFocal extends IndexRowLoss {
     public static final OptionSpec<Double> GAMMA = OptionSpec.real("gamma", 2.0, OptionSpec.Range.NON_NEGATIVE,
             "focusing exponent γ: larger values down-weight well-classified rows more");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
@@ -62,27 +56,11 @@ public final class SoftmaxFocal extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
-        ClassLayout l = ClassLayout.of(x, false, false);
-        l.requireIndexTarget(x, target);
-        Check.labels("target", target, l.c);
+    Rows rows(Inputs in, Tensor x, ClassLayout l) {
         double[] alpha = l.classVector("alpha", in.get("alpha"));
-        Reduce red = Reduce.of(reduction(), l.n);
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        double scale = red.gradScale();
-        double[] xs = x.f64();
-        long[] y = target.i64();
-        double[] gx = g == null ? null : g.zeros("input", x);
-        double[] terms = red.unreduced() ? new double[l.n] : null;
-        int cc = l.c;
-        double[] z = new double[cc];
+        double[] z = new double[l.c];
         double gm = gamma;
-        double sum = 0;
-        for (int r = 0; r < l.n; r++) {
-            int base = r * cc;
-            int lab = (int) y[r];
+        return (xs, base, cc, lab, gx, scale) -> {
             System.arraycopy(xs, base, z, 0, cc);
             int am = ClassLayout.argmax(z, cc);
             double zy = z[lab] - z[am];
@@ -95,11 +73,6 @@ public final class SoftmaxFocal extends AbstractLoss {
                 qg = Double.NaN; // pow(NaN, 0) is 1: keep a NaN row NaN
             }
             double a = alpha == null ? 1.0 : alpha[lab];
-            double term = -a * qg * lp;
-            sum += term;
-            if (terms != null) {
-                terms[r] = term;
-            }
             if (gx != null) {
                 // p_y·ℓ/q: → −p_y as q → 0; 0 when p_y = 0 (ℓ = −∞)
                 double pr = py == 0 ? 0 : q == 0 ? -py : py * lp / q;
@@ -110,7 +83,7 @@ public final class SoftmaxFocal extends AbstractLoss {
                 }
                 gx[base + lab] = k * q; // k·(1 − p_y) with the accurate q, no cancellation
             }
-        }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+            return -a * qg * lp;
+        };
     }
 }

@@ -1,17 +1,12 @@
 package org.losses4j.classification;
 
-import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
-import org.losses4j.DType;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -27,7 +22,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: Keras {@code sparse_categorical_crossentropy} (probabilities).
  */
-public final class SparseCategoricalCrossEntropy extends AbstractLoss {
+public final class SparseCategoricalCrossEntropy extends IndexRowLoss {
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("sparse_categorical_cross_entropy", Family.CLASSIFICATION)
@@ -52,32 +47,14 @@ public final class SparseCategoricalCrossEntropy extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
-        ClassLayout l = ClassLayout.of(x, false, false);
-        l.requireIndexTarget(x, target);
-        Check.labels("target", target, l.c);
+    Rows rows(Inputs in, Tensor x, ClassLayout l) {
         Check.closed("input", x, 0, 1);
-        Reduce red = Reduce.of(reduction(), l.n);
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        double scale = red.gradScale();
-        double[] p = x.f64();
-        long[] y = target.i64();
-        double[] gx = g == null ? null : g.zeros("input", x);
-        double[] terms = red.unreduced() ? new double[l.n] : null;
-        double sum = 0;
-        for (int r = 0; r < l.n; r++) {
-            int i = r * l.c + (int) y[r];
-            double term = -Math.max(Math.log(p[i]), -100.0);
-            sum += term;
-            if (terms != null) {
-                terms[r] = term;
-            }
+        return (p, base, c, label, gx, scale) -> {
+            int i = base + label;
             if (gx != null) {
                 gx[i] = -scale / Math.max(p[i], 1e-12);
             }
-        }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+            return -Math.max(Math.log(p[i]), -100.0);
+        };
     }
 }
