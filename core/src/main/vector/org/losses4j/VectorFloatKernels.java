@@ -13,10 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * than 256 bits, where the scalar kernels are as fast.
  *
  * <p>Summation: two vector accumulators in float lanes over at most
- * {@value FloatKernels#SUB_BLOCK} elements, reduced across lanes once per sub-block and added
- * in float64; the scalar tail (fewer than two vectors, only at the end of a range) is summed in
- * float and added too. exp and log1p use {@link VectorOperators#EXP} and
- * {@link VectorOperators#LOG1P} (SVML intrinsics on x86).
+ * {@value FloatKernels#SUB_BLOCK} elements, added across lanes once per sub-block in float64
+ * (lane 0 first); the scalar tail (fewer than two vectors, only at the end of a range) is summed in
+ * float and added too. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
+ * give the same bits compiled or interpreted. exp and log1p use {@link VectorOperators#EXP} and
+ * {@link VectorOperators#LOG1P}: SVML intrinsics once C2 compiles the loop, per-lane Math
+ * calls before, which may differ in the last ulp, so bce_with_logits's bits can differ between
+ * a cold and a warm call (never between thread counts in the same state).
  */
 final class VectorFloatKernels extends FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -38,6 +41,18 @@ final class VectorFloatKernels extends FloatKernels {
     @Override
     public String description() {
         return "vector (jdk.incubator.vector, " + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+    }
+
+    /**
+     * The lanes' sum in float64, lane 0 first. Not reduceLanes(ADD): its order differs between
+     * the C2 intrinsic and the interpreter's fallback, so results would depend on the JIT state.
+     */
+    private static double lanes(FloatVector v) {
+        double s = 0;
+        for (int k = 0; k < L; k++) {
+            s += v.lane(k);
+        }
+        return s;
     }
 
     @Override
@@ -68,7 +83,7 @@ final class VectorFloatKernels extends FloatKernels {
                     g[i] = d * s2;
                 }
             }
-            sum += (double) a0.add(a1).reduceLanes(VectorOperators.ADD) + tail;
+            sum += lanes(a0.add(a1)) + tail;
         }
         return sum;
     }
@@ -106,7 +121,7 @@ final class VectorFloatKernels extends FloatKernels {
                     g[i] = c * scale;
                 }
             }
-            sum += (double) a0.add(a1).reduceLanes(VectorOperators.ADD) + tail;
+            sum += lanes(a0.add(a1)) + tail;
         }
         return sum;
     }
@@ -143,7 +158,7 @@ final class VectorFloatKernels extends FloatKernels {
                     g[i] = ((z >= 0 ? r : e * r) - t) * scale;
                 }
             }
-            sum += (double) acc.reduceLanes(VectorOperators.ADD) + tail;
+            sum += lanes(acc) + tail;
         }
         return sum;
     }
