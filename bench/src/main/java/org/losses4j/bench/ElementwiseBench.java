@@ -42,12 +42,23 @@ public class ElementwiseBench {
     @Param("1")
     public int threads;
 
+    /**
+     * Floats allocated just before the data: shifts where the arrays start relative to 32-byte
+     * vector boundaries (Java does not align arrays beyond 8 or 16 bytes), to see how much the
+     * placement of the data matters.
+     */
+    @Param("0")
+    public int pad;
+
+    private float[] padding;
+
     private Workloads.Workload w;
     private Loss l;
 
     @Setup(Level.Trial)
     public void setup() {
         Kernels.setThreads(threads);
+        padding = new float[pad];
         Map<String, Object> options = loss.equals("huber") ? Map.of("delta", 1.0) : Map.of();
         w = Workloads.elementwise(loss + "_" + n, loss, options, n, new SplittableRandom(Workloads.SEED));
         try {

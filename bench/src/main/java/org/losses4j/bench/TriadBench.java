@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class TriadBench {
     @Param("33554432")
-    public int n;
+    public int floats;
 
     @Param({"1", "2"})
     public int threads;
@@ -42,9 +42,9 @@ public class TriadBench {
     @Setup(Level.Trial)
     public void setup() {
         Kernels.setThreads(threads);
-        a = new float[n];
-        b = new float[n];
-        c = new float[n];
+        a = new float[floats];
+        b = new float[floats];
+        c = new float[floats];
         Arrays.fill(a, 1f);
         Arrays.fill(b, 2f);
     }
@@ -54,8 +54,8 @@ public class TriadBench {
         float[] a = this.a;
         float[] b = this.b;
         float[] c = this.c;
-        Kernels.forChunks(n, Kernels.CHUNK, (chunk, from, to) -> triad(a, b, c, 0.5f, from, to));
-        return c[n - 1];
+        Kernels.forChunks(floats, Kernels.CHUNK, (chunk, from, to) -> triad(a, b, c, 0.5f, from, to));
+        return c[floats - 1];
     }
 
     private static void triad(float[] a, float[] b, float[] c, float s, int from, int to) {
