@@ -12,6 +12,11 @@ package org.losses4j;
  * <p>Kernels are called once per block of {@value #BLOCK} elements, so the per-element loop
  * lives in each loss's own class and stays monomorphic however many losses a program uses.
  * Sums are accumulated in float64 in a fixed order, so results do not depend on threads.
+ *
+ * <p>A loss may also offer a fused float32 kernel ({@link #fusedFloat32()}): value and
+ * gradient in one pass straight over the caller's float arrays, on the active
+ * {@link Kernels} path (scalar or Vector API), over fixed chunks that run on
+ * {@link Kernels#threads()} threads with bit-identical results.
  */
 public abstract class ElementwiseLoss extends AbstractLoss {
     /** Elements per kernel call. */
