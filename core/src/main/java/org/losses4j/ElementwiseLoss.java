@@ -12,6 +12,11 @@ package org.losses4j;
  * <p>Kernels are called once per block of {@value #BLOCK} elements, so the per-element loop
  * lives in each loss's own class and stays monomorphic however many losses a program uses.
  * Sums are accumulated in float64 in a fixed order, so results do not depend on threads.
+ *
+ * <p>A loss may also offer a fused float32 kernel ({@link #fusedFloat32()}): value and
+ * gradient in one pass straight over the caller's float arrays, on the active
+ * {@link Kernels} path (scalar or Vector API), over fixed chunks that run on
+ * {@link Kernels#threads()} threads with bit-identical results.
  */
 public abstract class ElementwiseLoss extends AbstractLoss {
     /** Elements per kernel call. */
@@ -54,6 +59,30 @@ public abstract class ElementwiseLoss extends AbstractLoss {
 
     /** Writes {@code dxx[k]}, the second derivative of {@code term[k]} with respect to x[k]. */
     protected abstract void secondDerivative(Block b);
+
+    /**
+     * A fused float32 kernel of one loss: over the elements {@code [from, to)} it returns the
+     * sum of the terms (accumulated in float64, see {@link FloatKernels}) and, when {@code g} is
+     * not null, writes {@code g[i] = scale · ∂term/∂x[i]}, all in one pass, allocating nothing.
+     * It is called once per chunk of {@link Kernels#CHUNK} elements, possibly from several
+     * threads at once (on disjoint ranges), so it must not keep state.
+     */
+    @FunctionalInterface
+    protected interface FusedKernel {
+        double run(float[] x, float[] y, float[] g, int from, int to, float scale);
+    }
+
+    /**
+     * The loss's fused float32 kernel, or null (the default) to always use {@link #terms(Block)}.
+     * The driver uses it for float32 input and target with no weight, no aux input, no outer
+     * function, a reduction other than {@code none} and no Hessian; everything else (and every
+     * float64 call) goes through {@link #terms(Block)}, which stays the definition. Return a
+     * kernel built once (a final field), typically a lambda calling one method of
+     * {@link Kernels#floats()} with the loss's options as float constants.
+     */
+    protected FusedKernel fusedFloat32() {
+        return null;
+    }
 
     /** Domain checks beyond shapes (probabilities in [0, 1], labels ±1 ...). Default: none. */
     protected void validate(Tensor input, Tensor target) {
@@ -155,6 +184,13 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         if (aOut != null) {
             fill0(aOut);
         }
+        if (!hess && dt == DType.FLOAT32 && y.dtype() == DType.FLOAT32 && w == null && aux == null && !hasOuter()
+                && r != Reduction.NONE) {
+            FusedKernel fk = fusedFloat32();
+            if (fk != null) {
+                return fused(fk, x.f32(), y.f32(), gOut, n, scale);
+            }
+        }
         Tensor tOut = r == Reduction.NONE ? Tensor.zeros(dt, x.shape()) : null;
         int last = x.rank() == 0 ? 1 : x.dim(-1);
         Block b = new Block();
@@ -217,6 +253,17 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         java.util.Map<String, Tensor> g = grads(gOut, aOut);
         LossResult res = tOut != null ? LossResult.unreduced(tOut, sum, g) : LossResult.scalar(sum * scale, g);
         return res.withHessian(hOut);
+    }
+
+    /**
+     * The fused path: fixed chunks of {@link Kernels#CHUNK} elements (on {@link Kernels#threads()}
+     * threads), partial sums in float64 added in chunk order.
+     */
+    private LossResult fused(FusedKernel fk, float[] x, float[] y, Tensor gOut, int n, double scale) {
+        float[] g = gOut == null ? null : gOut.f32();
+        float fs = (float) scale;
+        double sum = Kernels.sumChunks(n, (from, to) -> fk.run(x, y, g, from, to, fs));
+        return LossResult.scalar(sum * scale, grads(gOut, null));
     }
 
     private java.util.Map<String, Tensor> grads(Tensor gOut, Tensor aOut) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "losses", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "losses4j: loss functions with exact gradients for the JVM.",
         subcommands = {ListCommand.class, DescribeCommand.class, EvalCommand.class, RecommendCommand.class,
-            PlotCommand.class, org.losses4j.cli.demo.DemoCommand.class,
+            PlotCommand.class, org.losses4j.cli.demo.DemoCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -60,13 +60,14 @@ public final class Main implements Runnable {
         }
     }
 
-    /** {@code --version}: the library version and the Java runtime. */
+    /** {@code --version}: the library version, the Java runtime and the active kernel path. */
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"losses4j " + (v == null ? "dev" : v),
-                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
+                "kernels: " + org.losses4j.Kernels.description()};
         }
     }
 }

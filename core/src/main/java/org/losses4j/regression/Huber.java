@@ -2,6 +2,7 @@ package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Family;
+import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
@@ -36,14 +37,25 @@ public final class Huber extends ElementwiseLoss {
             .build();
 
     private final double delta;
+    private final FusedKernel fused;
 
     private Huber(Options o) {
         super(INFO, o);
         this.delta = o.real(DELTA);
+        float d = (float) delta;
+        // the float32 kernel works with δ as a float: only when that is a normal float
+        this.fused = d >= Float.MIN_NORMAL && d <= Float.MAX_VALUE
+                ? (x, y, g, from, to, scale) -> Kernels.floats().huber(x, y, g, from, to, scale, d)
+                : null;
     }
 
     public static LossBuilder<Huber> builder() {
         return new LossBuilder<>(INFO, Huber.class);
+    }
+
+    @Override
+    protected FusedKernel fusedFloat32() {
+        return fused;
     }
 
     @Override

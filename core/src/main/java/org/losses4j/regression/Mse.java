@@ -2,6 +2,7 @@ package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Family;
+import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
@@ -39,6 +40,14 @@ public final class Mse extends ElementwiseLoss {
 
     public static LossBuilder<Mse> builder() {
         return new LossBuilder<>(INFO, Mse.class);
+    }
+
+    private static final FusedKernel FUSED = (x, y, g, from, to, scale) -> Kernels.floats().mse(x, y, g, from, to,
+            scale);
+
+    @Override
+    protected FusedKernel fusedFloat32() {
+        return FUSED;
     }
 
     @Override

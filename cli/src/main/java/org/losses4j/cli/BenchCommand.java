@@ -1,0 +1,229 @@
+package org.losses4j.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.losses4j.ErrorKind;
+import org.losses4j.Kernels;
+import org.losses4j.Loss;
+import org.losses4j.LossException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code losses bench}: times value + gradient (float32, caller-provided gradient buffers) on
+ * the standard workloads of WORKLOADS.md after a warm-up, and a streaming triad for the
+ * machine's memory bandwidth. With {@code --json}, one line per workload in the shape of
+ * torch_baseline.py ({@code workload, threads, median_ms, min_ms, elements}) plus
+ * {@code bytes}, {@code gb_per_s}, and for memory-bound workloads {@code triad_gb_per_s} (the
+ * best of a triad run interleaved with that workload's repetitions), {@code limit_ms} (bytes /
+ * that bandwidth) and {@code fraction_of_limit} (limit_ms / median_ms: 1 = at the limit).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time value + gradient on the standard workloads (float32, fixed seed) and the memory "
+            + "bandwidth (triad c = a + s*b), and report the active kernel path.",
+            "Compare with: /usr/bin/python3 torch_baseline.py --threads N (same JSON shape with --json)."})
+final class BenchCommand implements Callable<Integer> {
+    /** Triad arrays: 3 × 128 MiB of float, far beyond any L3. */
+    static final int TRIAD_N = 1 << 25;
+
+    @Option(names = "--workload", paramLabel = "NAME[,NAME...]",
+            description = "only these workloads (default: all): ${COMPLETION-CANDIDATES}",
+            completionCandidates = Names.class)
+    String workload;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--reps", paramLabel = "R", defaultValue = "11",
+            description = "timed repetitions per workload after warm-up (default: ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "1.0",
+            description = "minimum warm-up time per workload (at least 3 calls; default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--json", description = "one JSON object per line, like torch_baseline.py")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    static final class Names extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Names() {
+            super(Workloads.NAMES);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (threads < 1) {
+            throw new Main.UserError("--threads must be at least 1, got " + threads);
+        }
+        if (reps < 1) {
+            throw new Main.UserError("--reps must be at least 1, got " + reps);
+        }
+        List<String> names = Workloads.select(workload);
+        Kernels.setThreads(threads);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!json) {
+            out.printf("kernels: %s; threads: %d; Java %s%n", Kernels.description(), threads,
+                    System.getProperty("java.version"));
+        }
+        float[] ta = new float[TRIAD_N];
+        float[] tb = new float[TRIAD_N];
+        float[] tc = new float[TRIAD_N];
+        Arrays.fill(ta, 1f);
+        Arrays.fill(tb, 2f);
+        Step triadStep = () -> {
+            Kernels.forChunks(TRIAD_N, Kernels.CHUNK, (chunk, from, to) -> triad(ta, tb, tc, 0.5f, from, to));
+            return tc[TRIAD_N - 1];
+        };
+        Timing triad = time(triadStep);
+        double bytesPerMs = 12.0 * TRIAD_N / triad.min;
+        if (json) {
+            out.println(String.format(Locale.ROOT,
+                    "{\"workload\": \"triad_f32\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, "
+                            + "\"elements\": %d, \"bytes\": %d, \"gb_per_s\": %.2f, \"kernels\": \"%s\"}",
+                    threads, triad.median, triad.min, TRIAD_N, 12L * TRIAD_N, bytesPerMs / 1e6, Kernels.path()));
+        } else {
+            out.printf(Locale.ROOT, "triad c = a + s*b on 3 x %d floats: %.2f GB/s (best of %d; median %.3f ms)%n%n",
+                    TRIAD_N, bytesPerMs / 1e6, reps, triad.median);
+            out.printf("%-26s %10s %10s %12s %8s %10s %9s%n", "workload", "median ms", "min ms", "elements", "GB/s",
+                    "limit ms", "of limit");
+        }
+        out.flush();
+        for (String name : names) {
+            System.gc();
+            Workloads.Workload w = Workloads.make(name);
+            Loss loss;
+            try {
+                loss = w.create();
+            } catch (LossException e) {
+                if (e.kind() != ErrorKind.UNKNOWN_LOSS) {
+                    throw e;
+                }
+                err.println("losses bench: skipped " + name + ": loss '" + w.loss + "' is not registered in this build");
+                err.flush();
+                continue;
+            }
+            Step step = () -> loss.compute(w.inputs).value();
+            Timing t;
+            double bw = bytesPerMs;
+            if (w.memoryBound) {
+                // the machine is shared: the triad runs interleaved with this workload's repetitions,
+                // so the limit is measured under the same load as the workload
+                Timing[] both = timeInterleaved(step, triadStep);
+                t = both[0];
+                bw = 12.0 * TRIAD_N / both[1].min;
+            } else {
+                t = time(step);
+            }
+            String gbs = w.bytes > 0 ? String.format(Locale.ROOT, "%.2f", w.bytes / t.median / 1e6) : null;
+            double limit = w.memoryBound ? w.bytes / bw : Double.NaN;
+            if (json) {
+                StringBuilder sb = new StringBuilder();
+                sb.append(String.format(Locale.ROOT,
+                        "{\"workload\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, \"elements\": %d",
+                        name, threads, t.median, t.min, w.elements));
+                if (w.bytes > 0) {
+                    sb.append(", \"bytes\": ").append(w.bytes).append(", \"gb_per_s\": ").append(gbs);
+                }
+                if (w.memoryBound) {
+                    sb.append(String.format(Locale.ROOT,
+                            ", \"triad_gb_per_s\": %.2f, \"limit_ms\": %.3f, \"fraction_of_limit\": %.3f", bw / 1e6,
+                            limit, limit / t.median));
+                }
+                sb.append(", \"kernels\": \"").append(Kernels.path()).append("\"}");
+                out.println(sb);
+            } else {
+                out.printf(Locale.ROOT, "%-26s %10.3f %10.3f %12d %8s %10s %9s%n", name, t.median, t.min, w.elements,
+                        gbs == null ? "-" : gbs, w.memoryBound ? String.format(Locale.ROOT, "%.3f", limit) : "-",
+                        w.memoryBound ? String.format(Locale.ROOT, "%.2f", limit / t.median) : "-");
+            }
+            out.flush();
+        }
+        if (!json) {
+            out.println();
+            out.println("limit ms = bytes that must move / triad bandwidth (best of a triad interleaved with the workload);");
+            out.println("of limit = limit / median (1 = at the limit)");
+        }
+        return 0;
+    }
+
+    /** Median and minimum of {@link #reps} timed calls after the warm-up, in milliseconds. */
+    static final class Timing {
+        final double median;
+        final double min;
+
+        Timing(double[] ms) {
+            double[] s = ms.clone();
+            Arrays.sort(s);
+            median = s[s.length / 2];
+            min = s[0];
+        }
+    }
+
+    interface Step {
+        double run();
+    }
+
+    static volatile double sink;
+
+    private Timing time(Step step) {
+        long start = System.nanoTime();
+        int calls = 0;
+        while (calls < 3 || System.nanoTime() - start < warmup * 1e9) {
+            sink = step.run();
+            calls++;
+        }
+        double[] ms = new double[reps];
+        for (int k = 0; k < reps; k++) {
+            long t0 = System.nanoTime();
+            sink = step.run();
+            ms[k] = (System.nanoTime() - t0) / 1e6;
+        }
+        return new Timing(ms);
+    }
+
+    /**
+     * Warm-up of both, then {@link #reps} rounds of one call of {@code a} and one of {@code b}:
+     * their timings, so both see the same load on a shared machine.
+     */
+    private Timing[] timeInterleaved(Step a, Step b) {
+        long start = System.nanoTime();
+        int calls = 0;
+        while (calls < 3 || System.nanoTime() - start < warmup * 1e9) {
+            sink = a.run();
+            calls++;
+        }
+        sink = b.run();
+        double[] ma = new double[reps];
+        double[] mb = new double[reps];
+        for (int k = 0; k < reps; k++) {
+            long t0 = System.nanoTime();
+            sink = a.run();
+            long t1 = System.nanoTime();
+            sink = b.run();
+            long t2 = System.nanoTime();
+            ma[k] = (t1 - t0) / 1e6;
+            mb[k] = (t2 - t1) / 1e6;
+        }
+        return new Timing[] {new Timing(ma), new Timing(mb)};
+    }
+
+    /** c[i] = a[i] + s·b[i] over [from, to): the triad, on the same threads and chunks as the losses. */
+    private static void triad(float[] a, float[] b, float[] c, float s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            c[i] = a[i] + s * b[i];
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.losses4j;
+
+/**
+ * The scalar float32 kernels: the reference implementation, always present. Each element is
+ * widened to float64, its term and gradient computed in float64, the gradient narrowed once;
+ * the terms are summed in four interleaved float64 accumulators (combined as
+ * {@code (s0 + s1) + (s2 + s3)}) so the loop is not one long dependency chain.
+ */
+final class ScalarFloatKernels extends FloatKernels {
+    static final ScalarFloatKernels INSTANCE = new ScalarFloatKernels();
+
+    private ScalarFloatKernels() {
+    }
+
+    @Override
+    public String path() {
+        return "scalar";
+    }
+
+    @Override
+    public String description() {
+        return "scalar (float64 arithmetic per element)";
+    }
+
+    @Override
+    public double mse(float[] x, float[] y, float[] g, int from, int to, float scale) {
+        double s2 = 2.0 * scale;
+        double s0 = 0, s1 = 0, s2a = 0, s3 = 0;
+        int i = from;
+        int end4 = from + ((to - from) & ~3);
+        if (g != null) {
+            for (; i < end4; i += 4) {
+                double d0 = (double) x[i] - y[i];
+                double d1 = (double) x[i + 1] - y[i + 1];
+                double d2 = (double) x[i + 2] - y[i + 2];
+                double d3 = (double) x[i + 3] - y[i + 3];
+                s0 += d0 * d0;
+                s1 += d1 * d1;
+                s2a += d2 * d2;
+                s3 += d3 * d3;
+                g[i] = (float) (d0 * s2);
+                g[i + 1] = (float) (d1 * s2);
+                g[i + 2] = (float) (d2 * s2);
+                g[i + 3] = (float) (d3 * s2);
+            }
+        } else {
+            for (; i < end4; i += 4) {
+                double d0 = (double) x[i] - y[i];
+                double d1 = (double) x[i + 1] - y[i + 1];
+                double d2 = (double) x[i + 2] - y[i + 2];
+                double d3 = (double) x[i + 3] - y[i + 3];
+                s0 += d0 * d0;
+                s1 += d1 * d1;
+                s2a += d2 * d2;
+                s3 += d3 * d3;
+            }
+        }
+        for (; i < to; i++) {
+            double d = (double) x[i] - y[i];
+            s0 += d * d;
+            if (g != null) {
+                g[i] = (float) (d * s2);
+            }
+        }
+        return (s0 + s1) + (s2a + s3);
+    }
+
+    @Override
+    public double huber(float[] x, float[] y, float[] g, int from, int to, float scale, float delta) {
+        double dl = delta;
+        double sc = scale;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        int end4 = from + ((to - from) & ~3);
+        for (; i < end4; i += 4) {
+            double d0 = (double) x[i] - y[i];
+            double d1 = (double) x[i + 1] - y[i + 1];
+            double d2 = (double) x[i + 2] - y[i + 2];
+            double d3 = (double) x[i + 3] - y[i + 3];
+            // clamp(d, -δ, δ); Math.min/max keep a NaN residual NaN
+            double c0 = Math.min(Math.max(d0, -dl), dl);
+            double c1 = Math.min(Math.max(d1, -dl), dl);
+            double c2 = Math.min(Math.max(d2, -dl), dl);
+            double c3 = Math.min(Math.max(d3, -dl), dl);
+            s0 += c0 * (d0 - 0.5 * c0);
+            s1 += c1 * (d1 - 0.5 * c1);
+            s2 += c2 * (d2 - 0.5 * c2);
+            s3 += c3 * (d3 - 0.5 * c3);
+            if (g != null) {
+                g[i] = (float) (c0 * sc);
+                g[i + 1] = (float) (c1 * sc);
+                g[i + 2] = (float) (c2 * sc);
+                g[i + 3] = (float) (c3 * sc);
+            }
+        }
+        for (; i < to; i++) {
+            double d = (double) x[i] - y[i];
+            double c = Math.min(Math.max(d, -dl), dl);
+            s0 += c * (d - 0.5 * c);
+            if (g != null) {
+                g[i] = (float) (c * sc);
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya, float yb) {
+        double sc = scale;
+        double s0 = 0, s1 = 0;
+        int i = from;
+        for (; i + 1 < to; i += 2) {
+            double z0 = x[i], z1 = x[i + 1];
+            double t0 = (double) ya * y[i] + yb, t1 = (double) ya * y[i + 1] + yb;
+            double e0 = Math.exp(-Math.abs(z0)), e1 = Math.exp(-Math.abs(z1));
+            s0 += Math.max(z0, 0) - z0 * t0 + Math.log1p(e0);
+            s1 += Math.max(z1, 0) - z1 * t1 + Math.log1p(e1);
+            if (g != null) {
+                double r0 = 1 / (1 + e0), r1 = 1 / (1 + e1);
+                // σ(z) = 1/(1+e^-z) for z ≥ 0, e^z/(1+e^z) below: never exp of a positive number
+                g[i] = (float) (((z0 >= 0 ? r0 : e0 * r0) - t0) * sc);
+                g[i + 1] = (float) (((z1 >= 0 ? r1 : e1 * r1) - t1) * sc);
+            }
+        }
+        for (; i < to; i++) {
+            double z = x[i];
+            double t = (double) ya * y[i] + yb;
+            double e = Math.exp(-Math.abs(z));
+            s0 += Math.max(z, 0) - z * t + Math.log1p(e);
+            if (g != null) {
+                double r = 1 / (1 + e);
+                g[i] = (float) (((z >= 0 ? r : e * r) - t) * sc);
+            }
+        }
+        return s0 + s1;
+    }
+}

@@ -1,0 +1,264 @@
+package org.losses4j;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 kernels on the Vector API ({@code jdk.incubator.vector}), at the platform's
+ * preferred species. Compiled separately from the rest of core (see core/pom.xml: the
+ * incubator module is invisible to {@code --release 17}) and instantiated reflectively by
+ * {@link Kernels} only when the module is readable; its constructor refuses species narrower
+ * than 256 bits, where the scalar kernels are as fast.
+ *
+ * <p>Summation: two vector accumulators in float lanes over at most
+ * {@value FloatKernels#SUB_BLOCK} elements, added across lanes once per sub-block in float64
+ * (lane 0 first); the scalar tail (fewer than two vectors, only at the end of a range) is summed in
+ * float and added too. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
+ * give the same bits compiled or interpreted. exp and log1p use {@link VectorOperators#EXP} and
+ * {@link VectorOperators#LOG1P}: SVML intrinsics once C2 compiles the loop, per-lane Math
+ * calls before, which may differ in the last ulp, so bce_with_logits's bits can differ between
+ * a cold and a warm call (never between thread counts in the same state).
+ */
+final class VectorFloatKernels extends FloatKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int L2 = 2 * L;
+
+    VectorFloatKernels() {
+        if (S.vectorBitSize() < 256) {
+            throw new UnsupportedOperationException("the preferred float vector is only " + S.vectorBitSize()
+                    + " bits wide (< 256)");
+        }
+    }
+
+    @Override
+    public String path() {
+        return "vector";
+    }
+
+    @Override
+    public String description() {
+        return "vector (jdk.incubator.vector, " + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+    }
+
+    // Lane sums: not reduceLanes(ADD), whose order differs between the C2 intrinsic and the
+    // interpreter's fallback, so results would depend on the JIT state; lane 0 first instead.
+
+    @Override
+    public double mse(float[] x, float[] y, float[] g, int from, int to, float scale) {
+        // value-only and value+gradient are separate loops: the JIT need not unswitch on g
+        return g == null ? mseValue(x, y, from, to) : mseGrad(x, y, g, from, to, 2f * scale);
+    }
+
+    private static double mseGrad(float[] x, float[] y, float[] g, int from, int to, float s2) {
+        double sum = 0;
+        int i = from;
+        while (i < to) {
+            int end = Math.min(to, i + SUB_BLOCK);
+            int vend = i + (end - i) / L2 * L2;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            for (; i < vend; i += L2) {
+                FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
+                FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
+                a0 = a0.add(d0.mul(d0));
+                a1 = a1.add(d1.mul(d1));
+                d0.mul(s2).intoArray(g, i);
+                d1.mul(s2).intoArray(g, i + L);
+            }
+            float tail = 0;
+            for (; i < end; i++) {
+                float d = x[i] - y[i];
+                tail += d * d;
+                g[i] = d * s2;
+            }
+            // the lanes in float64, lane 0 first, written out in each loop: a helper taking the
+            // vector would box it wherever the JIT declines to inline the helper
+            FloatVector a = a0.add(a1);
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += a.lane(k);
+            }
+            sum += ls + tail;
+        }
+        return sum;
+    }
+
+    private static double mseValue(float[] x, float[] y, int from, int to) {
+        double sum = 0;
+        int i = from;
+        while (i < to) {
+            int end = Math.min(to, i + SUB_BLOCK);
+            int vend = i + (end - i) / L2 * L2;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            for (; i < vend; i += L2) {
+                FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
+                FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
+                a0 = a0.add(d0.mul(d0));
+                a1 = a1.add(d1.mul(d1));
+            }
+            float tail = 0;
+            for (; i < end; i++) {
+                float d = x[i] - y[i];
+                tail += d * d;
+            }
+            FloatVector a = a0.add(a1);
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += a.lane(k);
+            }
+            sum += ls + tail;
+        }
+        return sum;
+    }
+
+    @Override
+    public double huber(float[] x, float[] y, float[] g, int from, int to, float scale, float delta) {
+        return g == null ? huberValue(x, y, from, to, delta) : huberGrad(x, y, g, from, to, scale, delta);
+    }
+
+    // c = clamp(d, -δ, δ) (lanewise MAX/MIN keep NaN); term c·(d − c/2); gradient c
+    private static double huberGrad(float[] x, float[] y, float[] g, int from, int to, float scale, float dl) {
+        final float nd = -dl;
+        double sum = 0;
+        int i = from;
+        while (i < to) {
+            int end = Math.min(to, i + SUB_BLOCK);
+            int vend = i + (end - i) / L2 * L2;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            for (; i < vend; i += L2) {
+                FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
+                FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
+                FloatVector c0 = d0.max(nd).min(dl);
+                FloatVector c1 = d1.max(nd).min(dl);
+                a0 = a0.add(c0.mul(d0.sub(c0.mul(0.5f))));
+                a1 = a1.add(c1.mul(d1.sub(c1.mul(0.5f))));
+                c0.mul(scale).intoArray(g, i);
+                c1.mul(scale).intoArray(g, i + L);
+            }
+            float tail = 0;
+            for (; i < end; i++) {
+                float d = x[i] - y[i];
+                float c = Math.min(Math.max(d, nd), dl);
+                tail += c * (d - 0.5f * c);
+                g[i] = c * scale;
+            }
+            FloatVector a = a0.add(a1);
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += a.lane(k);
+            }
+            sum += ls + tail;
+        }
+        return sum;
+    }
+
+    private static double huberValue(float[] x, float[] y, int from, int to, float dl) {
+        final float nd = -dl;
+        double sum = 0;
+        int i = from;
+        while (i < to) {
+            int end = Math.min(to, i + SUB_BLOCK);
+            int vend = i + (end - i) / L2 * L2;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            for (; i < vend; i += L2) {
+                FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
+                FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
+                FloatVector c0 = d0.max(nd).min(dl);
+                FloatVector c1 = d1.max(nd).min(dl);
+                a0 = a0.add(c0.mul(d0.sub(c0.mul(0.5f))));
+                a1 = a1.add(c1.mul(d1.sub(c1.mul(0.5f))));
+            }
+            float tail = 0;
+            for (; i < end; i++) {
+                float d = x[i] - y[i];
+                float c = Math.min(Math.max(d, nd), dl);
+                tail += c * (d - 0.5f * c);
+            }
+            FloatVector a = a0.add(a1);
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += a.lane(k);
+            }
+            sum += ls + tail;
+        }
+        return sum;
+    }
+
+    @Override
+    public double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
+            float yb) {
+        return g == null ? bceValue(x, y, from, to, ya, yb) : bceGrad(x, y, g, from, to, scale, ya, yb);
+    }
+
+    // term max(z, 0) − z·t + log1p(e), e = exp(−|z|); σ(z) = 1/(1 + e) for z ≥ 0, e/(1 + e) below
+    // (a NaN z fails GE and stays NaN through e)
+    private static double bceGrad(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
+            float yb) {
+        double sum = 0;
+        int i = from;
+        while (i < to) {
+            int end = Math.min(to, i + SUB_BLOCK);
+            int vend = i + (end - i) / L * L;
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < vend; i += L) {
+                FloatVector z = FloatVector.fromArray(S, x, i);
+                FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
+                FloatVector e = z.abs().neg().lanewise(VectorOperators.EXP);
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(e.lanewise(VectorOperators.LOG1P)));
+                FloatVector r = FloatVector.broadcast(S, 1f).div(e.add(1f));
+                VectorMask<Float> pos = z.compare(VectorOperators.GE, 0f);
+                e.mul(r).blend(r, pos).sub(t).mul(scale).intoArray(g, i);
+            }
+            float tail = 0;
+            for (; i < end; i++) {
+                float z = x[i];
+                float t = ya * y[i] + yb;
+                float e = (float) Math.exp(-Math.abs(z));
+                tail += Math.max(z, 0f) - z * t + (float) Math.log1p(e);
+                float r = 1f / (1f + e);
+                g[i] = ((z >= 0 ? r : e * r) - t) * scale;
+            }
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += acc.lane(k);
+            }
+            sum += ls + tail;
+        }
+        return sum;
+    }
+
+    private static double bceValue(float[] x, float[] y, int from, int to, float ya, float yb) {
+        double sum = 0;
+        int i = from;
+        while (i < to) {
+            int end = Math.min(to, i + SUB_BLOCK);
+            int vend = i + (end - i) / L * L;
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < vend; i += L) {
+                FloatVector z = FloatVector.fromArray(S, x, i);
+                FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
+                FloatVector e = z.abs().neg().lanewise(VectorOperators.EXP);
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(e.lanewise(VectorOperators.LOG1P)));
+            }
+            float tail = 0;
+            for (; i < end; i++) {
+                float z = x[i];
+                float t = ya * y[i] + yb;
+                float e = (float) Math.exp(-Math.abs(z));
+                tail += Math.max(z, 0f) - z * t + (float) Math.log1p(e);
+            }
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += acc.lane(k);
+            }
+            sum += ls + tail;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,94 @@
+package org.losses4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The fixed, size-based split: results bit-identical for 1, 2 and 3 threads. */
+class ParallelKernelsTest {
+    @AfterEach
+    void oneThreadAgain() {
+        Kernels.setThreads(1);
+    }
+
+    @Test
+    void valueAndGradientBitIdenticalFor1To3Threads() {
+        int n = 5 * Kernels.CHUNK + 4321;
+        SplittableRandom r = new SplittableRandom(7);
+        float[] x = new float[n];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * 2);
+            y[i] = (float) r.nextGaussian();
+        }
+        for (String name : new String[] {"mse", "huber"}) {
+            for (String red : new String[] {"mean", "sum"}) {
+                Loss loss = Losses.create(name, Map.of("reduction", red));
+                long bits = 0;
+                float[] g1 = null;
+                for (int t = 1; t <= 3; t++) {
+                    Kernels.setThreads(t);
+                    float[] g = new float[n];
+                    double v = loss.compute(Inputs.of(Tensor.vector(x), Tensor.vector(y))
+                            .gradInto("input", Tensor.vector(g))).value();
+                    double vo = loss.value(Inputs.of(Tensor.vector(x), Tensor.vector(y))).value();
+                    String at = name + " " + red + " threads=" + t;
+                    assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(vo), at + " value-only");
+                    if (t == 1) {
+                        bits = Double.doubleToRawLongBits(v);
+                        g1 = g;
+                    } else {
+                        assertEquals(bits, Double.doubleToRawLongBits(v), at + ": value differs from 1 thread");
+                        assertArrayEquals(g1, g, at + ": gradient differs from 1 thread");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyChunkRunsExactlyOnceAndTheCombineIsInChunkOrder() {
+        Kernels.setThreads(3);
+        int n = 10 * Kernels.CHUNK + 1;
+        AtomicIntegerArray seen = new AtomicIntegerArray(Kernels.chunks(n, Kernels.CHUNK));
+        Set<String> threadNames = ConcurrentHashMap.newKeySet();
+        // partial sums chosen so that the addition order matters in float64
+        double s = Kernels.sumChunks(n, (from, to) -> {
+            int c = from / Kernels.CHUNK;
+            seen.incrementAndGet(c);
+            threadNames.add(Thread.currentThread().getName());
+            assertEquals(Math.min(n, from + Kernels.CHUNK), to);
+            return c % 2 == 0 ? 1e16 : 1.0 + c;
+        });
+        double want = 0;
+        for (int c = 0; c < seen.length(); c++) {
+            assertEquals(1, seen.get(c), "chunk " + c);
+            want += c % 2 == 0 ? 1e16 : 1.0 + c;
+        }
+        assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(s));
+        assertTrue(threadNames.size() >= 1);
+    }
+
+    @Test
+    void aFailingChunkFailsTheCallAndThreadsMustBePositive() {
+        Kernels.setThreads(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.forChunks(8 * Kernels.CHUNK, Kernels.CHUNK, (c, from, to) -> {
+                    if (c == 5) {
+                        throw new IllegalArgumentException("chunk 5");
+                    }
+                }));
+        assertEquals("chunk 5", e.getMessage());
+        LossException bad = assertThrows(LossException.class, () -> Kernels.setThreads(0));
+        assertTrue(bad.getMessage().contains("threads = 0"), bad.getMessage());
+    }
+}
