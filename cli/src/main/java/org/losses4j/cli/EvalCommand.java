@@ -68,6 +68,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--per-sample", paramLabel = "OUT", description = "write the unreduced terms here (.csv or .npy)")
     Path perSample;
 
+    @Option(names = "--stream", description = "evaluate chunk by chunk in bounded memory (automatic for elementwise"
+            + " losses when the input file is larger than 32 MB)")
+    boolean stream;
+
+    /** Input files above this size are streamed when the loss allows it. */
+    static final long STREAM_BYTES = 32L << 20;
+
     @Spec
     CommandSpec spec;
 
@@ -137,13 +144,23 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int evalFiles() {
+    private int evalFiles() throws IOException {
         LossInfo info = Losses.info(name);
         Map<String, Object> opts = new LinkedHashMap<>(options);
         if (reduction != null) {
             opts.put("reduction", reduction);
         }
         Loss loss = info.create(opts);
+        if (target != null && StreamingEval.supports(info, extra) && (stream || size(input) > STREAM_BYTES)) {
+            double v = StreamingEval.run(info, opts, input, target, extra.get("weight"), gradOut, perSample,
+                    spec.commandLine().getErr());
+            spec.commandLine().getOut().println(v);
+            return 0;
+        }
+        if (stream) {
+            throw new Main.UserError("--stream works for elementwise losses with a reduction and at most a weight"
+                    + " input; " + name + " is evaluated whole");
+        }
         Tensor x = TensorFiles.read(input, false);
         Inputs in = Inputs.of(firstInputName(info), x);
         if (target != null) {
@@ -174,6 +191,14 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0; // a missing file is reported by the reader, with its name
+        }
     }
 
     private static String firstInputName(LossInfo info) {

@@ -84,50 +84,20 @@ final class TensorFiles {
     /** Reads CSV; with {@code labels} every cell must be an integer and the result is int64. */
     static Tensor readCsv(Path p, boolean labels) throws IOException {
         List<double[]> rows = new ArrayList<>();
-        int cols = -1;
-        int lineNo = 0;
+        RowStream.CsvRows parser = new RowStream.CsvRows(p, labels);
         try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
+                double[] row = parser.parse(line);
+                if (row != null) {
+                    rows.add(row);
                 }
-                String[] cells = line.split(p.toString().endsWith(".tsv") ? "\t" : ",", -1);
-                double[] row = new double[cells.length];
-                boolean header = false;
-                for (int c = 0; c < cells.length; c++) {
-                    String s = cells[c].trim();
-                    try {
-                        row[c] = parseNumber(s);
-                    } catch (NumberFormatException e) {
-                        if (rows.isEmpty() && cols < 0 && c == 0) {
-                            header = true;
-                            break;
-                        }
-                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + s + "' is not a number");
-                    }
-                    if (labels && (row[c] != Math.rint(row[c]) || Double.isInfinite(row[c]))) {
-                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + s
-                                + "' is not an integer class label");
-                    }
-                }
-                if (header) {
-                    cols = cells.length;
-                    continue;
-                }
-                if (cols < 0) {
-                    cols = cells.length;
-                } else if (cells.length != cols) {
-                    throw new Main.UserError(p + ":" + lineNo + ": row has " + cells.length + " columns, expected "
-                            + cols);
-                }
-                rows.add(row);
             }
         }
         if (rows.isEmpty()) {
             throw new Main.UserError(p + ": no data rows");
         }
+        int cols = parser.cols;
         double[] flat = new double[rows.size() * cols];
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, flat, i * cols, cols);
@@ -143,7 +113,7 @@ final class TensorFiles {
         return Tensor.of(flat, shape);
     }
 
-    private static double parseNumber(String s) {
+    static double parseNumber(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "nan":
                 return Double.NaN;
@@ -166,11 +136,35 @@ final class TensorFiles {
     private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    static Tensor readNpy(Path p) throws IOException {
-        try (InputStream raw = Files.newInputStream(p); DataInputStream in = new DataInputStream(
-                new java.io.BufferedInputStream(raw))) {
+    /** A parsed .npy header: element kind ({@code f4}, {@code f8}, {@code i8}), byte order, shape. */
+    static final class NpyHeader {
+        final String kind;
+        final ByteOrder order;
+        final int[] shape;
+        final long elements;
+
+        private NpyHeader(String kind, ByteOrder order, int[] shape, long elements) {
+            this.kind = kind;
+            this.order = order;
+            this.shape = shape;
+            this.elements = elements;
+        }
+
+        int width() {
+            return kind.equals("f4") ? 4 : 8;
+        }
+
+        /**
+         * Reads the magic and header from {@code in}; refuses headers declaring more elements than
+         * {@code maxElements} or more data than the file holds.
+         */
+        static NpyHeader read(Path p, DataInputStream in, long maxElements) throws IOException {
             byte[] magic = new byte[8];
-            in.readFully(magic);
+            try {
+                in.readFully(magic);
+            } catch (java.io.EOFException e) {
+                throw new Main.UserError(p + ": not a NumPy .npy file (too short)");
+            }
             if (magic[0] != (byte) 0x93 || magic[1] != 'N' || magic[2] != 'U' || magic[3] != 'M' || magic[4] != 'P'
                     || magic[5] != 'Y') {
                 throw new Main.UserError(p + ": not a NumPy .npy file (bad magic)");
@@ -212,35 +206,39 @@ final class TensorFiles {
                 } catch (NumberFormatException e) {
                     throw new Main.UserError(p + ": .npy shape '" + s.group(1) + "' is malformed");
                 }
-                if (v < 0) {
-                    throw new Main.UserError(p + ": .npy shape has a negative dimension " + v);
+                if (v < 0 || v > Integer.MAX_VALUE) {
+                    throw new Main.UserError(p + ": .npy shape has a dimension " + v + " outside [0, 2^31)");
                 }
                 n *= v;
-                if (n > MAX_ELEMENTS) {
+                if (n > maxElements) {
                     throw new Main.UserError(p + ": .npy shape (" + s.group(1) + ") declares more than "
-                            + MAX_ELEMENTS + " elements");
+                            + maxElements + " elements");
                 }
                 dims.add((int) v);
             }
             int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
             ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             String kind = descr.replaceAll("^[<>|=]", "");
-            int width;
-            switch (kind) {
-                case "f4":
-                    width = 4;
-                    break;
-                case "f8":
-                case "i8":
-                    width = 8;
-                    break;
-                default:
-                    throw new Main.UserError(p + ": .npy dtype '" + descr + "' is not float32, float64 or int64");
+            if (!kind.equals("f4") && !kind.equals("f8") && !kind.equals("i8")) {
+                throw new Main.UserError(p + ": .npy dtype '" + descr + "' is not float32, float64 or int64");
             }
-            long bytes = n * width;
-            if (bytes > Files.size(p)) {
-                throw new Main.UserError(p + ": .npy data is truncated (shape needs " + bytes + " bytes)");
+            NpyHeader h = new NpyHeader(kind, order, shape, n);
+            if (n * h.width() > Files.size(p)) {
+                throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * h.width() + " bytes)");
             }
+            return h;
+        }
+    }
+
+    static Tensor readNpy(Path p) throws IOException {
+        try (InputStream raw = Files.newInputStream(p); DataInputStream in = new DataInputStream(
+                new java.io.BufferedInputStream(raw))) {
+            NpyHeader h = NpyHeader.read(p, in, MAX_ELEMENTS);
+            int[] shape = h.shape;
+            ByteOrder order = h.order;
+            String kind = h.kind;
+            long n = h.elements;
+            long bytes = n * h.width();
             byte[] data = new byte[(int) bytes];
             try {
                 in.readFully(data);
