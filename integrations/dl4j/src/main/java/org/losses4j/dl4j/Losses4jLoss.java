@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.losses4j.ErrorKind;
 import org.losses4j.Inputs;
@@ -370,10 +369,5 @@ public final class Losses4jLoss implements ILossFunction {
     @Override
     public String toString() {
         return "Losses4jLoss(" + loss + (options.isEmpty() ? "" : ", " + options) + ")";
-    }
-
-    /** Sorted names, for messages. */
-    static Set<String> sorted(Set<String> s) {
-        return new TreeSet<>(s);
     }
 }
