@@ -1,0 +1,406 @@
+package org.losses4j.xgboost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.IObjective;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+import org.junit.jupiter.api.Test;
+import org.losses4j.LossException;
+
+/**
+ * The objectives against XGBoost's built-in ones: the same data, parameters and starting
+ * margin, trained once with the built-in objective and once with losses4j's, must give the
+ * same trees, hence the same raw predictions up to float rounding.
+ */
+class LossObjectiveTest {
+    private static final int N = 1500;
+    private static final int F = 5;
+    private static final int ROUNDS = 20;
+
+    /** Features in [-2, 2], a smooth signal of them. */
+    private static final class Data {
+        final float[] x;
+        final double[] signal;
+        final int n;
+
+        Data(int n, long seed) {
+            this.n = n;
+            Random r = new Random(seed);
+            x = new float[n * F];
+            signal = new double[n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < F; j++) {
+                    x[i * F + j] = (float) (4 * r.nextDouble() - 2);
+                }
+                double a = x[i * F];
+                double b = x[i * F + 1];
+                double c = x[i * F + 2];
+                signal[i] = Math.sin(2 * a) + 0.5 * b * b - 0.7 * c + 0.3 * a * b;
+            }
+        }
+
+        DMatrix matrix(float[] labels) throws XGBoostError {
+            DMatrix d = new DMatrix(x, n, F, Float.NaN);
+            d.setLabel(labels);
+            return d;
+        }
+    }
+
+    private static Map<String, Object> params(Object... kv) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("eta", 0.3);
+        p.put("max_depth", 4);
+        p.put("tree_method", "exact");
+        p.put("nthread", 1);
+        p.put("seed", 0);
+        p.put("verbosity", 0);
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put((String) kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    private static float[][] trainAndPredict(DMatrix train, DMatrix test, Map<String, Object> p, IObjective obj)
+            throws XGBoostError {
+        Booster b = XGBoost.train(train, p, ROUNDS, new HashMap<>(), obj, null);
+        return b.predict(test, true);
+    }
+
+    private static void assertSameMargins(float[][] builtin, float[][] ours, double tol) {
+        assertThat(ours.length).isEqualTo(builtin.length);
+        double maxDiff = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < builtin.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(builtin[i][0] - ours[i][0]));
+            maxAbs = Math.max(maxAbs, Math.abs(builtin[i][0]));
+        }
+        assertThat(maxAbs).as("the model learned something").isGreaterThan(0.1);
+        assertThat(maxDiff).as("max |built-in − losses4j| of the raw margins").isLessThanOrEqualTo(tol * Math.max(1, maxAbs));
+    }
+
+    private static float[] gaussianLabels(Data d, long seed) {
+        Random r = new Random(seed);
+        float[] y = new float[d.n];
+        for (int i = 0; i < d.n; i++) {
+            y[i] = (float) (d.signal[i] + 0.3 * r.nextGaussian());
+        }
+        return y;
+    }
+
+    @Test
+    void squaredErrorEqualsBuiltinSquaredError() throws XGBoostError {
+        Data tr = new Data(N, 1);
+        Data te = new Data(300, 2);
+        DMatrix train = tr.matrix(gaussianLabels(tr, 3));
+        DMatrix test = te.matrix(new float[te.n]);
+        float[] w = new float[N];
+        Random r = new Random(4);
+        for (int i = 0; i < N; i++) {
+            w[i] = 0.5f + r.nextFloat();
+        }
+        train.setWeight(w);
+        // reg:squarederror is ½(f − y)²; losses4j's mse is (f − y)², so scale ½. base_score is a margin for both.
+        float[][] builtin = trainAndPredict(train, test, params("objective", "reg:squarederror", "base_score", 0.5), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.5), LossObjective.of("mse").scale(0.5));
+        assertSameMargins(builtin, ours, 1e-5);
+    }
+
+    @Test
+    void unscaledMseNeedsDoubledRegularisationToMatch() throws XGBoostError {
+        // (f − y)² doubles g and h; the same trees need λ, γ and min_child_weight doubled too
+        Data tr = new Data(N, 5);
+        Data te = new Data(300, 6);
+        DMatrix train = tr.matrix(gaussianLabels(tr, 7));
+        DMatrix test = te.matrix(new float[te.n]);
+        float[][] builtin = trainAndPredict(train, test,
+                params("objective", "reg:squarederror", "base_score", 0.0, "lambda", 1.0, "min_child_weight", 1.0), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.0, "lambda", 2.0, "min_child_weight", 2.0),
+                LossObjective.of("mse"));
+        assertSameMargins(builtin, ours, 1e-5);
+    }
+
+    @Test
+    void logisticEqualsBuiltinBinaryLogistic() throws XGBoostError {
+        Data tr = new Data(N, 11);
+        Data te = new Data(300, 12);
+        Random r = new Random(13);
+        float[] y = new float[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = r.nextDouble() < 1 / (1 + Math.exp(-2 * tr.signal[i])) ? 1f : 0f;
+        }
+        DMatrix train = tr.matrix(y);
+        DMatrix test = te.matrix(new float[te.n]);
+        // binary:logistic takes base_score as a probability (0.5 is margin 0); a custom objective as a margin
+        float[][] builtin = trainAndPredict(train, test, params("objective", "binary:logistic", "base_score", 0.5), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.0), LossObjective.of("bce_with_logits"));
+        assertSameMargins(builtin, ours, 1e-4);
+    }
+
+    private static float[] poissonCounts(Data d, long seed) {
+        Random r = new Random(seed);
+        float[] y = new float[d.n];
+        for (int i = 0; i < d.n; i++) {
+            double rate = Math.exp(0.5 * d.signal[i]);
+            // Knuth's method: small rates only
+            double l = Math.exp(-rate);
+            int k = 0;
+            double p = 1;
+            do {
+                k++;
+                p *= r.nextDouble();
+            } while (p > l);
+            y[i] = k - 1;
+        }
+        return y;
+    }
+
+    @Test
+    void poissonEqualsBuiltinCountPoissonWithoutMaxDeltaStep() throws XGBoostError {
+        Data tr = new Data(N, 21);
+        Data te = new Data(300, 22);
+        DMatrix train = tr.matrix(poissonCounts(tr, 23));
+        DMatrix test = te.matrix(new float[te.n]);
+        // count:poisson's Hessian is exp(f + max_delta_step); with max_delta_step = 0 (which also
+        // lifts the tree's step cap, 0 meaning none) it is poisson_nll's exp(f). base_score: a rate (1 → margin 0).
+        float[][] builtin = trainAndPredict(train, test,
+                params("objective", "count:poisson", "base_score", 1.0, "max_delta_step", 0.0), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.0), LossObjective.of("poisson_nll"));
+        assertSameMargins(builtin, ours, 1e-4);
+    }
+
+    @Test
+    void poissonEqualsBuiltinCountPoissonWithItsDefaultMaxDeltaStep() throws XGBoostError {
+        Data tr = new Data(N, 31);
+        Data te = new Data(300, 32);
+        DMatrix train = tr.matrix(poissonCounts(tr, 33));
+        DMatrix test = te.matrix(new float[te.n]);
+        // count:poisson's default max_delta_step = 0.7 does two things: the objective's Hessian is
+        // exp(f + 0.7) and each leaf step is capped at 0.7. Both are needed to reproduce it.
+        float[][] builtin = trainAndPredict(train, test, params("objective", "count:poisson", "base_score", 1.0), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.0, "max_delta_step", 0.7),
+                LossObjective.of("poisson_nll").hessianFactor(Math.exp(0.7)));
+        assertSameMargins(builtin, ours, 1e-4);
+        float[][] plain = trainAndPredict(train, test, params("base_score", 0.0), LossObjective.of("poisson_nll"));
+        double diff = 0;
+        for (int i = 0; i < plain.length; i++) {
+            diff = Math.max(diff, Math.abs(plain[i][0] - builtin[i][0]));
+        }
+        assertThat(diff).as("without them the models differ (the test can tell)").isGreaterThan(1e-2);
+    }
+
+    private static float[] labelsWithOutliers(Data d, long seed) {
+        float[] y = gaussianLabels(d, seed);
+        Random r = new Random(seed + 1);
+        for (int i = 0; i < d.n; i++) {
+            if (r.nextDouble() < 0.1) {
+                y[i] += (float) ((r.nextBoolean() ? 1 : -1) * (20 + 20 * r.nextDouble()));
+            }
+        }
+        return y;
+    }
+
+    @Test
+    void huberInsideItsQuadraticZoneEqualsBuiltinSquaredError() throws XGBoostError {
+        // huber's term is ½d² for |d| ≤ δ: with δ above every residual it is reg:squarederror exactly
+        Data tr = new Data(N, 41);
+        Data te = new Data(300, 42);
+        DMatrix train = tr.matrix(gaussianLabels(tr, 43));
+        DMatrix test = te.matrix(new float[te.n]);
+        float[][] builtin = trainAndPredict(train, test, params("objective", "reg:squarederror", "base_score", 0.5), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.5), LossObjective.of("huber", Map.of("delta", 100.0)));
+        assertSameMargins(builtin, ours, 1e-5);
+    }
+
+    @Test
+    void huberIsRobustLikeBuiltinPseudoHuber() throws XGBoostError {
+        // losses4j has no pseudo-Huber loss, so reg:pseudohubererror has no exact counterpart: on
+        // labels with 10% gross outliers both robust objectives must track the clean signal, and
+        // each other, far better than squared error does.
+        Data tr = new Data(N, 51);
+        Data te = new Data(400, 52);
+        DMatrix train = tr.matrix(labelsWithOutliers(tr, 53));
+        DMatrix test = te.matrix(new float[te.n]);
+        Map<String, Object> p = params("base_score", 0.0, "min_child_weight", 0.0, "eta", 0.3);
+        p.put("max_depth", 3);
+        int rounds = 60;
+        Map<String, Object> pseudo = new HashMap<>(p);
+        pseudo.put("objective", "reg:pseudohubererror");
+        pseudo.put("huber_slope", 1.0);
+        Map<String, Object> sq = new HashMap<>(p);
+        sq.put("objective", "reg:squarederror");
+        float[][] fPseudo = XGBoost.train(train, pseudo, rounds, new HashMap<>(), null, null).predict(test, true);
+        float[][] fSq = XGBoost.train(train, sq, rounds, new HashMap<>(), null, null).predict(test, true);
+        float[][] fHuber = XGBoost.train(train, p, rounds, new HashMap<>(), LossObjective.of("huber").hessianFloor(1.0), null)
+                .predict(test, true);
+        double ePseudo = rmse(fPseudo, te.signal);
+        double eSq = rmse(fSq, te.signal);
+        double eHuber = rmse(fHuber, te.signal);
+        double between = 0;
+        for (int i = 0; i < te.n; i++) {
+            between += Math.pow(fPseudo[i][0] - fHuber[i][0], 2);
+        }
+        between = Math.sqrt(between / te.n);
+        assertThat(eHuber).as("huber vs clean signal").isLessThan(0.5 * eSq);
+        assertThat(ePseudo).as("pseudo-Huber vs clean signal").isLessThan(0.5 * eSq);
+        assertThat(between).as("huber vs pseudo-Huber models").isLessThan(0.5 * eSq);
+    }
+
+    private static double rmse(float[][] f, double[] truth) {
+        double s = 0;
+        for (int i = 0; i < truth.length; i++) {
+            s += Math.pow(f[i][0] - truth[i], 2);
+        }
+        return Math.sqrt(s / truth.length);
+    }
+
+    @Test
+    void focalLossTrainsOnImbalancedData() throws XGBoostError {
+        Data tr = new Data(3000, 61);
+        Data te = new Data(2000, 62);
+        float[] ytr = rareLabels(tr, 63);
+        float[] yte = rareLabels(te, 64);
+        DMatrix train = tr.matrix(ytr);
+        DMatrix test = te.matrix(yte);
+        int positives = 0;
+        for (float v : ytr) {
+            positives += (int) v;
+        }
+        assertThat(positives).as("imbalanced: 2% to 10% positives").isBetween(60, 300);
+        LossObjective focal = LossObjective.of("focal", Map.of("gamma", 2.0, "alpha", 0.75));
+        Booster b = XGBoost.train(train, params("base_score", 0.0, "min_child_weight", 0.0), 40, new HashMap<>(), focal, null);
+        float[][] f = b.predict(test, true);
+        double auc = auc(f, yte);
+        assertThat(auc).as("test AUC of the focal booster").isGreaterThan(0.85);
+        // training decreased the focal loss on the training set
+        float[][] start = new float[tr.n][1];
+        double before = focalValue(focal, start, train);
+        double after = focalValue(focal, b.predict(train, true), train);
+        assertThat(after).isLessThan(0.5 * before);
+    }
+
+    private static double focalValue(LossObjective obj, float[][] margins, DMatrix d) throws XGBoostError {
+        double[] m = new double[margins.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = margins[i][0];
+        }
+        double[] y = new double[m.length];
+        float[] lab = d.getLabel();
+        for (int i = 0; i < m.length; i++) {
+            y[i] = lab[i];
+        }
+        return org.losses4j.Losses.create(obj.lossName(), obj.options())
+                .value(org.losses4j.Inputs.of(org.losses4j.Tensor.vector(m), org.losses4j.Tensor.vector(y))).value();
+    }
+
+    private static float[] rareLabels(Data d, long seed) {
+        Random r = new Random(seed);
+        float[] y = new float[d.n];
+        for (int i = 0; i < d.n; i++) {
+            double z = 3 * d.signal[i] - 8.5;
+            y[i] = r.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1f : 0f;
+        }
+        return y;
+    }
+
+    /** Rank-based AUC (Mann–Whitney), no ties expected in float margins of a trained booster. */
+    private static double auc(float[][] f, float[] y) {
+        Integer[] idx = new Integer[y.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> Float.compare(f[a][0], f[b][0]));
+        double rankSum = 0;
+        long pos = 0;
+        for (int r = 0; r < idx.length; r++) {
+            if (y[idx[r]] == 1f) {
+                rankSum += r + 1;
+                pos++;
+            }
+        }
+        long neg = y.length - pos;
+        return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    }
+
+    @Test
+    void gradientAndHessianAreTheSamplesOwnWithWeightsFloorAndScale() {
+        // poisson_nll: g = e^f − y, h = e^f; per sample (not divided by n), times the DMatrix weight
+        LossObjective obj = LossObjective.of("poisson_nll");
+        double[] f = {0.0, 1.0, -2.0};
+        double[][] gh = obj.gradHess(f, new float[] {1f, 0f, 3f}, new float[] {1f, 2f, 0.5f}, 3, 1);
+        assertThat(gh[0][0]).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(gh[0][1]).isCloseTo(2 * Math.E, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(gh[0][2]).isCloseTo(0.5 * (Math.exp(-2) - 3), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(gh[1][1]).isCloseTo(2 * Math.E, org.assertj.core.data.Offset.offset(1e-12));
+        // mae: zero curvature is raised to the floor; scale multiplies both
+        LossObjective mae = LossObjective.of("mae").hessianFloor(0.25).scale(2);
+        double[][] m = mae.gradHess(new double[] {1, -1}, new float[] {0f, 0f}, new float[0], 2, 1);
+        assertThat(m[0]).containsExactly(2.0, -2.0);
+        assertThat(m[1]).containsExactly(0.5, 0.5);
+        // focal's negative curvature (confident and right) is floored too
+        LossObjective focal = LossObjective.of("focal");
+        double[][] fo = focal.gradHess(new double[] {-3.0}, new float[] {0f}, new float[0], 1, 1);
+        assertThat(fo[1][0]).isGreaterThanOrEqualTo(LossObjective.DEFAULT_HESSIAN_FLOOR);
+    }
+
+    @Test
+    void multiOutputMarginsAreRowMajor() {
+        LossObjective obj = LossObjective.of("mse");
+        double[][] gh = obj.gradHess(new double[] {1, 2, 3, 4}, new float[] {0f, 0f, 0f, 0f}, new float[] {1f, 10f}, 2, 2);
+        assertThat(gh[0]).containsExactly(2.0, 4.0, 60.0, 80.0);
+        assertThat(gh[1]).containsExactly(2.0, 2.0, 20.0, 20.0);
+    }
+
+    @Test
+    void refusesLossesWithoutPerSampleSecondDerivatives() {
+        assertThatThrownBy(() -> LossObjective.of("cross_entropy")).isInstanceOf(LossException.class)
+                .hasMessageContaining("not elementwise");
+        assertThatThrownBy(() -> LossObjective.of("rmse")).isInstanceOf(LossException.class)
+                .hasMessageContaining("always a scalar");
+        assertThatThrownBy(() -> LossObjective.of("gaussian_nll")).isInstanceOf(LossException.class)
+                .hasMessageContaining("'var'");
+        assertThatThrownBy(() -> LossObjective.of("huber", Map.of("reduction", "mean"))).isInstanceOf(LossException.class)
+                .hasMessageContaining("per sample");
+        assertThatThrownBy(() -> LossObjective.of("nope")).isInstanceOf(LossException.class)
+                .hasMessageContaining("unknown loss");
+        assertThatThrownBy(() -> LossObjective.of("mse").hessianFloor(-1)).isInstanceOf(LossException.class);
+        assertThatThrownBy(() -> LossObjective.of("mse").gradHess(new double[2], new float[3], new float[0], 2, 1))
+                .isInstanceOf(LossException.class).hasMessageContaining("3 labels");
+    }
+
+    @Test
+    void serialisesAndRebuildsItsLoss() throws Exception {
+        LossObjective obj = LossObjective.of("huber", Map.of("delta", 0.5)).hessianFloor(0.1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(obj);
+        }
+        LossObjective back;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (LossObjective) in.readObject();
+        }
+        double[] f = {0.2, 3.0};
+        float[] y = {0f, 0f};
+        double[][] a = obj.gradHess(f, y, new float[0], 2, 1);
+        double[][] b = back.gradHess(f, y, new float[0], 2, 1);
+        assertThat(b[0]).containsExactly(a[0]);
+        assertThat(b[1]).containsExactly(a[1]);
+        // huber δ = 0.5: g = d inside, δ·sign(d) outside; h = 1 inside, floor outside
+        assertThat(a[0]).containsExactly(0.2, 0.5);
+        assertThat(a[1]).containsExactly(1.0, 0.1);
+        assertThat(List.of(back.lossName(), back.hessianFloor())).containsExactly("huber", 0.1);
+    }
+}
