@@ -69,11 +69,11 @@ final class EvalCommand implements Callable<Integer> {
     Path perSample;
 
     @Option(names = "--stream", description = "evaluate chunk by chunk in bounded memory (automatic for elementwise"
-            + " losses when the input file is larger than 32 MB)")
+            + " losses when the input file is larger than 4 MB)")
     boolean stream;
 
     /** Input files above this size are streamed when the loss allows it. */
-    static final long STREAM_BYTES = 32L << 20;
+    static final long STREAM_BYTES = 4L << 20;
 
     @Spec
     CommandSpec spec;

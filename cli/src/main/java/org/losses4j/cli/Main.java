@@ -38,7 +38,13 @@ public final class Main implements Runnable {
             ex.getCommandLine().getErr().println("(try: losses " + qualifiedName(ex.getCommandLine()) + " --help)");
             return 2;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("losses: out of memory (raise it with LOSSES_JAVA_OPTS=-Xmx8g; elementwise losses"
+                    + " stream files of any size with eval --stream)");
+            return 1;
+        }
     }
 
     private static String qualifiedName(CommandLine cl) {

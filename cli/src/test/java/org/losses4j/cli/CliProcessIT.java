@@ -38,8 +38,13 @@ class CliProcessIT {
     }
 
     static Proc losses(Path cwd, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", new File(jar).getAbsolutePath()));
+        return lossesWithJvm(cwd, List.of(), args);
+    }
+
+    static Proc lossesWithJvm(Path cwd, List<String> jvm, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", new File(jar).getAbsolutePath()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         Path out = Files.createTempFile(cwd, "out", ".txt");
@@ -87,6 +92,36 @@ class CliProcessIT {
         LossResult lib2 = Losses.create("huber", Map.of("reduction", "sum")).compute(Inputs.of(
                 Tensor.vector(new float[] {0.5f, 1.5f, -2f}), Tensor.vector(new float[] {0f, 1f, 0f})));
         assertThat(Double.parseDouble(q.out().strip())).isEqualTo(lib2.value());
+    }
+
+    @Test
+    void millionsOfRowsStreamInBoundedMemory() throws Exception {
+        // 3,000,000 rows (~50 MB of CSV each) through a JVM whose heap could not hold them as arrays
+        int n = 3_000_000;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        StringBuilder x = new StringBuilder();
+        StringBuilder y = new StringBuilder();
+        double sum = 0;
+        try (var wx = Files.newBufferedWriter(dir.resolve("x.csv")); var wy = Files.newBufferedWriter(dir.resolve("y.csv"))) {
+            for (int i = 0; i < n; i++) {
+                double a = Math.round(r.nextDouble() * 2e6) / 1e6;
+                double b = Math.round(r.nextDouble() * 2e6) / 1e6;
+                x.setLength(0);
+                y.setLength(0);
+                wx.write(x.append(a).append('\n').toString());
+                wy.write(y.append(b).append('\n').toString());
+                double d = a - b;
+                double ad = Math.abs(d);
+                sum += ad <= 1 ? 0.5 * d * d : ad - 0.5; // huber, δ = 1, evaluated here independently
+            }
+        }
+        Proc p = lossesWithJvm(dir, List.of("-Xmx40m"), "eval", "huber", "--input", "x.csv", "--target", "y.csv",
+                "--per-sample", "terms.csv");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(Double.parseDouble(p.out().strip())).isCloseTo(sum / n, org.assertj.core.data.Offset.offset(1e-12));
+        try (var lines = Files.lines(dir.resolve("terms.csv"))) {
+            assertThat(lines.count()).isEqualTo(n);
+        }
     }
 
     @Test

@@ -96,6 +96,49 @@ class CliTest {
     }
 
     @Test
+    void streamingEqualsTheWholeFileEvaluation() throws Exception {
+        Path x = dir.resolve("x.csv");
+        Path y = dir.resolve("y.csv");
+        Path w = dir.resolve("w.npy");
+        int rows = 70_001; // more than one chunk, not a multiple of it
+        StringBuilder sx = new StringBuilder("a,b\n");
+        StringBuilder sy = new StringBuilder();
+        double[] xs = new double[rows * 2];
+        double[] ys = new double[rows * 2];
+        double[] ws = new double[rows * 2];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < rows * 2; i++) {
+            xs[i] = r.nextDouble() * 4 - 2;
+            ys[i] = r.nextInt(2);
+            ws[i] = r.nextDouble();
+        }
+        for (int i = 0; i < rows; i++) {
+            sx.append(xs[2 * i]).append(',').append(xs[2 * i + 1]).append('\n');
+            sy.append(ys[2 * i]).append(',').append(ys[2 * i + 1]).append('\n');
+        }
+        Files.writeString(x, sx);
+        Files.writeString(y, sy);
+        TensorFiles.writeNpy(w, Tensor.of(ws, rows, 2));
+        Path g = dir.resolve("g.npy");
+        Run s = run("eval", "bce_with_logits", "--input", x.toString(), "--target", y.toString(), "--input-file",
+                "weight=" + w, "--stream", "--grad", g.toString());
+        assertThat(s.code()).as(s.err()).isZero();
+        LossResult lib = Losses.create("bce_with_logits").compute(Inputs.of(Tensor.of(xs, rows, 2),
+                Tensor.of(ys, rows, 2)).with("weight", Tensor.of(ws, rows, 2)));
+        assertThat(Double.parseDouble(s.out().strip())).isCloseTo(lib.value(),
+                org.assertj.core.data.Offset.offset(1e-12 * Math.abs(lib.value())));
+        Tensor gs = TensorFiles.readNpy(g);
+        assertThat(gs.shape()).containsExactly(rows, 2);
+        for (int i = 0; i < xs.length; i++) {
+            assertThat(gs.f64()[i]).isCloseTo(lib.grad().f64()[i], org.assertj.core.data.Offset.offset(1e-15));
+        }
+        Files.writeString(y, sy.substring(0, sy.length() / 2).replaceAll("[^\n]*$", ""));
+        Run bad = run("eval", "mse", "--input", x.toString(), "--target", y.toString(), "--stream");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("y.csv has fewer rows");
+    }
+
+    @Test
     void malformedCsvNamesFileLineAndColumn() throws Exception {
         Path x = dir.resolve("bad.csv");
         Files.writeString(x, "1,2\n3,abc\n");
