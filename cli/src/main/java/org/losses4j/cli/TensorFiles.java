@@ -54,17 +54,6 @@ final class TensorFiles {
         throw new Main.UserError(p + ": unknown file type (use .csv or .npy)");
     }
 
-    /** True when every value of a float tensor is an integer (a label file). */
-    static boolean integral(Tensor t) {
-        for (int i = 0; i < t.size(); i++) {
-            double v = t.getDouble(i);
-            if (v != Math.rint(v) || Double.isInfinite(v)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static Tensor toLabels(Path p, Tensor t) {
         long[] out = new long[t.size()];
         for (int i = 0; i < out.length; i++) {
