@@ -108,7 +108,11 @@ public final class Ssim extends AbstractLoss {
         Tensor yt = in.get("target");
         Check.rank("input", xt, 4);
         Check.sameShape("input", xt, "target", yt);
-        Check.nonEmpty("input", xt);
+        // an empty batch sums to 0 (sum) or no terms (none); the mean of no samples, or the mean SSIM of an
+        // image with no pixels or channels, is undefined
+        if (reduction() == Reduction.MEAN || xt.dim(0) > 0) {
+            Check.nonEmpty("input", xt);
+        }
         int n = xt.dim(0), ch = xt.dim(1), h = xt.dim(2), w = xt.dim(3);
         if (h < window || w < window) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "input shape " + xt.shapeString() + ": image "
