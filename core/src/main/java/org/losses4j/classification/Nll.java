@@ -3,12 +3,10 @@ package org.losses4j.classification;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
-import org.losses4j.ErrorKind;
 import org.losses4j.Family;
 import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
-import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
@@ -24,7 +22,7 @@ import org.losses4j.Tensor;
  * log-softmax); gradient {@code −w_y} at the target class, 0 elsewhere. A target equal to
  * {@code ignore_index} gives a zero term and no gradient.
  *
- * <p>Shapes: input (every value ≤ 0) {@code [N, C]} or {@code [N, C, d1, ...]} (classes on dimension 1; also a
+ * <p>Shapes: input {@code [N, C]} or {@code [N, C, d1, ...]} (classes on dimension 1; also a
  * single row {@code [C]} with a {@code []} target); target int64 {@code [N]} /
  * {@code [N, d1, ...]}; optional {@code weight [C]}. {@code none} gives {@code [N, d1, ...]}.
  *
@@ -70,7 +68,6 @@ public final class Nll extends AbstractLoss {
         ClassLayout l = ClassLayout.of(x, true, true);
         l.requireIndexTarget(x, target);
         Check.labels("target", target, l.c, ignoreIndex);
-        logProbabilities(x);
         double[] w = l.classVector("weight", in.get("weight"));
         long[] y = target.i64();
         double divisor = 0;
@@ -103,16 +100,5 @@ public final class Nll extends AbstractLoss {
             }
         }
         return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
-    }
-
-    /** The catalog's domain: log-probabilities, at most 0 ({@code -Infinity} and NaN pass). */
-    private static void logProbabilities(Tensor x) {
-        double[] xs = x.f64();
-        for (int i = 0; i < xs.length; i++) {
-            if (xs[i] > 0) {
-                throw new LossException(ErrorKind.OUT_OF_DOMAIN, Check.at("input", x, i) + " = " + xs[i]
-                        + " is not a log-probability: it must be <= 0 (probability in [0, 1])");
-            }
-        }
     }
 }
