@@ -340,6 +340,22 @@ class StressTest {
                 Tensor.of(new double[] {1, 0, 0, 0, 0.5, 0, 0.5, 0}, 2, 4)));
         terms(pr, 1e4 + Math.log(3), Math.log(3));
         grad(pr, "input", -1, 1.0 / 3, 1.0 / 3, 1.0 / 3, 1.0 / 3 - 0.5, 0, 1.0 / 3 - 0.5, 1.0 / 3);
+        // the weight of a class no target names takes no part (value and gradient alike); with label smoothing,
+        // which sums over every class's weight, it does
+        for (double bad : new double[] {Double.NaN, INF}) {
+            Inputs wi = Inputs.of(Tensor.of(new double[] {0, 1, 2, 3, 3, 2, 1, 0}, 2, 4), Tensor.labels(1, 2))
+                    .with("weight", v(bad, 1, 1, 1));
+            LossResult w = Losses.create("cross_entropy").compute(wi);
+            double l0 = Math.log(1 + Math.E + Math.exp(2) + Math.exp(3));
+            close(((l0 - 1) + (l0 - 1)) / 2, w.value(), "weight " + bad + " of an absent class");
+            for (double gv : w.grad().f64()) {
+                assertTrue(Double.isFinite(gv), "gradient with weight " + bad + " of an absent class: " + gv);
+            }
+            if (Double.isNaN(bad)) {
+                assertTrue(Double.isNaN(Losses.create("cross_entropy", Map.of("label_smoothing", 0.1)).compute(wi)
+                        .value()), "smoothing reads every weight: NaN propagates");
+            }
+        }
         // every target ignored: mean is NaN (catalog)
         LossResult ig = Losses.create("cross_entropy").compute(Inputs.of(Tensor.of(new double[] {1, 2, 3, 4}, 1, 4),
                 Tensor.labels(-100)));
