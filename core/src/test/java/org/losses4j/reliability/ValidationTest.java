@@ -192,6 +192,18 @@ class ValidationTest {
                 }));
     }
 
+    /** SSIM's window must fit the image (H, W ≥ window); a huge window is refused by the image, not by memory. */
+    @TestFactory
+    Stream<DynamicTest> ssimWindowLargerThanImage() {
+        return Stream.of(7, 9, 999_999_999, 1_000_000_001).filter(w -> Losses.exists("ssim")).map(w -> test("ssim",
+                "window " + w + " on a 6×7 image -> shape_mismatch", () -> {
+                    Map<String, Object> o = Map.of("window", w);
+                    Inputs in = Fixtures.valid("ssim", o, new Random(SEED), 2);
+                    LossException e = refused(ErrorKind.SHAPE_MISMATCH, () -> create("ssim", o).compute(in), "window");
+                    assertTrue(e.getMessage().contains("6×7"), e.getMessage());
+                }));
+    }
+
     private List<DynamicNode> casesFor(LossInfo info) {
         String name = info.name();
         List<DynamicNode> tests = new ArrayList<>();
