@@ -106,28 +106,7 @@ final class EvalCommand implements Callable<Integer> {
                         if (line.isBlank()) {
                             continue;
                         }
-                        Map<String, Object> c;
-                        try {
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> parsed = JSON.readValue(line, Map.class);
-                            c = parsed;
-                        } catch (JsonProcessingException e) {
-                            throw new Main.UserError(p + ":" + lineNo + ": not a JSON object: "
-                                    + e.getOriginalMessage());
-                        }
-                        Map<String, Object> a;
-                        try {
-                            a = Conformance.answer(c);
-                        } catch (RuntimeException e) {
-                            if (e instanceof org.losses4j.LossException) {
-                                throw e;
-                            }
-                            // a malformed case (wrong JSON types) is the file's fault, not ours
-                            if (e instanceof ClassCastException || e instanceof NullPointerException) {
-                                throw new Main.UserError(p + ":" + lineNo + ": malformed case: " + e.getMessage());
-                            }
-                            throw e;
-                        }
+                        Map<String, Object> a = answerLine(line, p + ":" + lineNo);
                         if (a.containsKey("error")) {
                             refused++;
                         }
@@ -142,6 +121,30 @@ final class EvalCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().printf("answered %d cases (%d refused)%n", n, refused);
         return 0;
+    }
+
+    /**
+     * The answer to one line of a case file; a line that is not a well-formed case (not a JSON
+     * object, wrong JSON types) is a {@link Main.UserError} naming {@code where} (file:line).
+     */
+    static Map<String, Object> answerLine(String line, String where) {
+        Map<String, Object> c;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = JSON.readValue(line, Map.class);
+            c = parsed;
+        } catch (JsonProcessingException e) {
+            throw new Main.UserError(where + ": not a JSON object: " + e.getOriginalMessage());
+        }
+        if (c == null) {
+            throw new Main.UserError(where + ": not a JSON object: null");
+        }
+        try {
+            return Conformance.answer(c);
+        } catch (ClassCastException | NullPointerException e) {
+            // a malformed case (wrong JSON types) is the file's fault, not ours
+            throw new Main.UserError(where + ": malformed case: " + e.getMessage());
+        }
     }
 
     private int evalFiles() throws IOException {

@@ -26,7 +26,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof LossException || ex instanceof UserError) {
-                cmd.getErr().println("losses: " + ex.getMessage());
+                cmd.getErr().println("losses: " + oneLine(ex.getMessage()));
                 return 2;
             }
             cmd.getErr().println("losses: internal error: " + ex);
@@ -45,6 +45,33 @@ public final class Main implements Runnable {
                     + " stream files of any size with eval --stream)");
             return 1;
         }
+    }
+
+    /**
+     * A message as one line of text: a user error may quote text from a file or a case (a loss
+     * name, an option value) holding line breaks or terminal escape sequences; those are
+     * written as backslash-n, backslash-r, backslash-t or {@code \\uXXXX}.
+     */
+    static String oneLine(String m) {
+        if (m == null) {
+            return "(no message)";
+        }
+        StringBuilder sb = new StringBuilder(m.length());
+        for (int i = 0; i < m.length(); i++) {
+            char c = m.charAt(i);
+            if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String qualifiedName(CommandLine cl) {

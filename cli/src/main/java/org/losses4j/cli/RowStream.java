@@ -1,6 +1,5 @@
 package org.losses4j.cli;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.FilterInputStream;
@@ -89,13 +88,13 @@ abstract class RowStream implements Closeable {
     }
 
     private static final class Csv extends RowStream {
-        private final BufferedReader reader;
+        private final TensorFiles.Lines reader;
         private final CsvRows rows;
         private double[] pending;
 
         Csv(Path p, Counting in) throws IOException {
             super(p, in);
-            reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            reader = new TensorFiles.Lines(new InputStreamReader(in, StandardCharsets.UTF_8));
             rows = new CsvRows(p, false);
             pending = next();
             if (pending == null) {
@@ -105,7 +104,7 @@ abstract class RowStream implements Closeable {
 
         private double[] next() throws IOException {
             String line;
-            while ((line = reader.readLine()) != null) {
+            while ((line = reader.next(path, rows.lineNo + 1)) != null) {
                 double[] row = rows.parse(line);
                 if (row != null) {
                     return row;
@@ -158,7 +157,7 @@ abstract class RowStream implements Closeable {
         @Override
         int read(double[] dst, int maxRows) throws IOException {
             long n = Math.min(remaining, (long) maxRows * cols);
-            int width = header.kind.equals("f4") ? 4 : 8;
+            int width = header.width;
             byte[] bytes = new byte[(int) n * width];
             try {
                 in.readFully(bytes);
@@ -206,10 +205,11 @@ abstract class RowStream implements Closeable {
                         cols = cells.length; // a header row
                         return null;
                     }
-                    throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + s + "' is not a number");
+                    throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
+                            + "' is not a number");
                 }
                 if (labels && (row[c] != Math.rint(row[c]) || Double.isInfinite(row[c]))) {
-                    throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + s
+                    throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
                             + "' is not an integer class label");
                 }
             }

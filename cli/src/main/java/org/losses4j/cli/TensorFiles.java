@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -70,36 +72,168 @@ final class TensorFiles {
         return readCsv(p, false);
     }
 
-    /** Reads CSV; with {@code labels} every cell must be an integer and the result is int64. */
+    /** Refuse CSV lines longer than this (a file without line breaks must not exhaust memory). */
+    static final int MAX_LINE = 1 << 28;
+
+    /**
+     * Reads CSV; with {@code labels} every cell must be an integer and the result is int64.
+     * Values go straight into one growing flat array (8 bytes a cell, no per-row objects);
+     * at most {@link #MAX_ELEMENTS} values and lines of at most {@link #MAX_LINE} characters.
+     */
     static Tensor readCsv(Path p, boolean labels) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        RowStream.CsvRows parser = new RowStream.CsvRows(p, labels);
-        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+        char sep = p.toString().endsWith(".tsv") ? '\t' : ',';
+        double[] flat = new double[256];
+        int size = 0;
+        int rows = 0;
+        int cols = -1;
+        int lineNo = 0;
+        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            Lines lines = new Lines(r);
             String line;
-            while ((line = r.readLine()) != null) {
-                double[] row = parser.parse(line);
-                if (row != null) {
-                    rows.add(row);
+            while ((line = lines.next(p, lineNo + 1)) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
                 }
+                int cells = 1;
+                for (int i = line.indexOf(sep); i >= 0; i = line.indexOf(sep, i + 1)) {
+                    cells++;
+                }
+                if ((long) size + cells > MAX_ELEMENTS) {
+                    throw new Main.UserError(p + ":" + lineNo + ": more than " + MAX_ELEMENTS + " values");
+                }
+                if (size + cells > flat.length) {
+                    flat = Arrays.copyOf(flat, (int) Math.min(MAX_ELEMENTS, Math.max((long) size + cells,
+                            2L * flat.length)));
+                }
+                boolean header = false;
+                int start = 0;
+                for (int c = 0; c < cells; c++) {
+                    int end = line.indexOf(sep, start);
+                    if (end < 0) {
+                        end = line.length();
+                    }
+                    String s = line.substring(start, end).trim();
+                    start = end + 1;
+                    double v;
+                    try {
+                        v = parseNumber(s);
+                    } catch (NumberFormatException e) {
+                        if (rows == 0 && cols < 0 && c == 0) {
+                            header = true;
+                            break;
+                        }
+                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + shorten(s)
+                                + "' is not a number");
+                    }
+                    if (labels && (v != Math.rint(v) || Double.isInfinite(v))) {
+                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + shorten(s)
+                                + "' is not an integer class label");
+                    }
+                    flat[size + c] = v;
+                }
+                if (header) {
+                    cols = cells;
+                    continue;
+                }
+                if (cols < 0) {
+                    cols = cells;
+                } else if (cells != cols) {
+                    throw new Main.UserError(p + ":" + lineNo + ": row has " + cells + " columns, expected "
+                            + cols);
+                }
+                size += cells;
+                rows++;
             }
         }
-        if (rows.isEmpty()) {
+        if (rows == 0) {
             throw new Main.UserError(p + ": no data rows");
         }
-        int cols = parser.cols;
-        double[] flat = new double[rows.size() * cols];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, flat, i * cols, cols);
-        }
-        int[] shape = cols == 1 ? new int[] {rows.size()} : new int[] {rows.size(), cols};
+        int[] shape = cols == 1 ? new int[] {rows} : new int[] {rows, cols};
         if (labels) {
-            long[] l = new long[flat.length];
-            for (int i = 0; i < l.length; i++) {
+            long[] l = new long[size];
+            for (int i = 0; i < size; i++) {
                 l[i] = (long) flat[i];
             }
             return Tensor.ofLabels(l, shape);
         }
-        return Tensor.of(flat, shape);
+        return Tensor.of(size == flat.length ? flat : Arrays.copyOf(flat, size), shape);
+    }
+
+    /** A cell as shown in a message: at most 40 characters, control characters escaped. */
+    private static String shorten(String s) {
+        return shown(s, 40);
+    }
+
+    /**
+     * Text from a file as shown in a one-line message: control characters (line breaks, escape
+     * sequences) written as {@code \\uXXXX}, at most {@code max} characters.
+     */
+    static String shown(String s, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && sb.length() < max; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.length() < max || s.length() <= max ? sb.toString() : sb + "...";
+    }
+
+    /**
+     * Lines ended by \n, \r\n or \r (as {@link BufferedReader#readLine}), but refusing a line
+     * longer than {@link #MAX_LINE} characters instead of growing it until memory runs out.
+     */
+    static final class Lines {
+        private final Reader in;
+        private final char[] buf = new char[8192];
+        private int pos;
+        private int len;
+        private boolean skipLf;
+
+        Lines(Reader in) {
+            this.in = in;
+        }
+
+        String next(Path p, int lineNo) throws IOException {
+            StringBuilder sb = null;
+            while (true) {
+                if (pos == len) {
+                    len = in.read(buf);
+                    pos = 0;
+                    if (len <= 0) {
+                        len = 0;
+                        return sb == null ? null : sb.toString();
+                    }
+                }
+                if (skipLf) {
+                    skipLf = false;
+                    if (buf[pos] == '\n') {
+                        pos++;
+                        continue;
+                    }
+                }
+                int i = pos;
+                while (i < len && buf[i] != '\n' && buf[i] != '\r') {
+                    i++;
+                }
+                if (sb == null) {
+                    sb = new StringBuilder();
+                }
+                if ((long) sb.length() + (i - pos) > MAX_LINE) {
+                    throw new Main.UserError(p + ":" + lineNo + ": line longer than " + MAX_LINE + " characters");
+                }
+                sb.append(buf, pos, i - pos);
+                if (i < len) {
+                    skipLf = buf[i] == '\r';
+                    pos = i + 1;
+                    return sb.toString();
+                }
+                pos = len;
+            }
+        }
     }
 
     static double parseNumber(String s) {
@@ -131,29 +265,23 @@ final class TensorFiles {
         final ByteOrder order;
         final int[] shape;
         final long elements;
+        final int width;
 
-        private NpyHeader(String kind, ByteOrder order, int[] shape, long elements) {
+        private NpyHeader(String kind, ByteOrder order, int[] shape, long elements, int width) {
             this.kind = kind;
             this.order = order;
             this.shape = shape;
             this.elements = elements;
-        }
-
-        int width() {
-            return kind.equals("f4") ? 4 : 8;
+            this.width = width;
         }
 
         /**
-         * Reads the magic and header from {@code in}; refuses headers declaring more elements than
-         * {@code maxElements} or more data than the file holds.
+         * Reads the magic and header from {@code in}; refuses headers declaring more than
+         * {@code maxElements} elements or more data than the file holds.
          */
         static NpyHeader read(Path p, DataInputStream in, long maxElements) throws IOException {
             byte[] magic = new byte[8];
-            try {
-                in.readFully(magic);
-            } catch (java.io.EOFException e) {
-                throw new Main.UserError(p + ": not a NumPy .npy file (too short)");
-            }
+            in.readFully(magic);
             if (magic[0] != (byte) 0x93 || magic[1] != 'N' || magic[2] != 'U' || magic[3] != 'M' || magic[4] != 'P'
                     || magic[5] != 'Y') {
                 throw new Main.UserError(p + ": not a NumPy .npy file (bad magic)");
@@ -177,7 +305,7 @@ final class TensorFiles {
             Matcher o = ORDER.matcher(header);
             Matcher s = SHAPE.matcher(header);
             if (!d.find() || !o.find() || !s.find()) {
-                throw new Main.UserError(p + ": .npy header is malformed: " + header.trim());
+                throw new Main.UserError(p + ": .npy header is malformed: " + shown(header.trim(), 120));
             }
             if (o.group(1).equals("True")) {
                 throw new Main.UserError(p + ": Fortran-order .npy arrays are not supported (save with C order)");
@@ -193,14 +321,19 @@ final class TensorFiles {
                 try {
                     v = Long.parseLong(part.trim());
                 } catch (NumberFormatException e) {
-                    throw new Main.UserError(p + ": .npy shape '" + s.group(1) + "' is malformed");
+                    throw new Main.UserError(p + ": .npy shape '" + shown(s.group(1), 60) + "' is malformed");
                 }
-                if (v < 0 || v > Integer.MAX_VALUE) {
-                    throw new Main.UserError(p + ": .npy shape has a dimension " + v + " outside [0, 2^31)");
+                if (v < 0) {
+                    throw new Main.UserError(p + ": .npy shape has a negative dimension " + v);
+                }
+                // each dimension first (n·v must not overflow, and every dimension must fit an int)
+                if (v > Math.min(maxElements, Integer.MAX_VALUE)) {
+                    throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60)
+                            + ") has a dimension of more than " + Math.min(maxElements, Integer.MAX_VALUE));
                 }
                 n *= v;
                 if (n > maxElements) {
-                    throw new Main.UserError(p + ": .npy shape (" + s.group(1) + ") declares more than "
+                    throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60) + ") declares more than "
                             + maxElements + " elements");
                 }
                 dims.add((int) v);
@@ -208,14 +341,23 @@ final class TensorFiles {
             int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
             ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             String kind = descr.replaceAll("^[<>|=]", "");
-            if (!kind.equals("f4") && !kind.equals("f8") && !kind.equals("i8")) {
-                throw new Main.UserError(p + ": .npy dtype '" + descr + "' is not float32, float64 or int64");
+            int width;
+            switch (kind) {
+                case "f4":
+                    width = 4;
+                    break;
+                case "f8":
+                case "i8":
+                    width = 8;
+                    break;
+                default:
+                    throw new Main.UserError(p + ": .npy dtype '" + shown(descr, 40)
+                            + "' is not float32, float64 or int64");
             }
-            NpyHeader h = new NpyHeader(kind, order, shape, n);
-            if (n * h.width() > Files.size(p)) {
-                throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * h.width() + " bytes)");
+            if (n * width > Files.size(p)) {
+                throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * width + " bytes)");
             }
-            return h;
+            return new NpyHeader(kind, order, shape, n, width);
         }
     }
 
@@ -227,32 +369,33 @@ final class TensorFiles {
             ByteOrder order = h.order;
             String kind = h.kind;
             long n = h.elements;
-            long bytes = n * h.width();
-            byte[] data = new byte[(int) bytes];
-            try {
-                in.readFully(data);
-            } catch (java.io.EOFException e) {
-                throw new Main.UserError(p + ": .npy data is truncated (shape needs " + bytes + " bytes)");
-            }
-            ByteBuffer bb = ByteBuffer.wrap(data).order(order);
+            int width = h.width;
+            long bytes = n * width;
+            // read in chunks straight into the result (no byte[] of the whole data: 2^28 doubles are 2 GiB)
             int len = (int) n;
-            switch (kind) {
-                case "f4": {
-                    float[] a = new float[len];
-                    bb.asFloatBuffer().get(a);
-                    return Tensor.of(a, shape);
+            float[] f4 = kind.equals("f4") ? new float[len] : null;
+            double[] f8 = kind.equals("f8") ? new double[len] : null;
+            long[] i8 = kind.equals("i8") ? new long[len] : null;
+            byte[] chunk = new byte[1 << 16];
+            for (int done = 0; done < len;) {
+                int want = (int) Math.min((long) (len - done) * width, chunk.length);
+                try {
+                    in.readFully(chunk, 0, want);
+                } catch (java.io.EOFException e) {
+                    throw new Main.UserError(p + ": .npy data is truncated (shape needs " + bytes + " bytes)");
                 }
-                case "f8": {
-                    double[] a = new double[len];
-                    bb.asDoubleBuffer().get(a);
-                    return Tensor.of(a, shape);
+                ByteBuffer bb = ByteBuffer.wrap(chunk, 0, want).order(order);
+                int k = want / width;
+                if (f4 != null) {
+                    bb.asFloatBuffer().get(f4, done, k);
+                } else if (f8 != null) {
+                    bb.asDoubleBuffer().get(f8, done, k);
+                } else {
+                    bb.asLongBuffer().get(i8, done, k);
                 }
-                default: {
-                    long[] a = new long[len];
-                    bb.asLongBuffer().get(a);
-                    return Tensor.ofLabels(a, shape);
-                }
+                done += k;
             }
+            return f4 != null ? Tensor.of(f4, shape) : f8 != null ? Tensor.of(f8, shape) : Tensor.ofLabels(i8, shape);
         } catch (java.io.EOFException e) {
             throw new Main.UserError(p + ": .npy file ends inside its header");
         }

@@ -244,12 +244,14 @@ public final class CrossEntropy extends AbstractLoss {
                 if (g64 != null || g32 != null) {
                     // d/dz_j = p_j·((1 − ε)·w_y + (ε/C)·W) − (ε/C)·w_j − (1 − ε)·w_y·[j = y]
                     double inv = 1 / (1 + rest);
-                    storeGrad(l, base, z, scale * (keep * wy + uni * wSum) * inv, w, -scale * uni, g64, g32);
+                    // without smoothing (uni = 0) the other classes' weights take no part: 0·NaN must not enter
+                    storeGrad(l, base, z, scale * (keep * wy + (uni == 0 ? 0 : uni * wSum)) * inv,
+                            uni == 0 ? null : w, -scale * uni, g64, g32);
                     // at y: −(1 − ε)·w_y·(1 − p_y) + (ε/C)·(W·p_y − w_y), with 1 − p_y = rest/(1 + rest)
                     // when y is the top class (no cancellation for a confident row)
                     double py = z[y] * inv;
                     double qy = y == am ? rest * inv : 1 - py;
-                    put(l, base, y, scale * (-keep * wy * qy + uni * (wSum * py - wy)), g64, g32);
+                    put(l, base, y, scale * (-keep * wy * qy + (uni == 0 ? 0 : uni * (wSum * py - wy))), g64, g32);
                 }
             } else {
                 l.load(k.x, base, z);

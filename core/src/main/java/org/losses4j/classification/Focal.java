@@ -90,7 +90,8 @@ public final class Focal extends ElementwiseLoss {
             // (1 − p_t)^γ = exp(−γ·softplus(u)); γ = 0 gives exactly 1
             double mod = g == 0 ? 1.0 : Math.exp(-g * (Math.max(u, 0) + l));
             t[k] = at * mod * ce;
-            dx[k] = -s * at * mod * (g * bu * ce + a);
+            // σ(u)·softplus(−u) → 0 as u → −∞ (bu = 0, ce = ∞): 0, not 0·∞ = NaN
+            dx[k] = -s * at * mod * (g * (bu == 0 ? 0 : bu * ce) + a);
         }
     }
 

@@ -87,8 +87,16 @@ public final class GradientPenalty extends AbstractLoss {
             // 0 at norm = 0 (the kink); NaN in a row makes norm NaN and the whole row NaN
             if (gx != null && norm != 0) {
                 double c = 2 * lambda * e / norm * s;
-                for (int k = off; k < off + d; k++) {
-                    gx[k] = c * x[k];
+                if (Double.isInfinite(c) && norm < 1) {
+                    // a subnormal norm: 1/norm overflows; form the unit vector x/‖x‖ first
+                    c = 2 * lambda * e * s;
+                    for (int k = off; k < off + d; k++) {
+                        gx[k] = c * (x[k] / norm);
+                    }
+                } else {
+                    for (int k = off; k < off + d; k++) {
+                        gx[k] = c * x[k];
+                    }
                 }
             }
         }

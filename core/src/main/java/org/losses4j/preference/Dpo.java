@@ -121,7 +121,8 @@ public final class Dpo extends AbstractLoss {
                 for (int i = 0; i < n; i++) {
                     double z = b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
                     // −log σ(z) = softplus(−z), −log σ(−z) = softplus(z); d/dz = −(1 − ls)σ(−z) + ls·σ(z)
-                    terms[i] = keep * softplus(-z) + ls * softplus(z);
+                    // a weight of 0 drops its part (0·softplus(±∞) would be NaN at βh = ±∞)
+                    terms[i] = (keep == 0 ? 0 : keep * softplus(-z)) + (ls == 0 ? 0 : ls * softplus(z));
                     if (gc != null) {
                         double dh = b * (ls * sigmoid(z) - keep * sigmoid(-z)) * s;
                         gc[i] = dh;

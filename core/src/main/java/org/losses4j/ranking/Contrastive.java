@@ -105,6 +105,16 @@ public final class Contrastive extends AbstractLoss {
             terms[i] = term;
             if (g1 != null && c != 0) {
                 c *= scale;
+                if (Double.isInfinite(c) && dist > 0 && dist < 1) {
+                    // a subnormal distance: −h/d overflowed; scale the unit vector (x1 − x2)/d instead
+                    double cu = -Rows.hinge(margin - dist) * scale;
+                    for (int k = 0; k < d; k++) {
+                        double v = cu * ((x1[o + k] - x2[o + k]) / dist);
+                        g1[o + k] = v;
+                        g2[o + k] = -v;
+                    }
+                    continue;
+                }
                 for (int k = 0; k < d; k++) {
                     double v = c * (x1[o + k] - x2[o + k]);
                     g1[o + k] = v;

@@ -39,10 +39,10 @@ final class Rows {
             if (m == 0 || m == Double.POSITIVE_INFINITY) {
                 return m;
             }
-            double r = 1 / m;
+            // divide (not multiply by 1/m): 1/m overflows to ∞ for a subnormal m, and 0·∞ is NaN
             double t2 = 0;
             for (int k = 0; k < d; k++) {
-                double t = (a[ao + k] - b[bo + k]) * r;
+                double t = (a[ao + k] - b[bo + k]) / m;
                 t2 += t * t;
             }
             return m * Math.sqrt(t2);
@@ -65,10 +65,9 @@ final class Rows {
             if (m == 0 || m == Double.POSITIVE_INFINITY) {
                 return m;
             }
-            double r = 1 / m;
             double t2 = 0;
             for (int k = 0; k < d; k++) {
-                double t = a[ao + k] * r;
+                double t = a[ao + k] / m; // not ·(1/m): see distance
                 t2 += t * t;
             }
             return m * Math.sqrt(t2);

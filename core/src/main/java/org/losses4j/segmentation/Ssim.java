@@ -65,14 +65,16 @@ public final class Ssim extends AbstractLoss {
             .build();
 
     private final int window;
-    private final double[] kernel;
+    private final double sigma;
     private final double c1;
     private final double c2;
 
     private Ssim(Options o) {
         super(INFO, o);
         this.window = (int) o.real(WINDOW);
-        this.kernel = gaussian(window, o.real(SIGMA));
+        // the kernel is built per call, after the image is known to be at least window × window: a huge
+        // window option must be refused by the image size, not exhaust memory here
+        this.sigma = o.real(SIGMA);
         double range = o.real(DATA_RANGE);
         this.c1 = sq(o.real(K1) * range);
         this.c2 = sq(o.real(K2) * range);
@@ -108,7 +110,11 @@ public final class Ssim extends AbstractLoss {
         Tensor yt = in.get("target");
         Check.rank("input", xt, 4);
         Check.sameShape("input", xt, "target", yt);
-        Check.nonEmpty("input", xt);
+        // an empty batch sums to 0 (sum) or no terms (none); the mean of no samples, or the mean SSIM of an
+        // image with no pixels or channels, is undefined
+        if (reduction() == Reduction.MEAN || xt.dim(0) > 0) {
+            Check.nonEmpty("input", xt);
+        }
         int n = xt.dim(0), ch = xt.dim(1), h = xt.dim(2), w = xt.dim(3);
         if (h < window || w < window) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "input shape " + xt.shapeString() + ": image "
@@ -124,7 +130,7 @@ public final class Ssim extends AbstractLoss {
         // d(term)/d(SSIM at one position) = −1/(C·Ho·Wo), times the reduction's scale
         double posWeight = -red.gradScale() / perSample;
         double[] gx = g == null ? null : g.zeros("input", xt);
-        Plane plane = new Plane(h, w, ho, wo);
+        Plane plane = new Plane(h, w, ho, wo, gaussian(window, sigma));
         double[] terms = new double[n];
         int planeSize = h * w;
         for (int s = 0; s < n; s++) {
@@ -157,7 +163,11 @@ public final class Ssim extends AbstractLoss {
         private final double[] adjV;
         private final double[] adjH;
 
-        Plane(int h, int w, int ho, int wo) {
+        /** The normalised Gaussian window. */
+        private final double[] kernel;
+
+        Plane(int h, int w, int ho, int wo, double[] kernel) {
+            this.kernel = kernel;
             this.h = h;
             this.w = w;
             this.ho = ho;
