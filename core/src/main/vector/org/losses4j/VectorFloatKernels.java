@@ -1,6 +1,7 @@
 package org.losses4j;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,10 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@value FloatKernels#SUB_BLOCK} elements, added across lanes once per sub-block in float64
  * (lane 0 first); the scalar tail (fewer than two vectors, only at the end of a range) is summed in
  * float and added too. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
- * give the same bits compiled or interpreted. exp and log1p use {@link VectorOperators#EXP} and
- * {@link VectorOperators#LOG1P}: SVML intrinsics once C2 compiles the loop, per-lane Math
- * calls before, which may differ in the last ulp, so bce_with_logits's bits can differ between
- * a cold and a warm call (never between thread counts in the same state).
+ * give the same bits compiled or interpreted. exp and log1p are written out in lane arithmetic
+ * too ({@code expNonPositive}, {@code log1pUnit}; not {@link VectorOperators#EXP}, whose SVML
+ * intrinsic and interpreter fallback differ in the last ulp), so every kernel gives the same
+ * bits cold or warm and for any thread count.
  */
 final class VectorFloatKernels extends FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -190,6 +191,52 @@ final class VectorFloatKernels extends FloatKernels {
         return sum;
     }
 
+    // exp and log1p in plain lane arithmetic (add, mul, div, bit shifts: IEEE, the same bits
+    // interpreted and compiled), instead of VectorOperators.EXP/LOG1P, whose SVML intrinsics
+    // differ in the last ulp from the interpreter's per-lane Math calls.
+
+    private static final float MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
+    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+
+    /**
+     * exp(x) for x ≤ 0 (within ~2 ulp; below −87, where float exp is subnormal, it returns
+     * exp(−87) ≈ 1.6e-38): x = n·ln2 + r, |r| ≤ ln2/2, e^r by the Cephes expf polynomial,
+     * times 2^n built from its exponent bits. NaN stays NaN.
+     */
+    static FloatVector expNonPositive(FloatVector x) {
+        FloatVector xc = x.max(-87f);
+        FloatVector kf = xc.mul(LOG2E).add(MAGIC);
+        FloatVector n = kf.sub(MAGIC);
+        FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = r.mul(1.9875691500E-4f).add(1.3981999507E-3f);
+        p = p.mul(r).add(8.3334519073E-3f);
+        p = p.mul(r).add(4.1665795894E-2f);
+        p = p.mul(r).add(1.6666665459E-1f);
+        p = p.mul(r).add(5.0000001201E-1f);
+        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector bits = kf.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats());
+    }
+
+    /**
+     * log1p(e) for e in [0, 1] (within ~2 ulp): with s = e/(2 + e) ≤ 1/3,
+     * log1p(e) = 2·atanh(s) = 2(s + s³/3 + … + s¹³/13), the next term below 1e-8 relative.
+     */
+    static FloatVector log1pUnit(FloatVector e) {
+        FloatVector s = e.div(e.add(2f));
+        FloatVector s2 = s.mul(s);
+        FloatVector q = s2.mul(2f / 13).add(2f / 11);
+        q = q.mul(s2).add(2f / 9);
+        q = q.mul(s2).add(2f / 7);
+        q = q.mul(s2).add(2f / 5);
+        q = q.mul(s2).add(2f / 3);
+        q = q.mul(s2).add(2f);
+        return q.mul(s);
+    }
+
     @Override
     public double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
             float yb) {
@@ -209,8 +256,8 @@ final class VectorFloatKernels extends FloatKernels {
             for (; i < vend; i += L) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
-                FloatVector e = z.abs().neg().lanewise(VectorOperators.EXP);
-                acc = acc.add(z.max(0f).sub(z.mul(t)).add(e.lanewise(VectorOperators.LOG1P)));
+                FloatVector e = expNonPositive(z.abs().neg());
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(log1pUnit(e)));
                 FloatVector r = FloatVector.broadcast(S, 1f).div(e.add(1f));
                 VectorMask<Float> pos = z.compare(VectorOperators.GE, 0f);
                 e.mul(r).blend(r, pos).sub(t).mul(scale).intoArray(g, i);
@@ -243,8 +290,8 @@ final class VectorFloatKernels extends FloatKernels {
             for (; i < vend; i += L) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
-                FloatVector e = z.abs().neg().lanewise(VectorOperators.EXP);
-                acc = acc.add(z.max(0f).sub(z.mul(t)).add(e.lanewise(VectorOperators.LOG1P)));
+                FloatVector e = expNonPositive(z.abs().neg());
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(log1pUnit(e)));
             }
             float tail = 0;
             for (; i < end; i++) {

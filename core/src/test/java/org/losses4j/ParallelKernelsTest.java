@@ -25,12 +25,17 @@ class ParallelKernelsTest {
         int n = 5 * Kernels.CHUNK + 4321;
         SplittableRandom r = new SplittableRandom(7);
         float[] x = new float[n];
-        float[] y = new float[n];
+        float[] yGauss = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) (r.nextGaussian() * 2);
-            y[i] = (float) r.nextGaussian();
+            yGauss[i] = (float) r.nextGaussian();
         }
-        for (String name : new String[] {"mse", "huber"}) {
+        float[] yb = new float[n];
+        for (int i = 0; i < n; i++) {
+            yb[i] = r.nextInt(3) == 0 ? (float) r.nextDouble() : r.nextInt(2);
+        }
+        for (String name : new String[] {"mse", "huber", "bce_with_logits"}) {
+            float[] y = name.startsWith("bce") ? yb : yGauss;
             for (String red : new String[] {"mean", "sum"}) {
                 Loss loss = Losses.create(name, Map.of("reduction", red));
                 long bits = 0;
