@@ -256,8 +256,21 @@ final class VectorFloatKernels extends FloatKernels {
             for (; i < vend; i += L) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
-                FloatVector e = expNonPositive(z.abs().neg());
-                acc = acc.add(z.max(0f).sub(z.mul(t)).add(log1pUnit(e)));
+                // e = expNonPositive(z.abs().neg()), written out: the JIT declines to inline a helper this size
+                FloatVector ex = z.abs().neg().max(-87f);
+                FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                FloatVector en = ek.sub(MAGIC);
+                FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                        .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                // lp = log1pUnit(e), written out
+                FloatVector lps = e.div(e.add(2f));
+                FloatVector lps2 = lps.mul(lps);
+                FloatVector lp = lps2.mul(2f / 13).add(2f / 11).mul(lps2).add(2f / 9).mul(lps2).add(2f / 7).mul(lps2)
+                        .add(2f / 5).mul(lps2).add(2f / 3).mul(lps2).add(2f).mul(lps);
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(lp));
                 FloatVector r = FloatVector.broadcast(S, 1f).div(e.add(1f));
                 VectorMask<Float> pos = z.compare(VectorOperators.GE, 0f);
                 e.mul(r).blend(r, pos).sub(t).mul(scale).intoArray(g, i);
@@ -290,8 +303,21 @@ final class VectorFloatKernels extends FloatKernels {
             for (; i < vend; i += L) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
-                FloatVector e = expNonPositive(z.abs().neg());
-                acc = acc.add(z.max(0f).sub(z.mul(t)).add(log1pUnit(e)));
+                // e = expNonPositive(z.abs().neg()), written out: the JIT declines to inline a helper this size
+                FloatVector ex = z.abs().neg().max(-87f);
+                FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                FloatVector en = ek.sub(MAGIC);
+                FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                        .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                // lp = log1pUnit(e), written out
+                FloatVector lps = e.div(e.add(2f));
+                FloatVector lps2 = lps.mul(lps);
+                FloatVector lp = lps2.mul(2f / 13).add(2f / 11).mul(lps2).add(2f / 9).mul(lps2).add(2f / 7).mul(lps2)
+                        .add(2f / 5).mul(lps2).add(2f / 3).mul(lps2).add(2f).mul(lps);
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(lp));
             }
             float tail = 0;
             for (; i < end; i++) {
@@ -307,5 +333,150 @@ final class VectorFloatKernels extends FloatKernels {
             sum += ls + tail;
         }
         return sum;
+    }
+
+    // Cross-entropy, one row at a time (a row of up to ~64k classes stays in L2 between the
+    // passes): 1. the maximum m; 2. e_c = exp(x_c − m), stored into g when there is one, with
+    // Σ e_c over the classes below m (ties with m counted apart, so a confident row keeps its
+    // small S − 1) and Σ (x_c − m); 3. g_c = coef·e_c − off over the stored row; 4. g_y.
+    @Override
+    public double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo, float scale,
+            double keep, double uni, long ignore) {
+        double sum = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * c;
+            long lab = labels[r];
+            if (lab == ignore) {
+                if (g != null) {
+                    java.util.Arrays.fill(g, base, base + c, 0f);
+                }
+                continue;
+            }
+            int y = (int) lab;
+            float m = rowMax(x, base, c);
+            int end = base + c;
+            // rest = Σ_{x_c < m} e_c + (ties − 1), the two parts apart until the end (the small
+            // sum of a confident row must not pass through 1 + …); sd = Σ (x_c − m)
+            double below = 0;
+            int ties = 0;
+            double sd = 0;
+            int i = base;
+            while (i < end) {
+                int sEnd = Math.min(end, i + SUB_BLOCK);
+                int vend = i + (sEnd - i) / L * L;
+                FloatVector acc = FloatVector.zero(S);
+                FloatVector accD = FloatVector.zero(S);
+                FloatVector accT = FloatVector.zero(S);
+                if (g != null) {
+                    for (; i < vend; i += L) {
+                        FloatVector d = FloatVector.fromArray(S, x, i).sub(m);
+                        // e = expNonPositive(d), written out: the JIT declines to inline a helper this size
+                        FloatVector ex = d.max(-87f);
+                        FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                        FloatVector en = ek.sub(MAGIC);
+                        FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                        FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                                .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                        FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                        e.intoArray(g, i);
+                        FloatVector eb = e.blend(0f, d.compare(VectorOperators.EQ, 0f));
+                        acc = acc.add(eb);
+                        accT = accT.add(e.sub(eb)); // 1 per class equal to m, exact
+                        accD = accD.add(d);
+                    }
+                } else {
+                    for (; i < vend; i += L) {
+                        FloatVector d = FloatVector.fromArray(S, x, i).sub(m);
+                        // e = expNonPositive(d), written out: the JIT declines to inline a helper this size
+                        FloatVector ex = d.max(-87f);
+                        FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                        FloatVector en = ek.sub(MAGIC);
+                        FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                        FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                                .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                        FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                        FloatVector eb = e.blend(0f, d.compare(VectorOperators.EQ, 0f));
+                        acc = acc.add(eb);
+                        accT = accT.add(e.sub(eb)); // 1 per class equal to m, exact
+                        accD = accD.add(d);
+                    }
+                }
+                float tail = 0;
+                float tailD = 0;
+                for (; i < sEnd; i++) {
+                    float d = x[i] - m;
+                    float e = (float) Math.exp(d);
+                    if (g != null) {
+                        g[i] = e;
+                    }
+                    if (d == 0f) {
+                        ties++;
+                    } else {
+                        tail += e;
+                    }
+                    tailD += d;
+                }
+                double ls = 0;
+                double lsD = 0;
+                for (int k = 0; k < L; k++) {
+                    ls += acc.lane(k);
+                    lsD += accD.lane(k);
+                    ties += (int) accT.lane(k);
+                }
+                below += ls + tail;
+                sd += lsD + tailD;
+            }
+            double rest = below + (ties - 1);
+            double logS = Math.log1p(rest);
+            double zy = (double) x[base + y] - m;
+            double term = 0;
+            if (keep != 0) {
+                term += keep * (logS - zy);
+            }
+            if (uni != 0) {
+                term += uni * (c * logS - sd);
+            }
+            sum += term;
+            if (g != null) {
+                double inv = 1 / (1 + rest);
+                float coef = (float) (scale * (keep + uni * c) * inv);
+                float off = (float) (scale * uni);
+                int vend = base + c / L * L;
+                int j = base;
+                for (; j < vend; j += L) {
+                    FloatVector.fromArray(S, g, j).mul(coef).sub(off).intoArray(g, j);
+                }
+                for (; j < end; j++) {
+                    g[j] = g[j] * coef - off;
+                }
+                double py = Math.exp(zy) * inv;
+                double qy = zy == 0 ? rest * inv : 1 - py;
+                g[base + y] = (float) (scale * (-keep * qy + uni * (c * py - 1)));
+            }
+        }
+        return sum;
+    }
+
+    /** The maximum of x[base, base + c) (NaN if any is NaN), lanes combined in a fixed order. */
+    private static float rowMax(float[] x, int base, int c) {
+        int end = base + c;
+        int vend = base + c / L * L;
+        int i = base;
+        float m = Float.NEGATIVE_INFINITY;
+        if (vend > base) {
+            FloatVector mx = FloatVector.fromArray(S, x, i);
+            for (i += L; i < vend; i += L) {
+                mx = mx.max(FloatVector.fromArray(S, x, i));
+            }
+            for (int k = 0; k < L; k++) {
+                m = Math.max(m, mx.lane(k));
+            }
+        }
+        for (; i < end; i++) {
+            m = Math.max(m, x[i]);
+        }
+        return m;
     }
 }
