@@ -342,6 +342,9 @@ final class VectorFloatKernels extends FloatKernels {
     @Override
     public double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo, float scale,
             double keep, double uni, long ignore) {
+        if (c < 4 * L) {
+            return crossEntropyShortRows(x, labels, g, c, rowFrom, rowTo, scale, keep, uni, ignore);
+        }
         double sum = 0;
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * c;
@@ -478,5 +481,98 @@ final class VectorFloatKernels extends FloatKernels {
             m = Math.max(m, x[i]);
         }
         return m;
+    }
+
+    /**
+     * Rows shorter than a few vectors: per row x_c − m written into the gradient (or, value
+     * only, into a scratch array of the same layout), one vector exp over the whole range,
+     * then per row the sums (float64, in class order), the term and the gradient.
+     */
+    private static double crossEntropyShortRows(float[] x, long[] labels, float[] g, int c, int rowFrom,
+            int rowTo, float scale, double keep, double uni, long ignore) {
+        int from = rowFrom * c;
+        int n = (rowTo - rowFrom) * c;
+        float[] w = g != null ? g : new float[n]; // value only: scratch (no gradient buffer to reuse)
+        int shift = g != null ? 0 : from; // w index = x index − shift
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * c;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = base; j < base + c; j++) {
+                float v = x[j];
+                m = v > m || v != v ? v : m; // Math.max but cheaper; a NaN sticks
+            }
+            for (int j = base; j < base + c; j++) {
+                w[j - shift] = x[j] - m;
+            }
+        }
+        int i = from - shift;
+        int end = i + n;
+        int vend = i + n / L * L;
+        for (; i < vend; i += L) {
+            FloatVector d = FloatVector.fromArray(S, w, i);
+            FloatVector dx = d.max(-87f);
+            FloatVector dk = dx.mul(LOG2E).add(MAGIC);
+            FloatVector dn = dk.sub(MAGIC);
+            FloatVector dr = dx.sub(dn.mul(LN2_HI)).sub(dn.mul(LN2_LO));
+            FloatVector dp = dr.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(dr).add(8.3334519073E-3f).mul(dr)
+                    .add(4.1665795894E-2f).mul(dr).add(1.6666665459E-1f).mul(dr).add(5.0000001201E-1f);
+            dp.mul(dr.mul(dr)).add(dr).add(1f).mul(dk.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).intoArray(w, i);
+        }
+        for (; i < end; i++) {
+            w[i] = (float) Math.exp(w[i]);
+        }
+        double sum = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * c;
+            long lab = labels[r];
+            if (lab == ignore) {
+                if (g != null) {
+                    java.util.Arrays.fill(g, base, base + c, 0f);
+                }
+                continue;
+            }
+            int y = (int) lab;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = base; j < base + c; j++) {
+                float v = x[j];
+                m = v > m || v != v ? v : m; // Math.max but cheaper; a NaN sticks
+            }
+            double below = 0;
+            int ties = 0;
+            double sd = 0;
+            for (int j = base; j < base + c; j++) {
+                if (x[j] == m) {
+                    ties++;
+                } else {
+                    below += w[j - shift];
+                }
+                sd += x[j] - m;
+            }
+            double rest = below + (ties - 1);
+            // Math.log is an intrinsic, log1p is not: log1p only where 1 + rest would lose digits
+            double logS = rest > 0.01 ? Math.log(1 + rest) : Math.log1p(rest);
+            double zy = (double) x[base + y] - m;
+            double term = 0;
+            if (keep != 0) {
+                term += keep * (logS - zy);
+            }
+            if (uni != 0) {
+                term += uni * (c * logS - sd);
+            }
+            sum += term;
+            if (g != null) {
+                double inv = 1 / (1 + rest);
+                float coef = (float) (scale * (keep + uni * c) * inv);
+                float off = (float) (scale * uni);
+                double py = g[base + y] * inv; // e_y (float) / S
+                for (int j = base; j < base + c; j++) {
+                    g[j] = g[j] * coef - off;
+                }
+                double qy = zy == 0 ? rest * inv : 1 - py;
+                g[base + y] = (float) (scale * (-keep * qy + uni * (c * py - 1)));
+            }
+        }
+        return sum;
     }
 }

@@ -78,12 +78,6 @@ public final class CrossEntropy extends AbstractLoss {
             .factory(CrossEntropy::new)
             .build();
 
-    /**
-     * Classes from which the float32 row kernel is used: below, its per-row overhead (row
-     * maximum, lane sums) outweighs the vector exp and the float64 row loop is faster.
-     */
-    static final int ROWS32_MIN_CLASSES = 64;
-
     private final long ignoreIndex;
     private final double smoothing;
 
@@ -181,7 +175,7 @@ public final class CrossEntropy extends AbstractLoss {
             grads.put("input", buf);
         }
         double[] terms = red.unreduced() ? new double[k.layout.terms()] : null;
-        double sum = terms == null && k.index && k.w == null && k.layout.s == 1 && k.layout.c >= ROWS32_MIN_CLASSES
+        double sum = terms == null && k.index && k.w == null && k.layout.s == 1
                 ? rows32(k, x.f32(), g32, (float) red.gradScale())
                 : kernel(k, red.gradScale(), terms, null, g32);
         return k.layout.finish(red, terms, sum, DType.FLOAT32, grads);
