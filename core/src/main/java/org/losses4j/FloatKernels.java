@@ -47,4 +47,19 @@ public abstract class FloatKernels {
      */
     public abstract double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
             float yb);
+
+    /**
+     * Softmax cross-entropy with class-index targets, rows {@code [rowFrom, rowTo)} of a
+     * contiguous {@code [N, c]} array {@code x} (row r at {@code r·c}), no class weights. With
+     * {@code m} the row maximum, {@code S = Σ_c exp(x_c − m)} and {@code y = labels[r]}: term
+     * {@code keep·(log S − (x_y − m)) + uni·(c·log S − Σ_c (x_c − m))} (the uni part only when
+     * {@code uni ≠ 0}; label smoothing ε: keep = 1 − ε, uni = ε/c), gradient
+     * {@code scale·((keep + uni·c)·p_j − uni − keep·[j = y])} with {@code p = softmax(x)}; at
+     * {@code j = y} computed from {@code 1 − p_y = (S − 1)/S} when y is a top class, so a
+     * confident row keeps its small gradient. A row whose label equals {@code ignore} has term 0
+     * and a zero gradient row. Labels are in range (validated by the caller). {@code log S} is
+     * {@code log1p} of the sum over the classes below the maximum (plus ties), in float64.
+     */
+    public abstract double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
+            float scale, double keep, double uni, long ignore);
 }

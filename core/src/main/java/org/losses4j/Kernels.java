@@ -161,18 +161,27 @@ public final class Kernels {
      * in float64: the same bits for any number of threads.
      */
     public static double sumChunks(int n, ChunkSum f) {
-        int chunks = chunks(n, CHUNK);
+        return sumChunks(n, CHUNK, f);
+    }
+
+    /**
+     * Σ over the chunks of {@code chunk} items (a size that depends on the problem only, e.g.
+     * rows of {@value #CHUNK} elements) of {@code f(from, to)}, added in chunk order in float64:
+     * the same bits for any number of threads. Allocates nothing on one thread.
+     */
+    public static double sumChunks(int n, int chunk, ChunkSum f) {
+        int chunks = chunks(n, chunk);
         int t = Math.min(threads, chunks);
         if (t <= 1) {
             double s = 0;
             for (int c = 0; c < chunks; c++) {
-                int from = c * CHUNK;
-                s += f.sum(from, Math.min(n, from + CHUNK));
+                int from = c * chunk;
+                s += f.sum(from, (int) Math.min(n, (long) from + chunk));
             }
             return s;
         }
         double[] part = new double[chunks];
-        forChunks(n, CHUNK, (c, from, to) -> part[c] = f.sum(from, to));
+        forChunks(n, chunk, (c, from, to) -> part[c] = f.sum(from, to));
         double s = 0;
         for (double p : part) {
             s += p;

@@ -134,4 +134,66 @@ final class ScalarFloatKernels extends FloatKernels {
         }
         return s0 + s1;
     }
+
+    @Override
+    public double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo, float scale,
+            double keep, double uni, long ignore) {
+        double sum = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * c;
+            long lab = labels[r];
+            if (lab == ignore) {
+                if (g != null) {
+                    java.util.Arrays.fill(g, base, base + c, 0f);
+                }
+                continue;
+            }
+            int y = (int) lab;
+            double m = Double.NEGATIVE_INFINITY;
+            int am = 0;
+            boolean nan = false;
+            for (int j = 0; j < c; j++) {
+                float v = x[base + j];
+                if (v > m) {
+                    m = v;
+                    am = j;
+                }
+                nan |= v != v;
+            }
+            if (nan) {
+                m = Double.NaN;
+            }
+            double rest = 0;
+            double sd = 0;
+            for (int j = 0; j < c; j++) {
+                double d = x[base + j] - m;
+                sd += d;
+                if (j != am) {
+                    rest += Math.exp(d);
+                }
+            }
+            double logS = Math.log1p(rest);
+            double zy = x[base + y] - m;
+            double term = 0;
+            if (keep != 0) {
+                term += keep * (logS - zy);
+            }
+            if (uni != 0) {
+                term += uni * (c * logS - sd);
+            }
+            sum += term;
+            if (g != null) {
+                double inv = 1 / (1 + rest);
+                double coef = scale * (keep + uni * c) * inv;
+                double off = scale * uni;
+                for (int j = 0; j < c; j++) {
+                    g[base + j] = (float) (coef * Math.exp(x[base + j] - m) - off);
+                }
+                double py = Math.exp(zy) * inv;
+                double qy = y == am ? rest * inv : 1 - py;
+                g[base + y] = (float) (scale * (-keep * qy + uni * (c * py - 1)));
+            }
+        }
+        return sum;
+    }
 }

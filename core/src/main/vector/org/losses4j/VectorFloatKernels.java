@@ -1,6 +1,7 @@
 package org.losses4j;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,10 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@value FloatKernels#SUB_BLOCK} elements, added across lanes once per sub-block in float64
  * (lane 0 first); the scalar tail (fewer than two vectors, only at the end of a range) is summed in
  * float and added too. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
- * give the same bits compiled or interpreted. exp and log1p use {@link VectorOperators#EXP} and
- * {@link VectorOperators#LOG1P}: SVML intrinsics once C2 compiles the loop, per-lane Math
- * calls before, which may differ in the last ulp, so bce_with_logits's bits can differ between
- * a cold and a warm call (never between thread counts in the same state).
+ * give the same bits compiled or interpreted. exp and log1p are written out in lane arithmetic
+ * too ({@code expNonPositive}, {@code log1pUnit}; not {@link VectorOperators#EXP}, whose SVML
+ * intrinsic and interpreter fallback differ in the last ulp), so every kernel gives the same
+ * bits cold or warm and for any thread count.
  */
 final class VectorFloatKernels extends FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -190,6 +191,52 @@ final class VectorFloatKernels extends FloatKernels {
         return sum;
     }
 
+    // exp and log1p in plain lane arithmetic (add, mul, div, bit shifts: IEEE, the same bits
+    // interpreted and compiled), instead of VectorOperators.EXP/LOG1P, whose SVML intrinsics
+    // differ in the last ulp from the interpreter's per-lane Math calls.
+
+    private static final float MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
+    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+
+    /**
+     * exp(x) for x ≤ 0 (within ~2 ulp; below −87, where float exp is subnormal, it returns
+     * exp(−87) ≈ 1.6e-38): x = n·ln2 + r, |r| ≤ ln2/2, e^r by the Cephes expf polynomial,
+     * times 2^n built from its exponent bits. NaN stays NaN.
+     */
+    static FloatVector expNonPositive(FloatVector x) {
+        FloatVector xc = x.max(-87f);
+        FloatVector kf = xc.mul(LOG2E).add(MAGIC);
+        FloatVector n = kf.sub(MAGIC);
+        FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = r.mul(1.9875691500E-4f).add(1.3981999507E-3f);
+        p = p.mul(r).add(8.3334519073E-3f);
+        p = p.mul(r).add(4.1665795894E-2f);
+        p = p.mul(r).add(1.6666665459E-1f);
+        p = p.mul(r).add(5.0000001201E-1f);
+        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector bits = kf.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats());
+    }
+
+    /**
+     * log1p(e) for e in [0, 1] (within ~2 ulp): with s = e/(2 + e) ≤ 1/3,
+     * log1p(e) = 2·atanh(s) = 2(s + s³/3 + … + s¹³/13), the next term below 1e-8 relative.
+     */
+    static FloatVector log1pUnit(FloatVector e) {
+        FloatVector s = e.div(e.add(2f));
+        FloatVector s2 = s.mul(s);
+        FloatVector q = s2.mul(2f / 13).add(2f / 11);
+        q = q.mul(s2).add(2f / 9);
+        q = q.mul(s2).add(2f / 7);
+        q = q.mul(s2).add(2f / 5);
+        q = q.mul(s2).add(2f / 3);
+        q = q.mul(s2).add(2f);
+        return q.mul(s);
+    }
+
     @Override
     public double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
             float yb) {
@@ -209,8 +256,21 @@ final class VectorFloatKernels extends FloatKernels {
             for (; i < vend; i += L) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
-                FloatVector e = z.abs().neg().lanewise(VectorOperators.EXP);
-                acc = acc.add(z.max(0f).sub(z.mul(t)).add(e.lanewise(VectorOperators.LOG1P)));
+                // e = expNonPositive(z.abs().neg()), written out: the JIT declines to inline a helper this size
+                FloatVector ex = z.abs().neg().max(-87f);
+                FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                FloatVector en = ek.sub(MAGIC);
+                FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                        .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                // lp = log1pUnit(e), written out
+                FloatVector lps = e.div(e.add(2f));
+                FloatVector lps2 = lps.mul(lps);
+                FloatVector lp = lps2.mul(2f / 13).add(2f / 11).mul(lps2).add(2f / 9).mul(lps2).add(2f / 7).mul(lps2)
+                        .add(2f / 5).mul(lps2).add(2f / 3).mul(lps2).add(2f).mul(lps);
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(lp));
                 FloatVector r = FloatVector.broadcast(S, 1f).div(e.add(1f));
                 VectorMask<Float> pos = z.compare(VectorOperators.GE, 0f);
                 e.mul(r).blend(r, pos).sub(t).mul(scale).intoArray(g, i);
@@ -243,8 +303,21 @@ final class VectorFloatKernels extends FloatKernels {
             for (; i < vend; i += L) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector t = FloatVector.fromArray(S, y, i).mul(ya).add(yb);
-                FloatVector e = z.abs().neg().lanewise(VectorOperators.EXP);
-                acc = acc.add(z.max(0f).sub(z.mul(t)).add(e.lanewise(VectorOperators.LOG1P)));
+                // e = expNonPositive(z.abs().neg()), written out: the JIT declines to inline a helper this size
+                FloatVector ex = z.abs().neg().max(-87f);
+                FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                FloatVector en = ek.sub(MAGIC);
+                FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                        .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                // lp = log1pUnit(e), written out
+                FloatVector lps = e.div(e.add(2f));
+                FloatVector lps2 = lps.mul(lps);
+                FloatVector lp = lps2.mul(2f / 13).add(2f / 11).mul(lps2).add(2f / 9).mul(lps2).add(2f / 7).mul(lps2)
+                        .add(2f / 5).mul(lps2).add(2f / 3).mul(lps2).add(2f).mul(lps);
+                acc = acc.add(z.max(0f).sub(z.mul(t)).add(lp));
             }
             float tail = 0;
             for (; i < end; i++) {
@@ -258,6 +331,247 @@ final class VectorFloatKernels extends FloatKernels {
                 ls += acc.lane(k);
             }
             sum += ls + tail;
+        }
+        return sum;
+    }
+
+    // Cross-entropy, one row at a time (a row of up to ~64k classes stays in L2 between the
+    // passes): 1. the maximum m; 2. e_c = exp(x_c − m), stored into g when there is one, with
+    // Σ e_c over the classes below m (ties with m counted apart, so a confident row keeps its
+    // small S − 1) and Σ (x_c − m); 3. g_c = coef·e_c − off over the stored row; 4. g_y.
+    @Override
+    public double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo, float scale,
+            double keep, double uni, long ignore) {
+        if (c < 4 * L) {
+            return crossEntropyShortRows(x, labels, g, c, rowFrom, rowTo, scale, keep, uni, ignore);
+        }
+        double sum = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * c;
+            long lab = labels[r];
+            if (lab == ignore) {
+                if (g != null) {
+                    java.util.Arrays.fill(g, base, base + c, 0f);
+                }
+                continue;
+            }
+            int y = (int) lab;
+            float m = rowMax(x, base, c);
+            int end = base + c;
+            // rest = Σ_{x_c < m} e_c + (ties − 1), the two parts apart until the end (the small
+            // sum of a confident row must not pass through 1 + …); sd = Σ (x_c − m)
+            double below = 0;
+            int ties = 0;
+            double sd = 0;
+            int i = base;
+            while (i < end) {
+                int sEnd = Math.min(end, i + SUB_BLOCK);
+                int vend = i + (sEnd - i) / L * L;
+                FloatVector acc = FloatVector.zero(S);
+                FloatVector accD = FloatVector.zero(S);
+                FloatVector accT = FloatVector.zero(S);
+                if (g != null) {
+                    for (; i < vend; i += L) {
+                        FloatVector d = FloatVector.fromArray(S, x, i).sub(m);
+                        // e = expNonPositive(d), written out: the JIT declines to inline a helper this size
+                        FloatVector ex = d.max(-87f);
+                        FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                        FloatVector en = ek.sub(MAGIC);
+                        FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                        FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                                .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                        FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                        e.intoArray(g, i);
+                        FloatVector eb = e.blend(0f, d.compare(VectorOperators.EQ, 0f));
+                        acc = acc.add(eb);
+                        accT = accT.add(e.sub(eb)); // 1 per class equal to m, exact
+                        accD = accD.add(d);
+                    }
+                } else {
+                    for (; i < vend; i += L) {
+                        FloatVector d = FloatVector.fromArray(S, x, i).sub(m);
+                        // e = expNonPositive(d), written out: the JIT declines to inline a helper this size
+                        FloatVector ex = d.max(-87f);
+                        FloatVector ek = ex.mul(LOG2E).add(MAGIC);
+                        FloatVector en = ek.sub(MAGIC);
+                        FloatVector er = ex.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
+                        FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
+                                .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
+                        FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                        FloatVector eb = e.blend(0f, d.compare(VectorOperators.EQ, 0f));
+                        acc = acc.add(eb);
+                        accT = accT.add(e.sub(eb)); // 1 per class equal to m, exact
+                        accD = accD.add(d);
+                    }
+                }
+                float tail = 0;
+                float tailD = 0;
+                for (; i < sEnd; i++) {
+                    float d = x[i] - m;
+                    float e = (float) Math.exp(d);
+                    if (g != null) {
+                        g[i] = e;
+                    }
+                    if (d == 0f) {
+                        ties++;
+                    } else {
+                        tail += e;
+                    }
+                    tailD += d;
+                }
+                double ls = 0;
+                double lsD = 0;
+                for (int k = 0; k < L; k++) {
+                    ls += acc.lane(k);
+                    lsD += accD.lane(k);
+                    ties += (int) accT.lane(k);
+                }
+                below += ls + tail;
+                sd += lsD + tailD;
+            }
+            double rest = below + (ties - 1);
+            double logS = Math.log1p(rest);
+            double zy = (double) x[base + y] - m;
+            double term = 0;
+            if (keep != 0) {
+                term += keep * (logS - zy);
+            }
+            if (uni != 0) {
+                term += uni * (c * logS - sd);
+            }
+            sum += term;
+            if (g != null) {
+                double inv = 1 / (1 + rest);
+                float coef = (float) (scale * (keep + uni * c) * inv);
+                float off = (float) (scale * uni);
+                int vend = base + c / L * L;
+                int j = base;
+                for (; j < vend; j += L) {
+                    FloatVector.fromArray(S, g, j).mul(coef).sub(off).intoArray(g, j);
+                }
+                for (; j < end; j++) {
+                    g[j] = g[j] * coef - off;
+                }
+                double py = Math.exp(zy) * inv;
+                double qy = zy == 0 ? rest * inv : 1 - py;
+                g[base + y] = (float) (scale * (-keep * qy + uni * (c * py - 1)));
+            }
+        }
+        return sum;
+    }
+
+    /** The maximum of x[base, base + c) (NaN if any is NaN), lanes combined in a fixed order. */
+    private static float rowMax(float[] x, int base, int c) {
+        int end = base + c;
+        int vend = base + c / L * L;
+        int i = base;
+        float m = Float.NEGATIVE_INFINITY;
+        if (vend > base) {
+            FloatVector mx = FloatVector.fromArray(S, x, i);
+            for (i += L; i < vend; i += L) {
+                mx = mx.max(FloatVector.fromArray(S, x, i));
+            }
+            for (int k = 0; k < L; k++) {
+                m = Math.max(m, mx.lane(k));
+            }
+        }
+        for (; i < end; i++) {
+            m = Math.max(m, x[i]);
+        }
+        return m;
+    }
+
+    /**
+     * Rows shorter than a few vectors: per row x_c − m written into the gradient (or, value
+     * only, into a scratch array of the same layout), one vector exp over the whole range,
+     * then per row the sums (float64, in class order), the term and the gradient.
+     */
+    private static double crossEntropyShortRows(float[] x, long[] labels, float[] g, int c, int rowFrom,
+            int rowTo, float scale, double keep, double uni, long ignore) {
+        int from = rowFrom * c;
+        int n = (rowTo - rowFrom) * c;
+        float[] w = g != null ? g : new float[n]; // value only: scratch (no gradient buffer to reuse)
+        int shift = g != null ? 0 : from; // w index = x index − shift
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * c;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = base; j < base + c; j++) {
+                float v = x[j];
+                m = v > m || v != v ? v : m; // Math.max but cheaper; a NaN sticks
+            }
+            for (int j = base; j < base + c; j++) {
+                w[j - shift] = x[j] - m;
+            }
+        }
+        int i = from - shift;
+        int end = i + n;
+        int vend = i + n / L * L;
+        for (; i < vend; i += L) {
+            FloatVector d = FloatVector.fromArray(S, w, i);
+            FloatVector dx = d.max(-87f);
+            FloatVector dk = dx.mul(LOG2E).add(MAGIC);
+            FloatVector dn = dk.sub(MAGIC);
+            FloatVector dr = dx.sub(dn.mul(LN2_HI)).sub(dn.mul(LN2_LO));
+            FloatVector dp = dr.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(dr).add(8.3334519073E-3f).mul(dr)
+                    .add(4.1665795894E-2f).mul(dr).add(1.6666665459E-1f).mul(dr).add(5.0000001201E-1f);
+            dp.mul(dr.mul(dr)).add(dr).add(1f).mul(dk.reinterpretAsInts().sub(MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).intoArray(w, i);
+        }
+        for (; i < end; i++) {
+            w[i] = (float) Math.exp(w[i]);
+        }
+        double sum = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * c;
+            long lab = labels[r];
+            if (lab == ignore) {
+                if (g != null) {
+                    java.util.Arrays.fill(g, base, base + c, 0f);
+                }
+                continue;
+            }
+            int y = (int) lab;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = base; j < base + c; j++) {
+                float v = x[j];
+                m = v > m || v != v ? v : m; // Math.max but cheaper; a NaN sticks
+            }
+            double below = 0;
+            int ties = 0;
+            double sd = 0;
+            for (int j = base; j < base + c; j++) {
+                if (x[j] == m) {
+                    ties++;
+                } else {
+                    below += w[j - shift];
+                }
+                sd += x[j] - m;
+            }
+            double rest = below + (ties - 1);
+            // Math.log is an intrinsic, log1p is not: log1p only where 1 + rest would lose digits
+            double logS = rest > 0.01 ? Math.log(1 + rest) : Math.log1p(rest);
+            double zy = (double) x[base + y] - m;
+            double term = 0;
+            if (keep != 0) {
+                term += keep * (logS - zy);
+            }
+            if (uni != 0) {
+                term += uni * (c * logS - sd);
+            }
+            sum += term;
+            if (g != null) {
+                double inv = 1 / (1 + rest);
+                float coef = (float) (scale * (keep + uni * c) * inv);
+                float off = (float) (scale * uni);
+                double py = g[base + y] * inv; // e_y (float) / S
+                for (int j = base; j < base + c; j++) {
+                    g[j] = g[j] * coef - off;
+                }
+                double qy = zy == 0 ? rest * inv : 1 - py;
+                g[base + y] = (float) (scale * (-keep * qy + uni * (c * py - 1)));
+            }
         }
         return sum;
     }

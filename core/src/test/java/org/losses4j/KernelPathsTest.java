@@ -221,12 +221,15 @@ class KernelPathsTest {
 
     /** Through the public API on the active path: float32 result within 1e-5 of the float64 one. */
     @Test
-    void mseAndHuberFloat32AgreeWithFloat64ThroughTheApi() {
-        for (String name : new String[] {"mse", "huber"}) {
+    void elementwiseFloat32AgreesWithFloat64ThroughTheApi() {
+        for (String name : new String[] {"mse", "huber", "bce_with_logits", "bce_with_logits smoothed"}) {
+            boolean bce = name.startsWith("bce");
             for (String red : new String[] {"mean", "sum"}) {
-                Loss loss = Losses.create(name, Map.of("reduction", red));
+                Loss loss = name.endsWith("smoothed")
+                        ? Losses.create("bce_with_logits", Map.of("reduction", red, "label_smoothing", 0.1))
+                        : Losses.create(name, Map.of("reduction", red));
                 for (int n : new int[] {1, 7, 13, 207, 2046, 4098, Kernels.CHUNK + 3}) {
-                    float[][] d = data(Kind.MSE, n, n);
+                    float[][] d = data(bce ? Kind.BCE : Kind.MSE, n, n);
                     double[] x64 = new double[n];
                     double[] y64 = new double[n];
                     for (int i = 0; i < n; i++) {

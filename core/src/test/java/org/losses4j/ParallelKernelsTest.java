@@ -25,12 +25,17 @@ class ParallelKernelsTest {
         int n = 5 * Kernels.CHUNK + 4321;
         SplittableRandom r = new SplittableRandom(7);
         float[] x = new float[n];
-        float[] y = new float[n];
+        float[] yGauss = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) (r.nextGaussian() * 2);
-            y[i] = (float) r.nextGaussian();
+            yGauss[i] = (float) r.nextGaussian();
         }
-        for (String name : new String[] {"mse", "huber"}) {
+        float[] yb = new float[n];
+        for (int i = 0; i < n; i++) {
+            yb[i] = r.nextInt(3) == 0 ? (float) r.nextDouble() : r.nextInt(2);
+        }
+        for (String name : new String[] {"mse", "huber", "bce_with_logits"}) {
+            float[] y = name.startsWith("bce") ? yb : yGauss;
             for (String red : new String[] {"mean", "sum"}) {
                 Loss loss = Losses.create(name, Map.of("reduction", red));
                 long bits = 0;
@@ -50,6 +55,43 @@ class ParallelKernelsTest {
                         assertEquals(bits, Double.doubleToRawLongBits(v), at + ": value differs from 1 thread");
                         assertArrayEquals(g1, g, at + ": gradient differs from 1 thread");
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void crossEntropyRowsBitIdenticalFor1To3Threads() {
+        int rows = 700;
+        int c = 1000; // rows of 65 per chunk: 11 chunks
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = new float[rows * c];
+        long[] y = new long[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 3);
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = i % 17 == 0 ? -100 : r.nextInt(c);
+        }
+        for (double eps : new double[] {0, 0.1}) {
+            Loss loss = Losses.create("cross_entropy", Map.of("label_smoothing", eps));
+            long bits = 0;
+            float[] g1 = null;
+            for (int t = 1; t <= 3; t++) {
+                Kernels.setThreads(t);
+                float[] g = new float[x.length];
+                Inputs in = Inputs.of(Tensor.of(x, rows, c), Tensor.ofLabels(y, rows));
+                double v = loss.compute(Inputs.of(Tensor.of(x, rows, c), Tensor.ofLabels(y, rows))
+                        .gradInto("input", Tensor.of(g, rows, c))).value();
+                double vo = loss.value(in).value();
+                String at = "cross_entropy eps=" + eps + " threads=" + t;
+                assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(vo), at + " value-only");
+                if (t == 1) {
+                    bits = Double.doubleToRawLongBits(v);
+                    g1 = g;
+                } else {
+                    assertEquals(bits, Double.doubleToRawLongBits(v), at + ": value differs from 1 thread");
+                    assertArrayEquals(g1, g, at + ": gradient differs from 1 thread");
                 }
             }
         }

@@ -4,6 +4,7 @@ import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
 import org.losses4j.Family;
+import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -50,14 +51,24 @@ public final class BceWithLogits extends ElementwiseLoss {
             .build();
 
     private final double smoothing;
+    private final FusedKernel fused;
 
     private BceWithLogits(Options o) {
         super(INFO, o);
         this.smoothing = o.real(LABEL_SMOOTHING);
+        // float32 fast path (no weight, no pos_weight): t = ya·y + yb = y(1 − ε) + ε/2
+        float ya = (float) (1 - smoothing);
+        float yb = (float) (0.5 * smoothing);
+        this.fused = (x, y, g, from, to, scale) -> Kernels.floats().bceWithLogits(x, y, g, from, to, scale, ya, yb);
     }
 
     public static LossBuilder<BceWithLogits> builder() {
         return new LossBuilder<>(INFO, BceWithLogits.class);
+    }
+
+    @Override
+    protected FusedKernel fusedFloat32() {
+        return fused;
     }
 
     @Override

@@ -8,8 +8,10 @@ import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.ErrorKind;
 import org.losses4j.Family;
+import org.losses4j.FloatKernels;
 import org.losses4j.Grads;
 import org.losses4j.Inputs;
+import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -173,8 +175,28 @@ public final class CrossEntropy extends AbstractLoss {
             grads.put("input", buf);
         }
         double[] terms = red.unreduced() ? new double[k.layout.terms()] : null;
-        double sum = kernel(k, red.gradScale(), terms, null, g32);
+        double sum = terms == null && k.index && k.w == null && k.layout.s == 1
+                ? rows32(k, x.f32(), g32, (float) red.gradScale())
+                : kernel(k, red.gradScale(), terms, null, g32);
         return k.layout.finish(red, terms, sum, DType.FLOAT32, grads);
+    }
+
+    /**
+     * Contiguous float32 rows with index targets and no class weights, reduced: the fused row
+     * kernel of the active {@link Kernels} path, rows split into chunks of about
+     * {@value Kernels#CHUNK} elements (a size from the shape only) whose sums are added in
+     * chunk order, so the result does not depend on the number of threads.
+     */
+    private double rows32(Call k, float[] x, float[] g, float scale) {
+        int c = k.layout.c;
+        int rows = k.layout.terms();
+        long[] labels = k.target.i64();
+        double keep = 1 - smoothing;
+        double uni = smoothing / c;
+        long ign = ignoreIndex;
+        FloatKernels f = Kernels.floats();
+        return Kernels.sumChunks(rows, Math.max(1, Kernels.CHUNK / c),
+                (from, to) -> f.crossEntropy(x, labels, g, c, from, to, scale, keep, uni, ign));
     }
 
     /**

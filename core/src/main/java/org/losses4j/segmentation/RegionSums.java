@@ -253,8 +253,10 @@ final class RegionSums {
             double ak = a[k], bk = bb[k];
             int off = b * s;
             if (c == null) {
+                // float arithmetic (the JIT vectorises it): a·y + b rounded twice, within 2 ulp
+                float fa = (float) ak, fb = (float) bk;
                 for (int i = off, end = off + s; i < end; i++) {
-                    out[i] = (float) (ak * y[i] + bk);
+                    out[i] = fa * y[i] + fb;
                 }
             } else {
                 double ck = c[k];
