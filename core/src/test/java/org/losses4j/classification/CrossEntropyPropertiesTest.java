@@ -298,8 +298,14 @@ class CrossEntropyPropertiesTest {
         assertThat(f.value()).isCloseTo(d.value(), within(1e-5 * Math.abs(d.value()) + 1e-7));
         float[] gf = f.grad().f32();
         double[] gd = d.grad().f64();
+        double largest = 0;
+        for (double v : gd) {
+            largest = Math.max(largest, Math.abs(v));
+        }
         for (int i = 0; i < gd.length; i++) {
-            assertThat((double) gf[i]).isCloseTo(gd[i], within(1e-5 * Math.abs(gd[i]) + 1e-9));
+            // relative to the element, with a floor relative to the largest element: p_c − ε/C cancels when
+            // p_c ≈ ε/C, and the float32 kernel's exp (relative error ~1e-7 of p_c) then dominates the small difference
+            assertThat((double) gf[i]).isCloseTo(gd[i], within(1e-5 * Math.abs(gd[i]) + 1e-6 * largest + 1e-9));
         }
         if (d.isUnreduced()) {
             float[] tf = f.terms().f32();
