@@ -127,9 +127,9 @@ public abstract class AbstractLoss implements Loss {
             }
         }
         if (r.isUnreduced()) {
-            return LossResult.unreduced(toFloat32(r.terms()), r.value(), grads);
+            return LossResult.unreduced(toFloat32(r.terms()), r.value(), grads).withDivisor(r.divisor());
         }
-        return LossResult.scalar(r.value(), grads);
+        return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
     }
 
     private static Tensor copyInto(String name, Tensor g64, Tensor buf, DType dtype) {

@@ -252,7 +252,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         }
         java.util.Map<String, Tensor> g = grads(gOut, aOut);
         LossResult res = tOut != null ? LossResult.unreduced(tOut, sum, g) : LossResult.scalar(sum * scale, g);
-        return res.withHessian(hOut);
+        return res.withHessian(hOut).withDivisor(n);
     }
 
     /**
@@ -263,7 +263,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         float[] g = gOut == null ? null : gOut.f32();
         float fs = (float) scale;
         double sum = Kernels.sumChunks(n, (from, to) -> fk.run(x, y, g, from, to, fs));
-        return LossResult.scalar(sum * scale, grads(gOut, null));
+        return LossResult.scalar(sum * scale, grads(gOut, null)).withDivisor(n);
     }
 
     private java.util.Map<String, Tensor> grads(Tensor gOut, Tensor aOut) {

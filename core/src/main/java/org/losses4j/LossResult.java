@@ -14,27 +14,44 @@ public final class LossResult {
     private final Tensor terms;
     private final Map<String, Tensor> grads;
     private final Tensor hessian;
+    private final double divisor;
 
-    private LossResult(double value, Tensor terms, Map<String, Tensor> grads, Tensor hessian) {
+    private LossResult(double value, Tensor terms, Map<String, Tensor> grads, Tensor hessian, double divisor) {
         this.value = value;
         this.terms = terms;
         this.grads = grads;
         this.hessian = hessian;
+        this.divisor = divisor;
     }
 
     /** A reduced (scalar) result. */
     public static LossResult scalar(double value, Map<String, Tensor> grads) {
-        return new LossResult(value, null, immutable(grads), null);
+        return new LossResult(value, null, immutable(grads), null, Double.NaN);
     }
 
     /** An unreduced result: the terms tensor, whose sum is {@link #value()}. */
     public static LossResult unreduced(Tensor terms, double sum, Map<String, Tensor> grads) {
-        return new LossResult(sum, terms, immutable(grads), null);
+        return new LossResult(sum, terms, immutable(grads), null, Double.NaN);
     }
 
     /** A copy carrying the diagonal Hessian with respect to {@code input}. */
     public LossResult withHessian(Tensor h) {
-        return new LossResult(value, terms, grads, h);
+        return new LossResult(value, terms, grads, h, divisor);
+    }
+
+    /** A copy that reports what reduction {@code mean} divides by in this call. */
+    public LossResult withDivisor(double d) {
+        return new LossResult(value, terms, grads, hessian, d);
+    }
+
+    /**
+     * What reduction {@code mean} divides by for these inputs (the number of terms, Σ w_y over
+     * kept targets for weighted cross-entropy, ...), whatever reduction was asked for; NaN
+     * where the loss does not report it. Lets callers combine chunks: the mean of a long input
+     * is Σ sum_k / Σ divisor_k over its chunks.
+     */
+    public double divisor() {
+        return divisor;
     }
 
     private static Map<String, Tensor> immutable(Map<String, Tensor> g) {

@@ -10,10 +10,12 @@ package org.losses4j;
 public final class Reduce {
     private final Reduction reduction;
     private final double scale;
+    private final double divisor;
 
-    private Reduce(Reduction reduction, double scale) {
+    private Reduce(Reduction reduction, double scale, double divisor) {
         this.reduction = reduction;
         this.scale = scale;
+        this.divisor = divisor;
     }
 
     /**
@@ -23,17 +25,22 @@ public final class Reduce {
     public static Reduce of(Reduction r, double divisor, double batch) {
         switch (r) {
             case MEAN:
-                return new Reduce(r, 1.0 / divisor);
+                return new Reduce(r, 1.0 / divisor, divisor);
             case BATCHMEAN:
-                return new Reduce(r, 1.0 / batch);
+                return new Reduce(r, 1.0 / batch, batch);
             default:
-                return new Reduce(r, 1.0);
+                return new Reduce(r, 1.0, divisor);
         }
     }
 
     /** {@link #of(Reduction, double, double)} where batchmean is not offered. */
     public static Reduce of(Reduction r, double divisor) {
         return of(r, divisor, divisor);
+    }
+
+    /** What {@code mean} divides by for this call (batch size for {@code batchmean}). */
+    public double divisor() {
+        return divisor;
     }
 
     /** The factor applied to each term's gradient (and to the summed value). */
@@ -51,7 +58,7 @@ public final class Reduce {
 
     /** The result from a term sum (reductions other than {@code none}). */
     public LossResult finish(double sum, Grads g) {
-        return LossResult.scalar(sum * scale, g == null ? null : g.map());
+        return LossResult.scalar(sum * scale, g == null ? null : g.map()).withDivisor(divisor);
     }
 
     /** The result from the terms: their scaled sum, or for {@code none} the terms in {@code shape}. */
@@ -61,7 +68,7 @@ public final class Reduce {
             s += t;
         }
         if (reduction == Reduction.NONE) {
-            return LossResult.unreduced(Tensor.of(terms, shape), s, g == null ? null : g.map());
+            return LossResult.unreduced(Tensor.of(terms, shape), s, g == null ? null : g.map()).withDivisor(divisor);
         }
         return finish(s, g);
     }

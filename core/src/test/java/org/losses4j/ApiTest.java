@@ -132,6 +132,22 @@ class ApiTest {
     }
 
     @Test
+    void resultsReportWhatMeanDividesBy() {
+        // cross_entropy: Σ w_y over kept targets (2 + 3; the ignored row counts nothing), whatever the reduction
+        Inputs ce = Inputs.of("input", Tensor.of(new double[] {1, 2, 3, 4, 5, 6, 0, 0, 0}, 3, 3))
+                .with("target", Tensor.labels(0, 2, -100)).with("weight", Tensor.vector(new double[] {2, 1, 3}));
+        assertThat(Losses.create("cross_entropy").compute(ce).divisor()).isEqualTo(5.0);
+        assertThat(Losses.create("cross_entropy", Map.of("reduction", "sum")).value(ce).divisor()).isEqualTo(5.0);
+        // elementwise, float32 fused path included: the number of elements
+        assertThat(Losses.create("mse", Map.of("reduction", "sum")).compute(Inputs.of(
+                Tensor.vector(new float[] {1, 2, 3}), Tensor.vector(new float[3]))).divisor()).isEqualTo(3.0);
+        // kl_div batchmean: the batch size
+        Inputs kl = Inputs.of("input", Tensor.of(new double[] {-1, -0.5, -1, -0.5}, 2, 2))
+                .with("target", Tensor.of(new double[] {0.5, 0.5, 0.25, 0.75}, 2, 2));
+        assertThat(Losses.create("kl_div").value(kl).divisor()).isEqualTo(2.0);
+    }
+
+    @Test
     void tensorShapeMustMatchData() {
         assertThatThrownBy(() -> Tensor.of(new double[5], 2, 3))
                 .isInstanceOfSatisfying(LossException.class,

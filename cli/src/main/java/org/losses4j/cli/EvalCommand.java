@@ -69,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
     Path perSample;
 
     @Option(names = "--stream", description = "evaluate chunk by chunk in bounded memory (automatic for elementwise"
-            + " losses when the input file is larger than 4 MB)")
+            + " and row losses when the input file is larger than 4 MB)")
     boolean stream;
 
     /** Input files above this size are streamed when the loss allows it. */
@@ -155,14 +155,14 @@ final class EvalCommand implements Callable<Integer> {
         }
         Loss loss = info.create(opts);
         if (target != null && StreamingEval.supports(info, extra) && (stream || size(input) > STREAM_BYTES)) {
-            double v = StreamingEval.run(info, opts, input, target, extra.get("weight"), gradOut, perSample,
-                    spec.commandLine().getErr());
+            double v = StreamingEval.run(info, opts, input, target, extra, targetIsLabels(info, input, target),
+                    gradOut, perSample, spec.commandLine().getErr());
             spec.commandLine().getOut().println(v);
             return 0;
         }
         if (stream) {
-            throw new Main.UserError("--stream works for elementwise losses with a reduction and at most a weight"
-                    + " input; " + name + " is evaluated whole");
+            throw new Main.UserError("--stream works for elementwise losses (with at most a weight input) and for"
+                    + " losses with one term per row, with a reduction; " + name + " is evaluated whole");
         }
         Tensor x = TensorFiles.read(input, false);
         Inputs in = Inputs.of(firstInputName(info), x);
@@ -194,6 +194,21 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Whether the target file holds class labels, judged from the loss and the files' first rows. */
+    private static boolean targetIsLabels(LossInfo info, Path input, Path target) throws IOException {
+        LossInfo.InputSpec s = spec(info, "target");
+        if (s != null && s.integerType() != null) {
+            return true;
+        }
+        if (s == null || info.elementwise()) {
+            return false;
+        }
+        try (RowStream x = RowStream.open(input); RowStream t = RowStream.open(target)) {
+            // one column for [N, C] scores (C > 1) can only be class labels
+            return t.cols() == 1 && x.cols() > 1;
+        }
     }
 
     private static long size(Path p) {

@@ -41,13 +41,18 @@ abstract class RowStream implements Closeable {
     }
 
     static RowStream open(Path p) {
+        return open(p, false);
+    }
+
+    /** With {@code labels}, every CSV cell must be an integer (class labels). */
+    static RowStream open(Path p, boolean labels) {
         try {
             String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
             Counting in = new Counting(Files.newInputStream(p));
             if (n.endsWith(".npy")) {
-                return new Npy(p, in);
+                return new Npy(p, in, labels);
             }
-            return new Csv(p, in);
+            return new Csv(p, in, labels);
         } catch (NoSuchFileException e) {
             throw new Main.UserError(p + ": no such file");
         } catch (IOException e) {
@@ -92,10 +97,10 @@ abstract class RowStream implements Closeable {
         private final CsvRows rows;
         private double[] pending;
 
-        Csv(Path p, Counting in) throws IOException {
+        Csv(Path p, Counting in, boolean labels) throws IOException {
             super(p, in);
             reader = new TensorFiles.Lines(new InputStreamReader(in, StandardCharsets.UTF_8));
-            rows = new CsvRows(p, false);
+            rows = new CsvRows(p, labels);
             pending = next();
             if (pending == null) {
                 throw new Main.UserError(p + ": no data rows");
@@ -137,13 +142,10 @@ abstract class RowStream implements Closeable {
         private final int cols;
         private long remaining;
 
-        Npy(Path p, Counting raw) throws IOException {
+        Npy(Path p, Counting raw, boolean labels) throws IOException {
             super(p, raw);
             in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
             header = TensorFiles.NpyHeader.read(p, in, Long.MAX_VALUE / 8);
-            if (header.kind.equals("i8")) {
-                throw new Main.UserError(p + ": int64 .npy is not streamed (labels are read whole)");
-            }
             int[] s = header.shape;
             cols = s.length <= 1 ? 1 : (int) (header.elements / Math.max(1, s[0]));
             remaining = header.elements;
@@ -166,7 +168,7 @@ abstract class RowStream implements Closeable {
             }
             ByteBuffer bb = ByteBuffer.wrap(bytes).order(header.order);
             for (int i = 0; i < n; i++) {
-                dst[i] = width == 4 ? bb.getFloat() : bb.getDouble();
+                dst[i] = width == 4 ? bb.getFloat() : header.kind.equals("i8") ? bb.getLong() : bb.getDouble();
             }
             remaining -= n;
             return (int) (n / cols);

@@ -36,40 +36,82 @@ final class StreamingEval {
     private StreamingEval() {
     }
 
-    /** True for losses that can be evaluated chunk by chunk: elementwise, with a reduction, extra inputs only weight. */
+    /**
+     * Losses with one independent term per row of dimension 0 (or per element), so that the
+     * sum over a file is the sum over its chunks; region losses (dice ...) and ssim are not.
+     */
+    static final java.util.Set<String> ROW_LOSSES = java.util.Set.of("cross_entropy", "nll",
+            "categorical_cross_entropy", "sparse_categorical_cross_entropy", "softmax_focal", "multiclass_hinge",
+            "multi_margin", "zero_one", "kl_div", "reverse_kl_div", "js_div", "cosine_similarity", "box_iou");
+
+    /**
+     * True for losses evaluated chunk by chunk: elementwise ones (extra inputs: only a per-element
+     * weight, streamed too) and the row losses (extra inputs such as class weights read whole),
+     * all with a reduction option.
+     */
     static boolean supports(LossInfo info, Map<String, Path> extra) {
         boolean reducible = info.options().stream().anyMatch(o -> o.name().equals("reduction"));
-        return info.elementwise() && reducible && extra.keySet().stream().allMatch("weight"::equals);
+        boolean elementwise = info.elementwise() && extra.keySet().stream().allMatch("weight"::equals);
+        return reducible && (elementwise || ROW_LOSSES.contains(info.name()));
     }
 
-    static double run(LossInfo info, Map<String, Object> opts, Path input, Path target, Path weight, Path gradOut,
-            Path perSample, PrintWriter err) throws IOException {
+    static double run(LossInfo info, Map<String, Object> opts, Path input, Path target, Map<String, Path> extra,
+            boolean labels, Path gradOut, Path perSample, PrintWriter err) throws IOException {
         String red = String.valueOf(opts.getOrDefault("reduction", "mean"));
+        boolean mean = red.equals("mean") || red.equals("batchmean");
         Map<String, Object> sumOpts = new LinkedHashMap<>(opts);
         sumOpts.put("reduction", "sum");
         Loss sum = info.create(sumOpts);
         Map<String, Object> noneOpts = new LinkedHashMap<>(opts);
         noneOpts.put("reduction", "none");
         Loss none = perSample == null ? null : info.create(noneOpts);
-        long n = -1;
-        if (gradOut != null || perSample != null) {
-            n = countRows(input);
+        boolean elementwise = info.elementwise();
+        Path weight = elementwise ? extra.get("weight") : null;
+        Map<String, Tensor> whole = new LinkedHashMap<>();
+        if (!elementwise) {
+            for (Map.Entry<String, Path> e : extra.entrySet()) {
+                LossInfo.InputSpec s = info.inputs().stream().filter(i -> i.name().equals(e.getKey())).findFirst()
+                        .orElse(null);
+                whole.put(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
+            }
         }
-        try (RowStream xs = RowStream.open(input); RowStream ys = RowStream.open(target);
-                RowStream ws = weight == null ? null : RowStream.open(weight);
-                Writer g = gradOut == null ? null : Writer.open(gradOut, n, xs.cols());
-                Writer t = perSample == null ? null : Writer.open(perSample, n, xs.cols())) {
+        // mean of a long input = Σ chunk sums / Σ chunk divisors; a mean gradient needs the total divisor first
+        double divisor = Double.NaN;
+        if (gradOut != null && mean) {
+            divisor = pass(sum, input, target, weight, whole, labels, null, null, 1, null, err)[1];
+        }
+        long rows = gradOut != null || perSample != null ? countRows(input) : -1;
+        try (RowStream xs = RowStream.open(input);
+                Writer g = gradOut == null ? null : Writer.open(gradOut, rows, xs.cols());
+                Writer t = perSample == null ? null : Writer.open(perSample, rows, elementwise ? xs.cols() : 1)) {
+            double scale = gradOut != null && mean ? 1.0 / divisor : 1.0;
+            double[] r = pass(sum, input, target, weight, whole, labels, g, t == null ? null : none, scale, t, err);
+            if (r[2] == 0) {
+                throw new Main.UserError(input + ": no data rows");
+            }
+            return mean ? r[0] / r[1] : r[0];
+        }
+    }
+
+    /** One pass over the files: {sum, divisor, rows}; writes gradients and terms when given writers. */
+    private static double[] pass(Loss sum, Path input, Path target, Path weight, Map<String, Tensor> whole,
+            boolean labels, Writer g, Loss none, double scale, Writer t, PrintWriter err) throws IOException {
+        try (RowStream xs = RowStream.open(input); RowStream ys = RowStream.open(target, labels);
+                RowStream ws = weight == null ? null : RowStream.open(weight)) {
             int cols = xs.cols();
-            sameCols(xs, ys);
+            int tcols = ys.cols();
+            if (!labels) {
+                sameCols(xs, ys);
+            }
             if (ws != null) {
                 sameCols(xs, ws);
             }
             int rowsPerChunk = Math.max(1, CHUNK / cols);
             double[] xb = new double[rowsPerChunk * cols];
-            double[] yb = new double[xb.length];
+            double[] yb = new double[rowsPerChunk * tcols];
             double[] wb = ws == null ? null : new double[xb.length];
             double total = 0;
-            long elements = 0;
+            double divisor = 0;
             long rows = 0;
             Progress progress = new Progress(err, xs);
             while (true) {
@@ -86,27 +128,40 @@ final class StreamingEval {
                 }
                 int len = rx * cols;
                 int[] shape = cols == 1 ? new int[] {rx} : new int[] {rx, cols};
-                Inputs in = Inputs.of(Tensor.of(Arrays.copyOf(xb, len), shape), Tensor.of(Arrays.copyOf(yb, len), shape));
+                Tensor y;
+                if (labels) {
+                    long[] l = new long[rx];
+                    for (int i = 0; i < rx; i++) {
+                        l[i] = (long) yb[i];
+                    }
+                    y = Tensor.ofLabels(l, rx);
+                } else {
+                    y = Tensor.of(Arrays.copyOf(yb, len), shape);
+                }
+                Inputs in = Inputs.of(Tensor.of(Arrays.copyOf(xb, len), shape), y);
                 if (wb != null) {
                     in = in.with("weight", Tensor.of(Arrays.copyOf(wb, len), shape));
                 }
+                for (Map.Entry<String, Tensor> e : whole.entrySet()) {
+                    in = in.with(e.getKey(), e.getValue());
+                }
                 LossResult r = g == null ? sum.value(in) : sum.compute(in);
+                if (Double.isNaN(r.divisor())) {
+                    throw new Main.UserError(sum.name() + " does not report its divisor: it cannot be streamed");
+                }
                 total += r.value();
+                divisor += r.divisor();
                 if (g != null) {
-                    g.write(r.grad("input").f64(), red.equals("mean") ? 1.0 / ((double) n * cols) : 1.0);
+                    g.write(r.grad("input").f64(), scale);
                 }
                 if (t != null) {
                     t.write(none.value(in).terms().f64(), 1.0);
                 }
-                elements += len;
                 rows += rx;
                 progress.update();
             }
             progress.done();
-            if (elements == 0) {
-                throw new Main.UserError(input + ": no data rows");
-            }
-            return red.equals("mean") ? total / elements : total;
+            return new double[] {total, divisor, rows};
         }
     }
 

@@ -139,6 +139,54 @@ class CliTest {
     }
 
     @Test
+    void rowLossesStreamToo() throws Exception {
+        // cross_entropy with class weights and ignored targets: mean divides by Σ w_y over kept rows,
+        // which the stream adds up chunk by chunk (the library reports each chunk's divisor)
+        int rows = 40_003;
+        int c = 5;
+        double[] xs = new double[rows * c];
+        long[] labels = new long[rows];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        StringBuilder sx = new StringBuilder();
+        StringBuilder sy = new StringBuilder("label\n");
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < c; j++) {
+                xs[i * c + j] = r.nextDouble() * 6 - 3;
+                sx.append(xs[i * c + j]).append(j + 1 < c ? ',' : '\n');
+            }
+            labels[i] = r.nextInt(10) == 0 ? -100 : r.nextInt(c);
+            sy.append(labels[i]).append('\n');
+        }
+        double[] w = {0.5, 1.0, 2.0, 1.5, 0.25};
+        Path x = dir.resolve("logits.csv");
+        Path y = dir.resolve("labels.csv");
+        Path wf = dir.resolve("w.csv");
+        Path g = dir.resolve("g.npy");
+        Path t = dir.resolve("terms.csv");
+        Files.writeString(x, sx);
+        Files.writeString(y, sy);
+        Files.writeString(wf, "0.5\n1.0\n2.0\n1.5\n0.25\n");
+        Run s = run("eval", "cross_entropy", "--input", x.toString(), "--target", y.toString(), "--input-file",
+                "weight=" + wf, "-o", "label_smoothing=0.1", "--stream", "--grad", g.toString(), "--per-sample",
+                t.toString());
+        assertThat(s.code()).as(s.err()).isZero();
+        LossResult lib = Losses.create("cross_entropy", Map.of("label_smoothing", 0.1)).compute(
+                Inputs.of("input", Tensor.of(xs, rows, c)).with("target", Tensor.labels(labels))
+                        .with("weight", Tensor.vector(w)));
+        assertThat(Double.parseDouble(s.out().strip())).isCloseTo(lib.value(),
+                org.assertj.core.data.Offset.offset(1e-12 * Math.abs(lib.value())));
+        Tensor gs = TensorFiles.readNpy(g);
+        assertThat(gs.shape()).containsExactly(rows, c);
+        for (int i = 0; i < xs.length; i++) {
+            assertThat(gs.f64()[i]).isCloseTo(lib.grad().f64()[i], org.assertj.core.data.Offset.offset(1e-15));
+        }
+        assertThat(Files.readAllLines(t)).hasSize(rows);
+        Run dice = run("eval", "dice", "--input", x.toString(), "--target", x.toString(), "--stream");
+        assertThat(dice.code()).isEqualTo(2);
+        assertThat(dice.err()).contains("--stream works for");
+    }
+
+    @Test
     void malformedCsvNamesFileLineAndColumn() throws Exception {
         Path x = dir.resolve("bad.csv");
         Files.writeString(x, "1,2\n3,abc\n");

@@ -248,8 +248,8 @@ final class ClassLayout {
             } else {
                 t = Tensor.of(terms, termShape);
             }
-            return LossResult.unreduced(t, sum, grads);
+            return LossResult.unreduced(t, sum, grads).withDivisor(red.divisor());
         }
-        return LossResult.scalar(sum * red.gradScale(), grads);
+        return LossResult.scalar(sum * red.gradScale(), grads).withDivisor(red.divisor());
     }
 }
