@@ -12,6 +12,7 @@ import org.losses4j.Inputs;
 import org.losses4j.Loss;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
+import org.losses4j.LossResult;
 import org.losses4j.Losses;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
@@ -25,9 +26,9 @@ import org.losses4j.Tensor;
  * softmax_focal's {@code alpha}) is given as an option holding a list of C numbers.
  *
  * <p>The buffer keeps Σ term and the divisor, so partial results merge exactly. What
- * {@code mean} divides by follows the catalog: for cross_entropy and nll the sum of the class
- * weights of the labels that are not {@code ignore_index} (their count without weights), for
- * the other losses the number of rows. perplexity is exp(Σ nll term / number of kept labels),
+ * {@code mean} divides by is what the core reports for each block ({@code LossResult.divisor()}):
+ * for cross_entropy and nll the sum of the class weights of the labels that are not
+ * {@code ignore_index} (their count without weights), for the other losses the number of rows. perplexity is exp(Σ nll term / number of kept labels),
  * kept as a log-sum. A row with a null array or label is skipped; an empty input gives null;
  * every target ignored gives NaN (as the catalog).
  */
@@ -36,8 +37,6 @@ public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
 
     private static final Set<String> SUPPORTED = Set.of("cross_entropy", "nll", "perplexity", "softmax_focal",
             "sparse_categorical_cross_entropy", "multiclass_hinge", "multi_margin");
-    /** Losses whose mean divides by Σ w_y over the kept labels. */
-    private static final Set<String> TARGET_WEIGHT_DIVISOR = Set.of("cross_entropy", "nll", "perplexity");
 
     /** Σ term, divisor, C, and the rows not yet passed to the core. */
     public static final class Buf extends LossAggregator.Buffer {
@@ -57,9 +56,6 @@ public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
         final Map<String, double[]> lists;
         final boolean mean;
         final boolean exp;
-        final boolean targetWeights;
-        final long ignoreIndex;
-        final double[] classWeights;
 
         Plan(LossSpec spec) {
             String name = spec.name();
@@ -76,11 +72,7 @@ public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
                 }
                 mean = r == Reduction.MEAN;
             }
-            Object ii = asGiven.options().values().get("ignore_index");
-            ignoreIndex = ii == null ? Long.MIN_VALUE : ((Number) ii).longValue();
-            targetWeights = TARGET_WEIGHT_DIVISOR.contains(name);
             lists = spec.inputLists();
-            classWeights = lists.get("weight");
             opts.put("reduction", "none");
             terms = Losses.create(exp ? "nll" : name, opts);
         }
@@ -168,23 +160,14 @@ public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
         for (Map.Entry<String, double[]> e : p.lists.entrySet()) {
             in = in.with(e.getKey(), Tensor.vector(e.getValue()));
         }
-        double[] t = p.terms.value(in).terms().toDoubleArray();
+        LossResult r = p.terms.value(in);
+        double[] t = r.terms().toDoubleArray();
         double s = 0;
         for (int j = 0; j < k; j++) {
             s += t[j];
         }
-        double d = 0;
-        if (p.targetWeights) {
-            for (int j = 0; j < k; j++) {
-                if (y[j] != p.ignoreIndex) {
-                    d += p.classWeights == null ? 1.0 : p.classWeights[(int) y[j]];
-                }
-            }
-        } else {
-            d = k;
-        }
         b.sum += s;
-        b.divisor += d;
+        b.divisor += r.divisor(); // what the loss's own mean divides by (Σ w_y over kept targets, or rows)
         b.rows += k;
         b.k = 0;
     }
