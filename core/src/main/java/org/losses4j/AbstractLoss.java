@@ -53,9 +53,9 @@ public abstract class AbstractLoss implements Loss {
             return compute64(in, grad ? new Grads(in) : null);
         }
         Inputs wide = Inputs.empty();
-        for (Map.Entry<String, Tensor> e : in.tensors().entrySet()) {
-            Tensor t = e.getValue();
-            wide = wide.with(e.getKey(), t.dtype() == DType.FLOAT32 ? t.asFloat64() : t);
+        for (int i = 0, n = in.count(); i < n; i++) {
+            Tensor t = in.tensor(i);
+            wide = wide.with(in.name(i), t.dtype() == DType.FLOAT32 ? t.asFloat64() : t);
         }
         LossResult r = compute64(wide, grad ? new Grads(Inputs.empty()) : null);
         return narrow(r, in);
@@ -66,7 +66,9 @@ public abstract class AbstractLoss implements Loss {
      * the first floating input the loss declares (float64 when it has none).
      */
     protected final DType checkInputs(Inputs in) {
-        for (String name : in.tensors().keySet()) {
+        // indexed loops, no iterators: this runs on every call
+        for (int i = 0, n = in.count(); i < n; i++) {
+            String name = in.name(i);
             if (findInput(name) == null) {
                 StringBuilder known = new StringBuilder();
                 for (LossInfo.InputSpec s : info.inputs()) {
@@ -77,7 +79,9 @@ public abstract class AbstractLoss implements Loss {
             }
         }
         DType dt = null;
-        for (LossInfo.InputSpec s : info.inputs()) {
+        java.util.List<LossInfo.InputSpec> specs = info.inputs();
+        for (int i = 0, n = specs.size(); i < n; i++) {
+            LossInfo.InputSpec s = specs.get(i);
             Tensor t = in.get(s.name());
             if (t == null) {
                 if (s.required()) {
@@ -104,9 +108,10 @@ public abstract class AbstractLoss implements Loss {
     }
 
     private LossInfo.InputSpec findInput(String name) {
-        for (LossInfo.InputSpec s : info.inputs()) {
-            if (s.name().equals(name)) {
-                return s;
+        java.util.List<LossInfo.InputSpec> specs = info.inputs();
+        for (int i = 0, n = specs.size(); i < n; i++) {
+            if (specs.get(i).name().equals(name)) {
+                return specs.get(i);
             }
         }
         return null;

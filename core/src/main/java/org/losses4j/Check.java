@@ -32,7 +32,7 @@ public final class Check {
     }
 
     public static void sameShape(String a, Tensor ta, String b, Tensor tb) {
-        if (!Arrays.equals(ta.shape(), tb.shape())) {
+        if (!ta.sameShape(tb)) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, b + " shape " + tb.shapeString() + " != " + a
                     + " shape " + ta.shapeString());
         }
@@ -140,7 +140,7 @@ public final class Check {
             throw new LossException(ErrorKind.INVALID_DTYPE, "gradient buffer for " + name + " must be "
                     + dtype.label() + ", got " + buf.dtype().label());
         }
-        if (!Arrays.equals(buf.shape(), like.shape())) {
+        if (!buf.sameShape(like)) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "gradient buffer for " + name + " has shape "
                     + buf.shapeString() + " but " + name + " has shape " + like.shapeString());
         }

@@ -48,7 +48,13 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         public int n;
         /** True when the caller gave the aux input (an optional aux such as pos_weight may be absent). */
         public boolean hasAux;
+        /** True while a call on this thread is using the block. */
+        boolean busy;
     }
+
+    // one scratch block per thread, reused by every call (a fresh one only for a nested call),
+    // so a call allocates no scratch memory; the block is state of the call, not of the loss
+    private static final ThreadLocal<Block> BLOCKS = ThreadLocal.withInitial(Block::new);
 
     protected ElementwiseLoss(LossInfo info, Options options) {
         super(info, options);
@@ -191,10 +197,29 @@ public abstract class ElementwiseLoss extends AbstractLoss {
                 return fused(fk, x.f32(), y.f32(), gOut, n, scale);
             }
         }
+        Block b = BLOCKS.get();
+        if (b.busy) {
+            b = new Block();
+        }
+        b.busy = true;
+        try {
+            return blocks(b, x, y, w, aux, mode, r, n, scale, gOut, hOut, aOut, dt);
+        } finally {
+            b.busy = false;
+        }
+    }
+
+    private LossResult blocks(Block b, Tensor x, Tensor y, Tensor w, Tensor aux, AuxShape mode, Reduction r, int n,
+            double scale, Tensor gOut, Tensor hOut, Tensor aOut, DType dt) {
         Tensor tOut = r == Reduction.NONE ? Tensor.zeros(dt, x.shape()) : null;
         int last = x.rank() == 0 ? 1 : x.dim(-1);
-        Block b = new Block();
         b.hasAux = aux != null;
+        if (aux != null) {
+            java.util.Arrays.fill(b.daux, 0.0);
+        }
+        if (hOut != null) {
+            java.util.Arrays.fill(b.dxx, 0.0);
+        }
         double sum = 0;
         for (int off = 0; off < n; off += BLOCK) {
             int len = Math.min(BLOCK, n - off);
@@ -205,7 +230,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
                 loadAux(aux, mode, last, off, b.aux, len);
             }
             terms(b);
-            if (hess) {
+            if (hOut != null) {
                 secondDerivative(b);
             }
             if (w != null) {
@@ -250,6 +275,9 @@ public abstract class ElementwiseLoss extends AbstractLoss {
             }
             return LossResult.scalar(outer(m), grads(gOut, aOut)).withHessian(hOut);
         }
+        if (tOut == null && aOut == null && hOut == null) {
+            return LossResult.scalarInput(sum * scale, gOut, n);
+        }
         java.util.Map<String, Tensor> g = grads(gOut, aOut);
         LossResult res = tOut != null ? LossResult.unreduced(tOut, sum, g) : LossResult.scalar(sum * scale, g);
         return res.withHessian(hOut).withDivisor(n);
@@ -263,7 +291,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         float[] g = gOut == null ? null : gOut.f32();
         float fs = (float) scale;
         double sum = Kernels.sumChunks(n, (from, to) -> fk.run(x, y, g, from, to, fs));
-        return LossResult.scalar(sum * scale, grads(gOut, null)).withDivisor(n);
+        return LossResult.scalarInput(sum * scale, gOut, n);
     }
 
     private java.util.Map<String, Tensor> grads(Tensor gOut, Tensor aOut) {

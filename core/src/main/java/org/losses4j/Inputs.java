@@ -18,17 +18,25 @@ import java.util.Map;
  * nothing for it.
  */
 public final class Inputs {
-    private final Map<String, Tensor> tensors;
-    private final Map<String, Tensor> gradBuffers;
+    // a handful of named tensors: parallel arrays, copied on each with/gradInto (calls are few,
+    // lookups many), so a loss call iterates and looks up without allocating
+    private final String[] names;
+    private final Tensor[] tensors;
+    private final String[] gradNames;
+    private final Tensor[] gradBuffers;
 
-    private Inputs(Map<String, Tensor> tensors, Map<String, Tensor> gradBuffers) {
+    private static final Inputs EMPTY = new Inputs(new String[0], new Tensor[0], new String[0], new Tensor[0]);
+
+    private Inputs(String[] names, Tensor[] tensors, String[] gradNames, Tensor[] gradBuffers) {
+        this.names = names;
         this.tensors = tensors;
+        this.gradNames = gradNames;
         this.gradBuffers = gradBuffers;
     }
 
     /** No inputs yet. */
     public static Inputs empty() {
-        return new Inputs(Collections.emptyMap(), Collections.emptyMap());
+        return EMPTY;
     }
 
     /** One named input. */
@@ -46,39 +54,88 @@ public final class Inputs {
         if (t == null) {
             return this;
         }
-        Map<String, Tensor> m = new LinkedHashMap<>(tensors);
-        m.put(name, t);
-        return new Inputs(Collections.unmodifiableMap(m), gradBuffers);
+        int i = indexOf(names, name);
+        if (i >= 0) {
+            Tensor[] ts = tensors.clone();
+            ts[i] = t;
+            return new Inputs(names, ts, gradNames, gradBuffers);
+        }
+        return new Inputs(append(names, name), append(tensors, t), gradNames, gradBuffers);
     }
 
     /** A copy that asks for the gradient with respect to {@code name} to be written into {@code buffer}. */
     public Inputs gradInto(String name, Tensor buffer) {
-        Map<String, Tensor> m = new LinkedHashMap<>(gradBuffers);
-        m.put(name, buffer);
-        return new Inputs(tensors, Collections.unmodifiableMap(m));
+        int i = indexOf(gradNames, name);
+        if (i >= 0) {
+            Tensor[] bs = gradBuffers.clone();
+            bs[i] = buffer;
+            return new Inputs(names, tensors, gradNames, bs);
+        }
+        return new Inputs(names, tensors, append(gradNames, name), append(gradBuffers, buffer));
     }
 
     /** The named input, or null. */
     public Tensor get(String name) {
-        return tensors.get(name);
+        int i = indexOf(names, name);
+        return i < 0 ? null : tensors[i];
     }
 
+    /** True when the named input is present. */
     public boolean has(String name) {
-        return tensors.containsKey(name);
+        return indexOf(names, name) >= 0;
     }
 
-    /** All named inputs, in insertion order (unmodifiable). */
+    /** Every input by name, in the order they were added (a read-only map). */
     public Map<String, Tensor> tensors() {
-        return tensors;
+        return asMap(names, tensors);
+    }
+
+    /** The number of inputs. */
+    int count() {
+        return names.length;
+    }
+
+    /** The name of input {@code i} (in the order they were added). */
+    String name(int i) {
+        return names[i];
+    }
+
+    /** The tensor of input {@code i}. */
+    Tensor tensor(int i) {
+        return tensors[i];
     }
 
     /** The caller's gradient buffer for {@code name}, or null. */
     public Tensor gradBuffer(String name) {
-        return gradBuffers.get(name);
+        int i = indexOf(gradNames, name);
+        return i < 0 ? null : gradBuffers[i];
     }
 
-    /** All gradient buffers (unmodifiable). */
+    /** Every caller gradient buffer by input name (a read-only map). */
     public Map<String, Tensor> gradBuffers() {
-        return gradBuffers;
+        return asMap(gradNames, gradBuffers);
+    }
+
+    private static int indexOf(String[] names, String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static <T> T[] append(T[] a, T v) {
+        T[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    private static Map<String, Tensor> asMap(String[] names, Tensor[] ts) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            m.put(names[i], ts[i]);
+        }
+        return Collections.unmodifiableMap(m);
     }
 }

@@ -12,36 +12,69 @@ import java.util.Map;
 public final class LossResult {
     private final double value;
     private final Tensor terms;
-    private final Map<String, Tensor> grads;
+    // gradients by input name, in the order they were produced (a handful at most: kept as two
+    // small arrays rather than a map, so a call allocates no map for them)
+    private final String[] names;
+    private final Tensor[] grads;
     private final Tensor hessian;
     private final double divisor;
 
-    private LossResult(double value, Tensor terms, Map<String, Tensor> grads, Tensor hessian, double divisor) {
+    private static final String[] NO_NAMES = {};
+    private static final Tensor[] NO_GRADS = {};
+
+    private LossResult(double value, Tensor terms, String[] names, Tensor[] grads, Tensor hessian, double divisor) {
         this.value = value;
         this.terms = terms;
+        this.names = names;
         this.grads = grads;
         this.hessian = hessian;
         this.divisor = divisor;
     }
 
+    private LossResult(double value, Tensor terms, Map<String, Tensor> grads, Tensor hessian, double divisor) {
+        this.value = value;
+        this.terms = terms;
+        int n = grads == null ? 0 : grads.size();
+        this.names = n == 0 ? NO_NAMES : new String[n];
+        this.grads = n == 0 ? NO_GRADS : new Tensor[n];
+        int i = 0;
+        if (n > 0) {
+            for (Map.Entry<String, Tensor> e : grads.entrySet()) {
+                names[i] = e.getKey();
+                this.grads[i++] = e.getValue();
+            }
+        }
+        this.hessian = hessian;
+        this.divisor = divisor;
+    }
+
+    /**
+     * A reduced result with at most the gradient of {@code input} ({@code grad} may be null),
+     * whose mean divides by {@code divisor}: the allocation-light form the drivers use.
+     */
+    static LossResult scalarInput(double value, Tensor grad, double divisor) {
+        return grad == null ? new LossResult(value, null, NO_NAMES, NO_GRADS, null, divisor)
+                : new LossResult(value, null, new String[] {"input"}, new Tensor[] {grad}, null, divisor);
+    }
+
     /** A reduced (scalar) result. */
     public static LossResult scalar(double value, Map<String, Tensor> grads) {
-        return new LossResult(value, null, immutable(grads), null, Double.NaN);
+        return new LossResult(value, null, grads, null, Double.NaN);
     }
 
     /** An unreduced result: the terms tensor, whose sum is {@link #value()}. */
     public static LossResult unreduced(Tensor terms, double sum, Map<String, Tensor> grads) {
-        return new LossResult(sum, terms, immutable(grads), null, Double.NaN);
+        return new LossResult(sum, terms, grads, null, Double.NaN);
     }
 
     /** A copy carrying the diagonal Hessian with respect to {@code input}. */
     public LossResult withHessian(Tensor h) {
-        return new LossResult(value, terms, grads, h, divisor);
+        return new LossResult(value, terms, names, grads, h, divisor);
     }
 
     /** A copy that reports what reduction {@code mean} divides by in this call. */
     public LossResult withDivisor(double d) {
-        return new LossResult(value, terms, grads, hessian, d);
+        return new LossResult(value, terms, names, grads, hessian, d);
     }
 
     /**
@@ -54,9 +87,6 @@ public final class LossResult {
         return divisor;
     }
 
-    private static Map<String, Tensor> immutable(Map<String, Tensor> g) {
-        return g == null || g.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(g));
-    }
 
     /** The reduced value; for reduction {@code none}, the sum of the terms. */
     public double value() {
@@ -75,17 +105,29 @@ public final class LossResult {
 
     /** The gradient with respect to the named input, or null when it was not computed. */
     public Tensor grad(String input) {
-        return grads.get(input);
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(input)) {
+                return grads[i];
+            }
+        }
+        return null;
     }
 
     /** The gradient with respect to {@code input} (the usual prediction input). */
     public Tensor grad() {
-        return grads.get("input");
+        return grad("input");
     }
 
-    /** Every computed gradient, by input name. */
+    /** Every computed gradient, by input name, in the order they were produced (a read-only map). */
     public Map<String, Tensor> grads() {
-        return grads;
+        if (names.length == 0) {
+            return Collections.emptyMap();
+        }
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            m.put(names[i], grads[i]);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** The diagonal second derivative with respect to {@code input}, when asked for. */

@@ -112,6 +112,11 @@ public final class Tensor {
         return shape.length;
     }
 
+    /** True when {@code other} has exactly this shape (no copy of either shape is made). */
+    public boolean sameShape(Tensor other) {
+        return java.util.Arrays.equals(shape, other.shape);
+    }
+
     /** The size of dimension {@code i}; negative {@code i} counts from the end. */
     public int dim(int i) {
         return shape[i < 0 ? shape.length + i : i];
