@@ -61,11 +61,26 @@ public final class Reduce {
         return LossResult.scalar(sum * scale, g == null ? null : g.map()).withDivisor(divisor);
     }
 
-    /** The result from the terms: their scaled sum, or for {@code none} the terms in {@code shape}. */
+    /**
+     * An array for {@code n} per-sample terms, zero-filled: a new one for reduction {@code none}
+     * (it becomes the result), else scratch from {@code ws} (only its sum is kept).
+     */
+    public double[] terms(Workspace ws, int n) {
+        return reduction == Reduction.NONE ? new double[n] : ws.doubles(n);
+    }
+
+    /**
+     * The result from the terms: the scaled sum of the first (product of {@code shape}) of them,
+     * or for {@code none} the terms in {@code shape}.
+     */
     public LossResult finish(double[] terms, int[] shape, Grads g) {
+        int count = 1;
+        for (int d : shape) {
+            count *= d;
+        }
         double s = 0;
-        for (double t : terms) {
-            s += t;
+        for (int i = 0; i < count; i++) {
+            s += terms[i];
         }
         if (reduction == Reduction.NONE) {
             return LossResult.unreduced(Tensor.of(terms, shape), s, g == null ? null : g.map()).withDivisor(divisor);

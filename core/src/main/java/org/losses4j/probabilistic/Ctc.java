@@ -9,6 +9,7 @@ import org.losses4j.ErrorKind;
 import org.losses4j.Family;
 import org.losses4j.Grads;
 import org.losses4j.Inputs;
+import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -18,6 +19,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Connectionist temporal classification: the negative log-likelihood of a label sequence
@@ -118,18 +120,27 @@ public final class Ctc extends AbstractLoss {
             }
         }
         Reduce red = Reduce.of(reduction, b.n);
-        double[] terms = new double[b.n];
-        new Kernel(b, null, lp.f32(), null, g32, red.gradScale()).run(terms);
         Map<String, Tensor> grads = grad ? Map.of("log_probs", gt) : null;
-        LossResult r = red.finish(terms, new int[] {b.n}, null);
-        if (r.isUnreduced()) {
-            float[] t32 = new float[b.n];
-            for (int i = 0; i < t32.length; i++) {
-                t32[i] = (float) terms[i];
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, b.n);
+            float[] lp32 = lp.f32();
+            float[] g = g32;
+            double scale = red.gradScale();
+            Kernels.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
+                try (Workspace kw = Workspace.acquire()) {
+                    new Kernel(b, null, lp32, null, g, scale, kw).run(terms, from, to);
+                }
+            });
+            LossResult r = red.finish(terms, new int[] {b.n}, null);
+            if (r.isUnreduced()) {
+                float[] t32 = new float[b.n];
+                for (int i = 0; i < t32.length; i++) {
+                    t32[i] = (float) terms[i];
+                }
+                return LossResult.unreduced(Tensor.of(t32, b.n), r.value(), grads).withDivisor(r.divisor());
             }
-            return LossResult.unreduced(Tensor.of(t32, b.n), r.value(), grads);
+            return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
         }
-        return LossResult.scalar(r.value(), grads);
     }
 
     @Override
@@ -138,9 +149,26 @@ public final class Ctc extends AbstractLoss {
         Batch b = validate(in);
         double[] g64 = g == null ? null : g.zeros("log_probs", lp);
         Reduce red = Reduce.of(reduction, b.n);
-        double[] terms = new double[b.n];
-        new Kernel(b, lp.f64(), null, g64, null, red.gradScale()).run(terms);
-        return red.finish(terms, new int[] {b.n}, g);
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, b.n);
+            double[] lp64 = lp.f64();
+            double scale = red.gradScale();
+            Kernels.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
+                try (Workspace kw = Workspace.acquire()) {
+                    new Kernel(b, lp64, null, g64, null, scale, kw).run(terms, from, to);
+                }
+            });
+            return red.finish(terms, new int[] {b.n}, g);
+        }
+    }
+
+    /**
+     * Samples per chunk of work: a function of the batch size only (about eight chunks), so that
+     * results are the same on any number of threads; each sample is independent and its term is
+     * summed in sample order afterwards.
+     */
+    private static int samplesPerChunk(int n) {
+        return Math.max(1, (n + 7) / 8);
     }
 
     /** The checked shapes and lengths of one call. */
@@ -305,7 +333,7 @@ public final class Ctc extends AbstractLoss {
         private int shiftLevels;
         private final double[] acc;
 
-        Kernel(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale) {
+        Kernel(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale, Workspace ws) {
             this.b = b;
             this.lp64 = lp64;
             this.lp32 = lp32;
@@ -323,30 +351,31 @@ public final class Ctc extends AbstractLoss {
             this.w = maxL + 4;
             this.maxK = Math.min(b.c, maxS + 1);
             int rows = grad ? maxT : 2;
-            this.kOf = new int[maxL];
-            this.classOf = new int[maxK];
-            this.slot = new int[b.c];
+            this.kOf = ws.ints(maxL);
+            this.classOf = ws.ints(maxK);
+            this.slot = ws.ints(b.c);
             Arrays.fill(slot, -1);
-            this.skipIn = new double[maxL];
-            this.skipInMask = new int[maxL];
-            this.skipOut = new double[maxL];
-            this.skipOutMask = new int[maxL];
-            this.aLin = new double[rows * w];
-            this.aLev = new int[rows * w];
-            this.ref = new double[rows];
-            this.refLo = new double[rows];
-            this.ek = new double[maxT * maxK];
-            this.exM = new double[maxT * maxK];
-            this.exL = new int[maxT * maxK];
-            this.emax = new double[maxT];
-            this.bLin = grad ? new double[2 * w] : null;
-            this.bLev = grad ? new int[2 * w] : null;
-            this.acc = grad ? new double[maxK] : null;
+            this.skipIn = ws.doubles(maxL);
+            this.skipInMask = ws.ints(maxL);
+            this.skipOut = ws.doubles(maxL);
+            this.skipOutMask = ws.ints(maxL);
+            this.aLin = ws.doubles(rows * w);
+            this.aLev = ws.ints(rows * w);
+            this.ref = ws.doubles(rows);
+            this.refLo = ws.doubles(rows);
+            this.ek = ws.doubles(maxT * maxK);
+            this.exM = ws.doubles(maxT * maxK);
+            this.exL = ws.ints(maxT * maxK);
+            this.emax = ws.doubles(maxT);
+            this.bLin = grad ? ws.doubles(2 * w) : null;
+            this.bLev = grad ? ws.ints(2 * w) : null;
+            this.acc = grad ? ws.doubles(maxK) : null;
         }
 
-        void run(double[] terms) {
+        /** Samples {@code [from, to)}: their terms into {@code terms[n]}, their gradients into their frames' rows. */
+        void run(double[] terms, int from, int to) {
             boolean mean = reduction == Reduction.MEAN;
-            for (int n = 0; n < b.n; n++) {
+            for (int n = from; n < to; n++) {
                 int tn = (int) b.inputLengths[n];
                 int sn = (int) b.targetLengths[n];
                 int needed = describe(n, sn);

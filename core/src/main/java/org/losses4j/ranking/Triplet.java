@@ -9,6 +9,7 @@ import org.losses4j.DType;
 import org.losses4j.Family;
 import org.losses4j.Grads;
 import org.losses4j.Inputs;
+import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -17,6 +18,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Triplet margin loss: an anchor should be closer to its positive than to its negative by a
@@ -103,12 +105,15 @@ public final class Triplet extends AbstractLoss {
         Tensor ga = grad ? output32(in, "anchor", a) : null;
         Tensor gp = grad ? output32(in, "positive", p) : null;
         Tensor gn = grad ? output32(in, "negative", n) : null;
-        double[] terms = new double[rows];
         boolean fresh = !grad || (in.gradBuffer("anchor") == null && in.gradBuffer("positive") == null
                 && in.gradBuffer("negative") == null);
-        kernel32(a.f32(), p.f32(), n.f32(), rows, d, red.gradScale(), terms,
-                grad ? ga.f32() : null, grad ? gp.f32() : null, grad ? gn.f32() : null, fresh);
-        LossResult r = red.finish(terms, new int[] {rows}, null);
+        LossResult r;
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, rows);
+            kernel32(a.f32(), p.f32(), n.f32(), rows, d, red.gradScale(), terms,
+                    grad ? ga.f32() : null, grad ? gp.f32() : null, grad ? gn.f32() : null, fresh);
+            r = red.finish(terms, new int[] {rows}, null);
+        }
         Map<String, Tensor> grads = new LinkedHashMap<>();
         if (grad) {
             grads.put("anchor", ga);
@@ -116,13 +121,14 @@ public final class Triplet extends AbstractLoss {
             grads.put("negative", gn);
         }
         if (r.isUnreduced()) {
-            float[] t32 = new float[rows];
+            double[] terms = r.terms().f64();
+            float[] f = new float[rows];
             for (int i = 0; i < rows; i++) {
-                t32[i] = (float) terms[i];
+                f[i] = (float) terms[i];
             }
-            return LossResult.unreduced(Tensor.of(t32, rows), r.value(), grads);
+            return LossResult.unreduced(Tensor.of(f, rows), r.value(), grads).withDivisor(r.divisor());
         }
-        return LossResult.scalar(r.value(), grads);
+        return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
     }
 
     /** The caller's float32 buffer (not cleared: the kernel writes every row of it) or a new zeroed array. */
@@ -145,11 +151,13 @@ public final class Triplet extends AbstractLoss {
         int d = ta.dim(1);
         Rows.nonEmptyMean(reduction() == Reduction.MEAN, rows, "anchor", ta);
         Reduce red = Reduce.of(reduction(), rows);
-        double[] terms = new double[rows];
-        kernel64(ta.f64(), tp.f64(), tn.f64(), rows, d, red.gradScale(), terms,
-                g == null ? null : g.zeros("anchor", ta), g == null ? null : g.zeros("positive", tp),
-                g == null ? null : g.zeros("negative", tn));
-        return red.finish(terms, new int[] {rows}, g);
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, rows);
+            kernel64(ta.f64(), tp.f64(), tn.f64(), rows, d, red.gradScale(), terms,
+                    g == null ? null : g.zeros("anchor", ta), g == null ? null : g.zeros("positive", tp),
+                    g == null ? null : g.zeros("negative", tn));
+            return red.finish(terms, new int[] {rows}, g);
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -315,10 +323,19 @@ public final class Triplet extends AbstractLoss {
      */
     private void kernel32(float[] a, float[] p, float[] n, int rows, int d, double scale, double[] terms,
             float[] ga, float[] gp, float[] gn, boolean fresh) {
+        // fixed chunks of ~CHUNK elements (rows independent, terms at their row's index and
+        // summed in row order afterwards): the same bits on any number of threads
+        int rowsPerChunk = Math.max(1, Kernels.CHUNK / Math.max(d, 1));
+        Kernels.forChunks(rows, rowsPerChunk,
+                (c, from, to) -> kernel32(a, p, n, from, to, d, scale, terms, ga, gp, gn, fresh));
+    }
+
+    private void kernel32(float[] a, float[] p, float[] n, int rowFrom, int rowTo, int d, double scale,
+            double[] terms, float[] ga, float[] gp, float[] gn, boolean fresh) {
         double[] st = new double[6];
         double[] co = new double[13];
         boolean cos = distance == COSINE;
-        for (int i = 0; i < rows; i++) {
+        for (int i = rowFrom; i < rowTo; i++) {
             int o = i * d;
             if (!cos) {
                 squaredDistances32(a, p, n, o, d, st);
