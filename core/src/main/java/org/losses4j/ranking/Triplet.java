@@ -332,8 +332,13 @@ public final class Triplet extends AbstractLoss {
 
     private void kernel32(float[] a, float[] p, float[] n, int rowFrom, int rowTo, int d, double scale,
             double[] terms, float[] ga, float[] gp, float[] gn, boolean fresh) {
-        double[] st = new double[6];
-        double[] co = new double[13];
+        try (Workspace ws = Workspace.acquire()) {
+            kernel32(a, p, n, rowFrom, rowTo, d, scale, terms, ga, gp, gn, fresh, ws.doubles(6), ws.doubles(13));
+        }
+    }
+
+    private void kernel32(float[] a, float[] p, float[] n, int rowFrom, int rowTo, int d, double scale,
+            double[] terms, float[] ga, float[] gp, float[] gn, boolean fresh, double[] st, double[] co) {
         boolean cos = distance == COSINE;
         for (int i = rowFrom; i < rowTo; i++) {
             int o = i * d;
