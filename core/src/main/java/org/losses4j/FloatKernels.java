@@ -62,4 +62,30 @@ public abstract class FloatKernels {
      */
     public abstract double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
             float scale, double keep, double uni, long ignore);
+
+    /**
+     * The sums of the region losses over {@code [from, to)}: writes {@code acc[at] = Σ x·y},
+     * {@code acc[at + 1] = Σ x}, {@code acc[at + 2] = Σ y} and, when {@code squares}, also
+     * {@code acc[at + 3] = Σ x²} and {@code acc[at + 4] = Σ y²} (overwriting them; an empty
+     * range gives zeros). Accumulated like the other sums of this class: in float64, or in float
+     * lanes over at most {@value #SUB_BLOCK} elements that are then added in float64. NaN
+     * propagates into every sum it enters.
+     *
+     * <p>Returns true when some {@code x[i]} or {@code y[i]} lies outside {@code [0, 1]}; it
+     * may also return true when one is NaN (NaN is not outside the interval: callers that
+     * refuse out-of-range values re-check exactly, so a true result only costs that re-check).
+     * It returns false when every value is in {@code [0, 1]}.
+     */
+    public abstract boolean regionSums(float[] x, float[] y, int from, int to, boolean squares, double[] acc, int at);
+
+    /**
+     * The gradient pass of the region losses: {@code out[i] = a·y[i] + b + c·x[i]} for i in
+     * {@code [from, to)} (overwriting it), or {@code out[i] = a·y[i] + b} when {@code x} is null
+     * ({@code c} then ignored). The vector implementation computes it in float arithmetic
+     * ({@code (a·y + b) + c·x}, each operation rounded: within a few float32 ulp of
+     * {@code |a| + |b| + |c|}); the scalar one in float64, rounded once. Nothing is returned or
+     * accumulated; NaN propagates.
+     */
+    public abstract void regionGradient(float[] x, float[] y, float[] out, int from, int to, float a, float b,
+            float c);
 }

@@ -1,6 +1,8 @@
 package org.losses4j.segmentation;
 
 import java.util.Arrays;
+import org.losses4j.FloatKernels;
+import org.losses4j.Kernels;
 
 /**
  * The one mechanism behind the region losses (dice, jaccard, tversky, combo): for an input
@@ -10,9 +12,12 @@ import java.util.Arrays;
  *
  * <p>The data is a sequence of N·C contiguous blocks of S = Π(*) elements (block b is sample
  * b / C, class b % C); a block belongs to one group: group 0 ({@link Average#GLOBAL}),
- * class b % C ({@link Average#CLASS}) or b itself ({@link Average#SAMPLE_CLASS}). The sums
- * are accumulated in float64 with several accumulators per block, in a fixed order, for
- * float32 and float64 data alike.
+ * class b % C ({@link Average#CLASS}) or b itself ({@link Average#SAMPLE_CLASS}). Float64
+ * data: sums accumulated in float64 with several accumulators per block, in a fixed order, on
+ * one thread. Float32 data: the {@link FloatKernels} region kernels (float lanes over
+ * sub-blocks of {@value FloatKernels#SUB_BLOCK} elements, then float64) on the fixed split of
+ * {@link Kernels}, so both passes run on {@link Kernels#threads()} threads with the same bits
+ * for any thread count; no copy or widening of the data is made.
  */
 final class RegionSums {
     /** What one coefficient is computed over. */
@@ -89,19 +94,67 @@ final class RegionSums {
         return r;
     }
 
-    /** Sums of float32 data (accumulated in float64). */
+    /**
+     * Sums of float32 data, by the active {@link FloatKernels#regionSums} kernel (float lanes
+     * over sub-blocks, then float64) on a fixed split: global, the flat data in chunks of
+     * {@link Kernels#CHUNK} elements; class and sample_class, each block in pieces of at most
+     * {@link Kernels#CHUNK} elements. Each chunk's or piece's sums are kept apart and added into
+     * its group in index order afterwards, so the bits depend on the shape only, never on the
+     * number of threads. Besides the group sums this allocates 3 (5 with squares) doubles per
+     * chunk or piece, and a flag per task: no copy of the data (for blocks much shorter than a
+     * chunk that is one entry per block, like the sample_class sums themselves).
+     */
     static RegionSums of(float[] x, float[] y, int[] shape, Average average, boolean squares) {
         RegionSums r = new RegionSums(shape, average, squares);
-        int s = r.blockSize;
-        double[] acc = new double[5];
-        boolean bad = false;
-        for (int b = 0; b < r.blocks; b++) {
-            Arrays.fill(acc, 0.0);
-            bad |= squares ? blockSquares(x, y, b * s, s, acc) : block(x, y, b * s, s, acc);
-            r.add(r.groupOf(b), acc);
+        FloatKernels k = Kernels.floats();
+        int w = squares ? 5 : 3;
+        int chunk = Kernels.CHUNK;
+        if (average == Average.GLOBAL) {
+            int n = r.blocks * r.blockSize;
+            int segs = Kernels.chunks(n, chunk);
+            double[] part = new double[segs * w];
+            boolean[] bad = new boolean[segs];
+            Kernels.forChunks(n, chunk, (c, from, to) -> bad[c] = k.regionSums(x, y, from, to, squares, part, c * w));
+            r.combine(part, w, 1, bad);
+        } else {
+            int s = r.blockSize;
+            int pieces = Kernels.chunks(s, chunk);
+            int segs = r.blocks * pieces;
+            // tasks of about CHUNK elements: one piece, or CHUNK / s whole blocks (scheduling only)
+            int perTask = s >= chunk ? 1 : chunk / s;
+            double[] part = new double[Math.multiplyExact(segs, w)];
+            boolean[] bad = new boolean[Kernels.chunks(segs, perTask)];
+            Kernels.forChunks(segs, perTask, (c, qFrom, qTo) -> {
+                boolean b = false;
+                for (int q = qFrom; q < qTo; q++) {
+                    int blk = q / pieces;
+                    int off = (q - blk * pieces) * chunk;
+                    int from = blk * s + off;
+                    b |= k.regionSums(x, y, from, from + Math.min(chunk, s - off), squares, part, q * w);
+                }
+                bad[c] = b;
+            });
+            r.combine(part, w, pieces, bad);
         }
-        r.outOfRange = bad;
         return r;
+    }
+
+    /** Adds the sums of segment q (block q / pieces) into its group, in segment order. */
+    private void combine(double[] part, int w, int pieces, boolean[] bad) {
+        for (int q = 0, segs = part.length / w; q < segs; q++) {
+            int k = average == Average.GLOBAL ? 0 : groupOf(q / pieces);
+            int o = q * w;
+            pg[k] += part[o];
+            p[k] += part[o + 1];
+            g[k] += part[o + 2];
+            if (w == 5) {
+                pp[k] += part[o + 3];
+                gg[k] += part[o + 4];
+            }
+        }
+        for (boolean b : bad) {
+            outOfRange |= b;
+        }
     }
 
     private void add(int k, double[] acc) {
@@ -149,65 +202,12 @@ final class RegionSums {
         return bad;
     }
 
-    private static boolean block(float[] x, float[] y, int off, int len, double[] acc) {
-        double pg0 = 0, pg1 = 0, p0 = 0, p1 = 0, g0 = 0, g1 = 0;
-        boolean bad = false;
-        int i = off;
-        int end = off + len;
-        for (; i + 1 < end; i += 2) {
-            float f0 = x[i], f1 = x[i + 1], h0 = y[i], h1 = y[i + 1];
-            if (f0 < 0 || f0 > 1 || f1 < 0 || f1 > 1 || h0 < 0 || h0 > 1 || h1 < 0 || h1 > 1) {
-                bad = true;
-            }
-            double a0 = f0, a1 = f1, b0 = h0, b1 = h1;
-            pg0 += a0 * b0;
-            pg1 += a1 * b1;
-            p0 += a0;
-            p1 += a1;
-            g0 += b0;
-            g1 += b1;
-        }
-        for (; i < end; i++) {
-            float f = x[i], h = y[i];
-            bad |= f < 0 | f > 1 | h < 0 | h > 1;
-            double a = f, b = h;
-            pg0 += a * b;
-            p0 += a;
-            g0 += b;
-        }
-        acc[0] = pg0 + pg1;
-        acc[1] = p0 + p1;
-        acc[2] = g0 + g1;
-        return bad;
-    }
-
     private static boolean blockSquares(double[] x, double[] y, int off, int len, double[] acc) {
         double pg = 0, p = 0, g = 0, pp = 0, gg = 0;
         boolean bad = false;
         for (int i = off, end = off + len; i < end; i++) {
             double a = x[i], b = y[i];
             bad |= a < 0 | a > 1 | b < 0 | b > 1;
-            pg += a * b;
-            p += a;
-            g += b;
-            pp += a * a;
-            gg += b * b;
-        }
-        acc[0] = pg;
-        acc[1] = p;
-        acc[2] = g;
-        acc[3] = pp;
-        acc[4] = gg;
-        return bad;
-    }
-
-    private static boolean blockSquares(float[] x, float[] y, int off, int len, double[] acc) {
-        double pg = 0, p = 0, g = 0, pp = 0, gg = 0;
-        boolean bad = false;
-        for (int i = off, end = off + len; i < end; i++) {
-            float f = x[i], h = y[i];
-            bad |= f < 0 | f > 1 | h < 0 | h > 1;
-            double a = f, b = h;
             pg += a * b;
             p += a;
             g += b;
@@ -245,25 +245,30 @@ final class RegionSums {
         }
     }
 
-    /** {@link #gradient(double[], double[], double[], double[], double[], double[])} on float32 data. */
+    /**
+     * {@link #gradient(double[], double[], double[], double[], double[], double[])} on float32
+     * data, by the active {@link FloatKernels#regionGradient} kernel with the three numbers
+     * rounded to float, in chunks of {@link Kernels#CHUNK} elements (each element is written
+     * once, from its own inputs: any thread count gives the same bits).
+     */
     void gradient(float[] x, float[] y, double[] a, double[] bb, double[] c, float[] out) {
+        FloatKernels k = Kernels.floats();
+        int n = out.length;
         int s = blockSize;
-        for (int b = 0; b < blocks; b++) {
-            int k = groupOf(b);
-            double ak = a[k], bk = bb[k];
-            int off = b * s;
-            if (c == null) {
-                // float arithmetic (the JIT vectorises it): a·y + b rounded twice, within 2 ulp
-                float fa = (float) ak, fb = (float) bk;
-                for (int i = off, end = off + s; i < end; i++) {
-                    out[i] = fa * y[i] + fb;
-                }
-            } else {
-                double ck = c[k];
-                for (int i = off, end = off + s; i < end; i++) {
-                    out[i] = (float) (ak * y[i] + bk + ck * x[i]);
-                }
+        int chunk = Kernels.CHUNK;
+        float[] xs = c == null ? null : x;
+        Kernels.forChunks(n, chunk, (ci, from, to) -> {
+            if (average == Average.GLOBAL) {
+                k.regionGradient(xs, y, out, from, to, (float) a[0], (float) bb[0], c == null ? 0f : (float) c[0]);
+                return;
             }
-        }
+            for (int i = from; i < to;) {
+                int blk = i / s;
+                int end = Math.min(to, (blk + 1) * s);
+                int g = groupOf(blk);
+                k.regionGradient(xs, y, out, i, end, (float) a[g], (float) bb[g], c == null ? 0f : (float) c[g]);
+                i = end;
+            }
+        });
     }
 }

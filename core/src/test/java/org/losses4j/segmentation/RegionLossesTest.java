@@ -204,7 +204,9 @@ class RegionLossesTest {
             LossResult rf = l.compute(f.gradInto("input", Tensor.of(buf, 4, 3, 16, 16)));
             assertSame(buf, rf.grad().f32(), l.toString());
             LossResult rd = l.compute(w);
-            assertEquals(rd.value(), rf.value(), 1e-12 * Math.abs(rd.value()), l.toString());
+            // float32 data: the sums are float lanes over sub-blocks of 512 elements, then float64
+            // (FloatKernels.regionSums), so the value agrees to float32 rounding of those sums
+            assertEquals(rd.value(), rf.value(), 1e-6 * Math.abs(rd.value()), l.toString());
             double[] gd = rd.grad().f64();
             for (int i = 0; i < buf.length; i++) {
                 assertEquals(gd[i], buf[i], 1e-6 * Math.abs(gd[i]) + 1e-12, l + " [" + i + "]");
