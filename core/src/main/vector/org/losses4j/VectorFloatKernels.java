@@ -24,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorFloatKernels extends FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final int L = S.length();
     private static final int L2 = 2 * L;
 
@@ -489,15 +490,13 @@ final class VectorFloatKernels extends FloatKernels {
      */
     static final int LANE_ROWS_BELOW = 8 * L;
 
-    // The per-thread block of crossEntropyLanes: the transposed rows (c·L floats), then L lanes each of
-    // the labels and of the term accumulator.
-    private static final int CE_LAB = 0;
-    private static final int CE_ACC = 1;
-    private static final int CE_SLOTS = 2;
-
-    /** The block of {@link #crossEntropyLanes}, per thread: allocated on its first call, reused after. */
+    /**
+     * The scratch of {@link #crossEntropyLanes}, per thread (allocated on its first call, reused
+     * after): a block of L rows transposed (c·L floats), then L lanes each of its labels and of
+     * the term accumulator.
+     */
     private static final ThreadLocal<float[]> CE_BLOCK = ThreadLocal.withInitial(
-            () -> new float[(LANE_ROWS_BELOW + CE_SLOTS) * L]);
+            () -> new float[(LANE_ROWS_BELOW + 2) * L]);
 
     /** Blocks of L rows whose terms are summed in float lanes before being added in float64. */
     private static final int CE_FLUSH_BLOCKS = 16;
@@ -506,13 +505,13 @@ final class VectorFloatKernels extends FloatKernels {
 
     /**
      * Rows of fewer than {@link #LANE_ROWS_BELOW} classes, {@code L} rows at a time, one row per
-     * lane: the block is transposed into a per-thread scratch ({@code t[j·L + k] = x[(r0 + k)·c + j]},
-     * the lanes of missing rows after the last one 0), so that the maximum, the exponentials, the
-     * sums, the log and the term and gradient coefficients are all lane arithmetic, without
-     * per-row scalar work; the gradient is transposed back. Per lane (row), with {@code m} the
-     * maximum and {@code d_j = x_j − m}:
+     * lane: the block is transposed into a per-thread scratch ({@code t[j·L + k] = x[(r0 + k)·c + j]};
+     * after the last row of the range the lanes repeat it, with an "ignored" label), so that the
+     * maximum, the exponentials, the sums, the log, the term and the gradient are all lane
+     * arithmetic, without per-row scalar work; the gradient is transposed back into {@code g}.
+     * Per lane (row), with {@code m} the maximum and {@code d_j = x_j − m}:
      * <ul>
-     * <li>{@code e_j = exp(d_j)} (the lane exp written out, as elsewhere in this class);
+     * <li>{@code e_j = exp(d_j)}: the lane exp of this class written out, but 0 below −87;
      * {@code rest = Σ_{x_j < m} e_j + (ties − 1)}, the ties {@code x_j = m} counted apart so a
      * confident row keeps its small {@code S − 1}; {@code sd = Σ d_j} (only with smoothing);</li>
      * <li>{@code log S = log1p(rest)} in lane arithmetic: with {@code u = 1 + rest = 2^k·f},
@@ -523,26 +522,26 @@ final class VectorFloatKernels extends FloatKernels {
      * <li>the term as documented in {@link FloatKernels#crossEntropy}, in float lanes (both
      * parts are sums of non-negative numbers: no cancellation), 0 for ignored rows; the lanes
      * are added in float64, lane 0 first, every {@value #CE_FLUSH_BLOCKS} blocks and at the end
-     * of the range;</li>
+     * of the range, so the sum depends only on the range;</li>
      * <li>gradient {@code coef·e_j − off} with {@code coef = scale·(keep + uni·c)/u} and
      * {@code off = scale·uni}; at the label {@code scale·(−keep·q_y + uni·(c·p_y − 1))} with
      * {@code p_y = e_y/u} and {@code q_y = rest/u} when {@code x_y = m}, {@code 1 − p_y}
      * otherwise; 0 for ignored rows.</li>
      * </ul>
      * A NaN logit makes its own row NaN only (the lanes are independent). Labels are not
-     * checked here (the caller validated them). The work is split into methods that pass no
-     * vectors (the block's state is in the scratch), which keeps each JIT compilation short.
+     * checked here (the caller validated them). Nothing is allocated but the scratch, once per thread.
      */
     private static double crossEntropyLanes(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
             float scale, double keep, double uni, long ignore) {
         float[] t = CE_BLOCK.get();
-        int oLab = (c + CE_LAB) * L;
-        int oAcc = (c + CE_ACC) * L;
+        int oLab = c * L;
+        int oAcc = oLab + L;
         java.util.Arrays.fill(t, oAcc, oAcc + L, 0f);
         double sum = 0;
         int blocks = 0;
         // The scalar parts (transposing, labels, flushing) are here, the lane arithmetic in
-        // ceBlockLanes: no vector crosses a call, and this loop is compiled early.
+        // ceBlockLanes: no vector crosses the call (a vector passed to a method the JIT does not
+        // inline is boxed), and the cheap scalar loops get this loop compiled early.
         for (int r0 = rowFrom; r0 < rowTo; r0 += L) {
             for (int k = 0; k < L; k++) {
                 // a missing row after the last repeats the last one (no branch), its label lane says ignored
@@ -582,8 +581,23 @@ final class VectorFloatKernels extends FloatKernels {
      * lanes; with a gradient, replaces the logits by the gradient (still transposed).
      */
     private static void ceBlockLanes(float[] t, int c, boolean grad, float scale, double keep, double uni) {
-        int oLab = (c + CE_LAB) * L;
-        FloatVector lab = FloatVector.fromArray(S, t, oLab);
+        // the constants as vectors once per block, not once per use: the compiled code is the same
+        // (the JIT hoists broadcasts), the interpreted and C1 code before it far cheaper
+        final FloatVector zero = FloatVector.zero(S);
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        final FloatVector lowest = FloatVector.broadcast(S, -87f);
+        final FloatVector log2e = FloatVector.broadcast(S, LOG2E);
+        final FloatVector magic = FloatVector.broadcast(S, MAGIC);
+        final FloatVector ln2Hi = FloatVector.broadcast(S, LN2_HI);
+        final FloatVector ln2Lo = FloatVector.broadcast(S, LN2_LO);
+        final FloatVector p0 = FloatVector.broadcast(S, 1.9875691500E-4f);
+        final FloatVector p1 = FloatVector.broadcast(S, 1.3981999507E-3f);
+        final FloatVector p2 = FloatVector.broadcast(S, 8.3334519073E-3f);
+        final FloatVector p3 = FloatVector.broadcast(S, 4.1665795894E-2f);
+        final FloatVector p4 = FloatVector.broadcast(S, 1.6666665459E-1f);
+        final FloatVector p5 = FloatVector.broadcast(S, 5.0000001201E-1f);
+        final IntVector bias = IntVector.broadcast(SI, MAGIC_BITS - 127);
+        FloatVector lab = FloatVector.fromArray(S, t, c * L);
         // the maximum by compare and blend (cheaper than max, which orders ±0 and NaN): a NaN logit
         // does not reach m here but makes its own e_j, hence the row, NaN just the same
         FloatVector m = FloatVector.fromArray(S, t, 0);
@@ -592,69 +606,70 @@ final class VectorFloatKernels extends FloatKernels {
             m = m.blend(xj, xj.compare(VectorOperators.GT, m));
         }
         boolean smooth = uni != 0;
-        FloatVector below = FloatVector.zero(S);
-        FloatVector ties = FloatVector.zero(S);
-        FloatVector sd = FloatVector.zero(S);
-        FloatVector zy = FloatVector.zero(S);
-        FloatVector ey = FloatVector.zero(S);
-        for (int j = 0; j < c; j++) {
+        FloatVector below = zero;
+        FloatVector ties = zero;
+        FloatVector sd = zero;
+        FloatVector zy = zero;
+        FloatVector ey = zero;
+        FloatVector jv = zero; // j in every lane
+        for (int j = 0; j < c; j++, jv = jv.add(one)) {
             FloatVector xj = FloatVector.fromArray(S, t, j * L);
             FloatVector d = xj.sub(m);
             // e = expNonPositive(d) written out (the JIT declines to inline a helper this size), but 0
             // below −87 rather than exp(−87) (so a −∞ logit has exactly 0): the lanes below are
             // garbage until the final blend; NaN stays NaN
-            VectorMask<Float> under = d.compare(VectorOperators.LT, -87f);
-            FloatVector ek = d.mul(LOG2E).add(MAGIC);
-            FloatVector en = ek.sub(MAGIC);
-            FloatVector er = d.sub(en.mul(LN2_HI)).sub(en.mul(LN2_LO));
-            FloatVector ep = er.mul(1.9875691500E-4f).add(1.3981999507E-3f).mul(er).add(8.3334519073E-3f).mul(er)
-                    .add(4.1665795894E-2f).mul(er).add(1.6666665459E-1f).mul(er).add(5.0000001201E-1f);
-            FloatVector e = ep.mul(er.mul(er)).add(er).add(1f).mul(ek.reinterpretAsInts().sub(MAGIC_BITS - 127)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).blend(0f, under);
+            VectorMask<Float> under = d.compare(VectorOperators.LT, lowest);
+            FloatVector ek = d.mul(log2e).add(magic);
+            FloatVector en = ek.sub(magic);
+            FloatVector er = d.sub(en.mul(ln2Hi)).sub(en.mul(ln2Lo));
+            FloatVector ep = er.mul(p0).add(p1).mul(er).add(p2).mul(er).add(p3).mul(er).add(p4).mul(er).add(p5);
+            FloatVector e = ep.mul(er.mul(er)).add(er).add(one).mul(ek.reinterpretAsInts().sub(bias)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).blend(zero, under);
             if (grad) {
                 e.intoArray(t, j * L);
             }
             VectorMask<Float> tie = xj.compare(VectorOperators.EQ, m);
-            below = below.add(e.blend(0f, tie));
-            ties = ties.add(FloatVector.zero(S).blend(1f, tie));
+            below = below.add(e.blend(zero, tie));
+            ties = ties.add(zero.blend(one, tie));
             if (smooth) {
                 sd = sd.add(d);
             }
-            VectorMask<Float> isY = lab.compare(VectorOperators.EQ, (float) j);
+            VectorMask<Float> isY = lab.compare(VectorOperators.EQ, jv);
             zy = zy.blend(d, isY);
             ey = ey.blend(e, isY);
         }
-        FloatVector rest = below.add(ties.sub(1f));
-        FloatVector u = rest.add(1f);
-        FloatVector inv = FloatVector.broadcast(S, 1f).div(u);
+        FloatVector rest = below.add(ties.sub(one));
+        FloatVector u = rest.add(one);
+        FloatVector inv = one.div(u);
         // log1p(rest) = log u + (rest − (u − 1))/u; u = 2^k·f with f ∈ [√½, √2)
         IntVector ub = u.reinterpretAsInts().add(0x3f800000 - SQRT_HALF_BITS);
         FloatVector lk = ub.lanewise(VectorOperators.ASHR, 23).sub(127).convert(VectorOperators.I2F, 0)
                 .reinterpretAsFloats();
         FloatVector lf = ub.and(0x007fffff).add(SQRT_HALF_BITS).reinterpretAsFloats();
-        FloatVector ls = lf.sub(1f).div(lf.add(1f));
+        FloatVector ls = lf.sub(one).div(lf.add(one));
         FloatVector ls2 = ls.mul(ls);
         FloatVector lat = ls2.mul(2f / 9).add(2f / 7).mul(ls2).add(2f / 5).mul(ls2).add(2f / 3).mul(ls2).add(2f).mul(ls);
-        FloatVector logS = lk.mul(LN2_HI).add(lat.add(lk.mul(LN2_LO))).add(rest.sub(u.sub(1f)).mul(inv));
-        VectorMask<Float> ignored = lab.compare(VectorOperators.LT, 0f);
-        FloatVector term = FloatVector.zero(S);
+        FloatVector logS = lk.mul(ln2Hi).add(lat.add(lk.mul(ln2Lo))).add(rest.sub(u.sub(one)).mul(inv));
+        VectorMask<Float> ignored = lab.compare(VectorOperators.LT, zero);
+        FloatVector term = zero;
         if (keep != 0) {
             term = logS.sub(zy).mul((float) keep);
         }
         if (smooth) {
             term = term.add(logS.mul((float) c).sub(sd).mul((float) uni));
         }
-        int oAcc = (c + CE_ACC) * L;
-        FloatVector.fromArray(S, t, oAcc).add(term.blend(0f, ignored)).intoArray(t, oAcc);
+        int oAcc = (c + 1) * L;
+        FloatVector.fromArray(S, t, oAcc).add(term.blend(zero, ignored)).intoArray(t, oAcc);
         if (grad) {
             FloatVector coef = inv.mul((float) (scale * (keep + uni * c)));
-            float off = (float) (scale * uni);
+            FloatVector off = FloatVector.broadcast(S, (float) (scale * uni));
             FloatVector py = ey.mul(inv);
-            FloatVector qy = FloatVector.broadcast(S, 1f).sub(py).blend(rest.mul(inv), zy.compare(VectorOperators.EQ, 0f));
-            FloatVector gy = qy.mul((float) -keep).add(py.mul((float) c).sub(1f).mul((float) uni)).mul(scale);
-            for (int j = 0; j < c; j++) {
-                FloatVector.fromArray(S, t, j * L).mul(coef).sub(off).blend(gy, lab.compare(VectorOperators.EQ, (float) j))
-                        .blend(0f, ignored).intoArray(t, j * L);
+            FloatVector qy = one.sub(py).blend(rest.mul(inv), zy.compare(VectorOperators.EQ, zero));
+            FloatVector gy = qy.mul((float) -keep).add(py.mul((float) c).sub(one).mul((float) uni)).mul(scale);
+            jv = zero;
+            for (int j = 0; j < c; j++, jv = jv.add(one)) {
+                FloatVector.fromArray(S, t, j * L).mul(coef).sub(off).blend(gy, lab.compare(VectorOperators.EQ, jv))
+                        .blend(zero, ignored).intoArray(t, j * L);
             }
         }
     }
