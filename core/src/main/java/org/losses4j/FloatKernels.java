@@ -58,7 +58,12 @@ public abstract class FloatKernels {
      * {@code j = y} computed from {@code 1 − p_y = (S − 1)/S} when y is a top class, so a
      * confident row keeps its small gradient. A row whose label equals {@code ignore} has term 0
      * and a zero gradient row. Labels are in range (validated by the caller). {@code log S} is
-     * {@code log1p} of the sum over the classes below the maximum (plus ties), in float64.
+     * {@code log1p} of the sum over the classes below the maximum (plus ties), in float64; the
+     * vector kernels' short rows (fewer than 8 vectors of classes) are computed a block of rows
+     * at a time, one row per lane, with {@code log1p} and the term in float lanes (within a few
+     * ulp, and still {@code log1p}: exact for a confident row's tiny {@code S − 1}), the terms
+     * added in float64 every 16 blocks. {@code exp(x_c − m)} below {@code e^−87} (a logit of −∞) may
+     * be taken as 0.
      */
     public abstract double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
             float scale, double keep, double uni, long ignore);
