@@ -44,8 +44,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "timed repetitions per workload after warm-up (default: ${DEFAULT-VALUE})")
     int reps;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "1.0",
-            description = "minimum warm-up time per workload (at least 3 calls; default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3.0",
+            description = "minimum warm-up time per workload (at least 3 calls; default: ${DEFAULT-VALUE}: the JIT compiles the Vector API kernels in the first 1-2 s)")
     double warmup;
 
     @Option(names = "--json", description = "one JSON object per line, like torch_baseline.py")
