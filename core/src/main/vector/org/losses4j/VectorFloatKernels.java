@@ -247,8 +247,9 @@ final class VectorFloatKernels extends FloatKernels {
     // 1.5·2^23 rounding constant and r = fma(n, −ln2_f, −a) (ln2_f = ln2 rounded to float), then
     // e = 2^n·(1 + q(r)): q a degree-6 minimax polynomial for e^r − 1 on [−ln2/2, ln2/2] (relative
     // error 2e-9), evaluated by Estrin's scheme with r's first-order correction n·(ln2_f − ln2)
-    // added to its linear term, and 2^n from n's bits (1.5·2^23 has nine zero low bits, so the
-    // rounding constant's bits shifted left by 23 are n·2^23).
+    // added to its linear term, and 2^n from n's bits: the rounding constant 1.5·2^23 + 127 has
+    // 127 in its low nine bits, so the bits of 1.5·2^23 + 127 + n shifted left by 23 are those of
+    // 2^n (n ≥ −126 after the clamp).
     // log1p(e) = e + e²·h(e): h a degree-7 minimax polynomial for (log1p(e) − e)/e² on [0, 1]
     // (relative error of log1p 5e-8), Estrin again: no division and a short dependency chain.
     // One division, for σ. Measured against float64 over every 64th float z in [−100, 100] (35M
@@ -259,9 +260,13 @@ final class VectorFloatKernels extends FloatKernels {
     // The loop is software-pipelined: each iteration computes e for the next vector while it
     // finishes the current one, so the two dependency chains (exp, then log1p and σ) overlap.
     //
-    // The targets are checked in the same pass: the unsigned maximum of their bits (as signed
-    // ints after flipping the sign bit) exceeds that of 1.0f iff some target is negative, −0.0,
-    // NaN or above 1; only then is the range rescanned exactly (NaN and −0.0 pass).
+    // The targets are checked in the same pass, by the signed maximum of the bits of −t: a y in
+    // [0, 1] has −t = −y in [−1, −0], bits up to those of −1f as signed ints, while y > 1, y < 0,
+    // ±∞, NaN and −0.0 (for which −t = +0) exceed them; only then is the range rescanned exactly
+    // (NaN and −0.0 pass). With label smoothing −t no longer shows y exactly: each sub-block's y
+    // is then checked by a short extra loop (y with the sign bit flipped: the same bound).
+    // 1.5·2^23 + 127: adding it rounds to an integer n, and its bits shifted left by 23 are those of 2^n
+    private static final float BCE_MAGIC = 12583039f;
     private static final float BCE_NEG_LN2 = -0.693147182464599609375f; // −ln2 rounded to float
     private static final float BCE_LN2_ERR = 1.9046543e-9f; // ln2_f − ln2
     private static final float BCE_E2 = 0.4999999403953552f;
@@ -291,10 +296,11 @@ final class VectorFloatKernels extends FloatKernels {
             float yb) {
         final float nya = -ya;
         final float nyb = -yb;
+        final boolean tIsY = ya == 1f && yb == 0f; // then −t = −y exactly, and checking −t checks y
         final FloatVector one = FloatVector.broadcast(S, 1f);
         final FloatVector m87 = FloatVector.broadcast(S, -87f);
         final FloatVector log2e = FloatVector.broadcast(S, LOG2E);
-        final FloatVector magic = FloatVector.broadcast(S, MAGIC);
+        final FloatVector magic = FloatVector.broadcast(S, BCE_MAGIC);
         final FloatVector nln2 = FloatVector.broadcast(S, BCE_NEG_LN2);
         final FloatVector ln2err = FloatVector.broadcast(S, BCE_LN2_ERR);
         final FloatVector e2c = FloatVector.broadcast(S, BCE_E2);
@@ -317,7 +323,13 @@ final class VectorFloatKernels extends FloatKernels {
             int end = Math.min(to, i + SUB_BLOCK);
             int vend = i + (end - i) / L * L;
             FloatVector acc = FloatVector.zero(S);
-            IntVector ymax = IntVector.broadcast(IS, SIGN_BIT);
+            IntVector tmax = IntVector.broadcast(IS, SIGN_BIT);
+            if (!tIsY) {
+                for (int k = i; k < vend; k += L) {
+                    tmax = tmax.max(FloatVector.fromArray(S, y, k).reinterpretAsInts().lanewise(VectorOperators.XOR,
+                            SIGN_BIT));
+                }
+            }
             if (i < vend) {
                 // e of the first vector; the loop computes each next vector's e ahead
                 FloatVector z = FloatVector.fromArray(S, x, i);
@@ -329,8 +341,7 @@ final class VectorFloatKernels extends FloatKernels {
                 FloatVector r2 = r.mul(r);
                 FloatVector q = r2.mul(r2).fma(r2.fma(e6c, r.fma(e5c, e4c)),
                         r2.fma(r.fma(e3c, e2c), n.fma(ln2err, r)));
-                FloatVector p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE_BITS)
-                        .reinterpretAsFloats();
+                FloatVector p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector e = q.fma(p2, p2);
                 for (; i < vend; i += L) {
                     int j = i + L < vend ? i + L : i; // the last iteration recomputes its own e
@@ -342,19 +353,18 @@ final class VectorFloatKernels extends FloatKernels {
                     r = n.fma(nln2, xa);
                     r2 = r.mul(r);
                     q = r2.mul(r2).fma(r2.fma(e6c, r.fma(e5c, e4c)), r2.fma(r.fma(e3c, e2c), n.fma(ln2err, r)));
-                    p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE_BITS).reinterpretAsFloats();
+                    p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                     FloatVector en = q.fma(p2, p2);
                     // the current vector: target check, term, gradient
-                    FloatVector yv = FloatVector.fromArray(S, y, i);
-                    ymax = ymax.max(yv.reinterpretAsInts().lanewise(VectorOperators.XOR, SIGN_BIT));
-                    FloatVector tn = yv.fma(nya, nyb);
+                    FloatVector tn = FloatVector.fromArray(S, y, i).fma(nya, nyb);
+                    tmax = tmax.max(tn.reinterpretAsInts());
                     VectorMask<Float> neg = z.compare(VectorOperators.LT, 0f);
                     FloatVector ee = e.mul(e);
                     FloatVector h = ee.mul(ee).fma(ee.fma(e.fma(h7, h6), e.fma(h5, h4)),
                             ee.fma(e.fma(h3, h2), e.fma(h1, h0)));
                     acc = acc.add(ee.fma(h, e.add(z.fma(tn, z.blend(0f, neg)))));
-                    FloatVector sp = one.div(e.add(one));
-                    sp.blend(e.mul(sp), neg).add(tn).mul(scale).intoArray(g, i);
+                    // σ(z) − t = sp·w − t with sp = 1/(1 + e), w = e for z < 0, else 1 (NaN: through e)
+                    one.div(e.add(one)).fma(one.blend(e, neg), tn).mul(scale).intoArray(g, i);
                     z = zn;
                     e = en;
                 }
@@ -369,12 +379,18 @@ final class VectorFloatKernels extends FloatKernels {
                 g[i] = ((z >= 0 ? r : e * r) - t) * scale;
                 suspect |= y[i] < 0f || y[i] > 1f;
             }
-            double ls = 0;
-            for (int k = 0; k < L; k++) {
-                ls += acc.lane(k);
+            double ls;
+            if (L == 8) { // written out: the JIT keeps the loop below, with a switch per lane
+                ls = (double) acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5)
+                        + acc.lane(6) + acc.lane(7);
+            } else {
+                ls = 0;
+                for (int k = 0; k < L; k++) {
+                    ls += acc.lane(k);
+                }
             }
             sum += ls + tail;
-            suspect |= ymax.reduceLanes(VectorOperators.MAX) > (ONE_BITS ^ SIGN_BIT);
+            suspect |= tmax.reduceLanes(VectorOperators.MAX) > (ONE_BITS | SIGN_BIT);
         }
         return suspect && outsideUnit(y, from, to) ? INVALID_TARGET : sum;
     }
@@ -382,9 +398,10 @@ final class VectorFloatKernels extends FloatKernels {
     private static double bceValue(float[] x, float[] y, int from, int to, float ya, float yb) {
         final float nya = -ya;
         final float nyb = -yb;
+        final boolean tIsY = ya == 1f && yb == 0f; // then −t = −y exactly, and checking −t checks y
         final FloatVector m87 = FloatVector.broadcast(S, -87f);
         final FloatVector log2e = FloatVector.broadcast(S, LOG2E);
-        final FloatVector magic = FloatVector.broadcast(S, MAGIC);
+        final FloatVector magic = FloatVector.broadcast(S, BCE_MAGIC);
         final FloatVector nln2 = FloatVector.broadcast(S, BCE_NEG_LN2);
         final FloatVector ln2err = FloatVector.broadcast(S, BCE_LN2_ERR);
         final FloatVector e2c = FloatVector.broadcast(S, BCE_E2);
@@ -407,7 +424,13 @@ final class VectorFloatKernels extends FloatKernels {
             int end = Math.min(to, i + SUB_BLOCK);
             int vend = i + (end - i) / L * L;
             FloatVector acc = FloatVector.zero(S);
-            IntVector ymax = IntVector.broadcast(IS, SIGN_BIT);
+            IntVector tmax = IntVector.broadcast(IS, SIGN_BIT);
+            if (!tIsY) {
+                for (int k = i; k < vend; k += L) {
+                    tmax = tmax.max(FloatVector.fromArray(S, y, k).reinterpretAsInts().lanewise(VectorOperators.XOR,
+                            SIGN_BIT));
+                }
+            }
             if (i < vend) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector xa = z.reinterpretAsInts().or(SIGN_BIT).reinterpretAsFloats();
@@ -418,8 +441,7 @@ final class VectorFloatKernels extends FloatKernels {
                 FloatVector r2 = r.mul(r);
                 FloatVector q = r2.mul(r2).fma(r2.fma(e6c, r.fma(e5c, e4c)),
                         r2.fma(r.fma(e3c, e2c), n.fma(ln2err, r)));
-                FloatVector p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE_BITS)
-                        .reinterpretAsFloats();
+                FloatVector p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector e = q.fma(p2, p2);
                 for (; i < vend; i += L) {
                     int j = i + L < vend ? i + L : i; // the last iteration recomputes its own e
@@ -431,14 +453,14 @@ final class VectorFloatKernels extends FloatKernels {
                     r = n.fma(nln2, xa);
                     r2 = r.mul(r);
                     q = r2.mul(r2).fma(r2.fma(e6c, r.fma(e5c, e4c)), r2.fma(r.fma(e3c, e2c), n.fma(ln2err, r)));
-                    p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE_BITS).reinterpretAsFloats();
+                    p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                     FloatVector en = q.fma(p2, p2);
-                    FloatVector yv = FloatVector.fromArray(S, y, i);
-                    ymax = ymax.max(yv.reinterpretAsInts().lanewise(VectorOperators.XOR, SIGN_BIT));
+                    FloatVector tn = FloatVector.fromArray(S, y, i).fma(nya, nyb);
+                    tmax = tmax.max(tn.reinterpretAsInts());
                     FloatVector ee = e.mul(e);
                     FloatVector h = ee.mul(ee).fma(ee.fma(e.fma(h7, h6), e.fma(h5, h4)),
                             ee.fma(e.fma(h3, h2), e.fma(h1, h0)));
-                    FloatVector u = z.fma(yv.fma(nya, nyb), z.blend(0f, z.compare(VectorOperators.LT, 0f)));
+                    FloatVector u = z.fma(tn, z.blend(0f, z.compare(VectorOperators.LT, 0f)));
                     acc = acc.add(ee.fma(h, e.add(u)));
                     z = zn;
                     e = en;
@@ -451,12 +473,18 @@ final class VectorFloatKernels extends FloatKernels {
                 tail += Math.max(z, 0f) - z * t + (float) Math.log1p((float) Math.exp(-Math.abs(z)));
                 suspect |= y[i] < 0f || y[i] > 1f;
             }
-            double ls = 0;
-            for (int k = 0; k < L; k++) {
-                ls += acc.lane(k);
+            double ls;
+            if (L == 8) { // written out: the JIT keeps the loop below, with a switch per lane
+                ls = (double) acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5)
+                        + acc.lane(6) + acc.lane(7);
+            } else {
+                ls = 0;
+                for (int k = 0; k < L; k++) {
+                    ls += acc.lane(k);
+                }
             }
             sum += ls + tail;
-            suspect |= ymax.reduceLanes(VectorOperators.MAX) > (ONE_BITS ^ SIGN_BIT);
+            suspect |= tmax.reduceLanes(VectorOperators.MAX) > (ONE_BITS | SIGN_BIT);
         }
         return suspect && outsideUnit(y, from, to) ? INVALID_TARGET : sum;
     }
