@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -367,6 +372,67 @@ class BceKernelTest {
         assertTrue(Double.isNaN(res.value()));
         for (int i = 0; i < g.length; i++) {
             assertEquals(i == 37, Float.isNaN(g[i]), "g[" + i + "] = " + g[i]);
+        }
+    }
+
+    /**
+     * The vector kernel is lane arithmetic only (no SVML intrinsics), so a JVM that only
+     * interprets gives the same bits as this one after the JIT compiled the kernel.
+     */
+    @Test
+    void sameBitsInterpretedAndCompiled() throws IOException, InterruptedException {
+        if (Kernels.vector() == null) {
+            return;
+        }
+        String warm = Bits.run(Kernels.vector(), 3000);
+        Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-Xint", "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), Bits.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String cold = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the interpreted run did not finish");
+        assertEquals(0, p.exitValue(), "the interpreted run failed: " + cold);
+        assertEquals(warm, cold, "interpreted (-Xint) and JIT-compiled vector kernels differ");
+    }
+
+    /**
+     * Sums and gradient bits of a fixed input (odd size, specials, label smoothing), as one line;
+     * the specials include NaN, so a second range without them checks the bits of a finite sum.
+     */
+    static final class Bits {
+        public static void main(String[] args) {
+            FloatKernels v = Kernels.vector();
+            System.out.println(v == null ? "no vector kernels" : run(v, 0));
+        }
+
+        static String run(FloatKernels k, int warmUp) {
+            int n = 1037;
+            float[] x = new float[n];
+            float[] y = new float[n];
+            SplittableRandom r = new SplittableRandom(17);
+            for (int i = 0; i < n; i++) {
+                x[i] = i < SPECIALS.length ? SPECIALS[i] : (float) (r.nextGaussian() * (i % 7 == 0 ? 30 : 3));
+                y[i] = i % 5 == 0 ? (float) r.nextDouble() : r.nextInt(2);
+            }
+            float[] g = new float[n];
+            for (int w = 0; w < warmUp; w++) {
+                k.bceWithLogits(x, y, g, 0, n, 0.5f, 1f, 0f);
+                k.bceWithLogits(x, y, g, 0, n, 0.5f, 0.9f, 0.05f);
+                k.bceWithLogits(x, y, null, 0, n, 0.5f, 1f, 0f);
+                k.bceWithLogits(x, y, null, 0, n, 0.5f, 0.9f, 0.05f);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (float[] ab : new float[][] {{1f, 0f}, {0.9f, 0.05f}}) {
+                long h = 0;
+                double s = k.bceWithLogits(x, y, g, 0, n, 1f / n, ab[0], ab[1]);
+                for (float gi : g) {
+                    h = h * 31 + Float.floatToIntBits(gi); // NaN canonical: Java does not fix NaN bit patterns
+                }
+                double v = k.bceWithLogits(x, y, null, SPECIALS.length, n - 2, 1f, ab[0], ab[1]);
+                sb.append(Long.toHexString(Double.doubleToLongBits(s))).append(' ').append(Long.toHexString(h))
+                        .append(' ').append(Long.toHexString(Double.doubleToLongBits(v))).append(' ');
+            }
+            return sb.toString().trim();
         }
     }
 }
