@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (lane 0 first); the scalar tail (fewer than two vectors, only at the end of a range) is summed in
  * float and added too. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
  * give the same bits compiled or interpreted. exp and log1p are written out in lane arithmetic
- * too ({@code expNonPositive}, {@code log1pUnit}; not {@link VectorOperators#EXP}, whose SVML
- * intrinsic and interpreter fallback differ in the last ulp), so every kernel gives the same
- * bits cold or warm and for any thread count.
+ * too ({@code expNonPositive}, {@code log1pUnit}; bce_with_logits has its own, cheaper forms, see
+ * there; not {@link VectorOperators#EXP}, whose SVML intrinsic and interpreter fallback differ in
+ * the last ulp), so every kernel gives the same bits cold or warm and for any thread count.
  */
 final class VectorFloatKernels extends FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -268,6 +268,7 @@ final class VectorFloatKernels extends FloatKernels {
     // ±∞, NaN and −0.0 (for which −t = +0) exceed them; only then is the range rescanned exactly
     // (NaN and −0.0 pass). With label smoothing −t no longer shows y exactly: each sub-block's y
     // is then checked by a short extra loop (y with the sign bit flipped: the same bound).
+
     // 1.5·2^23 + 127: adding it rounds to an integer n, and its bits shifted left by 23 are those of 2^n
     private static final float BCE_MAGIC = 12583039f;
     private static final float BCE_NEG_LN2 = -0.693147182464599609375f; // −ln2 rounded to float
