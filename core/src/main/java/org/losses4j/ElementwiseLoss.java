@@ -90,6 +90,27 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         return null;
     }
 
+    /**
+     * True when the kernel of {@link #fusedFloat32()} also makes {@link #validate}'s checks, in
+     * its single pass over the data: the driver then skips the separate validation pass before a
+     * fused call (on large inputs that pass costs about as much memory traffic as the kernel).
+     * Such a kernel throws {@link InvalidInput} on meeting a value validate refuses; the driver
+     * then calls validate, which throws the refusal, with the same message as without the fused
+     * path (gradient already written into a caller's buffer stays there). Default: false.
+     */
+    protected boolean fusedKernelValidates() {
+        return false;
+    }
+
+    /** Thrown by a validating fused kernel ({@link #fusedKernelValidates()}) on a value validate refuses. */
+    protected static final class InvalidInput extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidInput() {
+            super(null, null, false, false);
+        }
+    }
+
     /** Domain checks beyond shapes (probabilities in [0, 1], labels ±1 ...). Default: none. */
     protected void validate(Tensor input, Tensor target) {
     }
@@ -175,9 +196,13 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         }
         Tensor aux = auxName() == null ? null : in.get(auxName());
         AuxShape mode = aux == null ? null : auxShape(x, aux);
-        validate(x, y);
-        int n = x.size();
         Reduction r = hasOuter() ? Reduction.MEAN : reduction();
+        FusedKernel fk = !hess && dt == DType.FLOAT32 && y.dtype() == DType.FLOAT32 && w == null && aux == null
+                && !hasOuter() && r != Reduction.NONE ? fusedFloat32() : null;
+        if (fk == null || !fusedKernelValidates()) {
+            validate(x, y);
+        }
+        int n = x.size();
         if (r == Reduction.MEAN) {
             Check.nonEmpty("input", x);
         }
@@ -190,11 +215,13 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         if (aOut != null) {
             fill0(aOut);
         }
-        if (!hess && dt == DType.FLOAT32 && y.dtype() == DType.FLOAT32 && w == null && aux == null && !hasOuter()
-                && r != Reduction.NONE) {
-            FusedKernel fk = fusedFloat32();
-            if (fk != null) {
+        if (fk != null) {
+            try {
                 return fused(fk, x.f32(), y.f32(), gOut, n, scale);
+            } catch (InvalidInput e) {
+                validate(x, y);
+                throw new IllegalStateException(info().name()
+                        + ": the fused kernel refused an input that validate accepts", e);
             }
         }
         Block b = BLOCKS.get();

@@ -108,10 +108,12 @@ final class ScalarFloatKernels extends FloatKernels {
     public double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya, float yb) {
         double sc = scale;
         double s0 = 0, s1 = 0;
+        boolean outside = false;
         int i = from;
         for (; i + 1 < to; i += 2) {
             double z0 = x[i], z1 = x[i + 1];
             double t0 = (double) ya * y[i] + yb, t1 = (double) ya * y[i + 1] + yb;
+            outside |= y[i] < 0f || y[i] > 1f || y[i + 1] < 0f || y[i + 1] > 1f;
             double e0 = Math.exp(-Math.abs(z0)), e1 = Math.exp(-Math.abs(z1));
             s0 += Math.max(z0, 0) - z0 * t0 + Math.log1p(e0);
             s1 += Math.max(z1, 0) - z1 * t1 + Math.log1p(e1);
@@ -125,6 +127,7 @@ final class ScalarFloatKernels extends FloatKernels {
         for (; i < to; i++) {
             double z = x[i];
             double t = (double) ya * y[i] + yb;
+            outside |= y[i] < 0f || y[i] > 1f;
             double e = Math.exp(-Math.abs(z));
             s0 += Math.max(z, 0) - z * t + Math.log1p(e);
             if (g != null) {
@@ -132,7 +135,7 @@ final class ScalarFloatKernels extends FloatKernels {
                 g[i] = (float) (((z >= 0 ? r : e * r) - t) * sc);
             }
         }
-        return s0 + s1;
+        return outside ? INVALID_TARGET : s0 + s1;
     }
 
     @Override

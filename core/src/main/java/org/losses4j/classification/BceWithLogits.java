@@ -4,6 +4,7 @@ import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
 import org.losses4j.Family;
+import org.losses4j.FloatKernels;
 import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
@@ -56,10 +57,17 @@ public final class BceWithLogits extends ElementwiseLoss {
     private BceWithLogits(Options o) {
         super(INFO, o);
         this.smoothing = o.real(LABEL_SMOOTHING);
-        // float32 fast path (no weight, no pos_weight): t = ya·y + yb = y(1 − ε) + ε/2
+        // float32 fast path (no weight, no pos_weight): t = ya·y + yb = y(1 − ε) + ε/2; the kernel
+        // checks the targets in its pass (fusedKernelValidates)
         float ya = (float) (1 - smoothing);
         float yb = (float) (0.5 * smoothing);
-        this.fused = (x, y, g, from, to, scale) -> Kernels.floats().bceWithLogits(x, y, g, from, to, scale, ya, yb);
+        this.fused = (x, y, g, from, to, scale) -> {
+            double s = Kernels.floats().bceWithLogits(x, y, g, from, to, scale, ya, yb);
+            if (s == FloatKernels.INVALID_TARGET) {
+                throw new InvalidInput();
+            }
+            return s;
+        };
     }
 
     public static LossBuilder<BceWithLogits> builder() {
@@ -69,6 +77,11 @@ public final class BceWithLogits extends ElementwiseLoss {
     @Override
     protected FusedKernel fusedFloat32() {
         return fused;
+    }
+
+    @Override
+    protected boolean fusedKernelValidates() {
+        return true;
     }
 
     @Override
