@@ -299,7 +299,6 @@ final class VectorFloatKernels extends FloatKernels {
     private static final float BCE_H7 = 0.0053647770546376705f;
     private static final int SIGN_BIT = 0x80000000;
     private static final int ONE_BITS = 0x3f800000; // 1.0f
-    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
     // The constants that are multiplicands of an fma, each broadcast to L lanes at its offset, and
     // read in the loop with FloatVector.fromArray: C2 then takes each straight from memory into its
     // fma, where a constant vector hoisted out of the loop (about 20 of them, 16 registers) would
