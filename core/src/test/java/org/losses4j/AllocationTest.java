@@ -150,6 +150,41 @@ class AllocationTest {
     }
 
     @Test
+    void crossEntropyAndDiceFloat32WithCallerBuffer() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.floats().path().equals("scalar"),
+                "interpreted Vector API code boxes; measured on the scalar-kernels execution");
+        for (int c : new int[] {10, 300}) {
+            Loss loss = Losses.create("cross_entropy", Map.of());
+            assertConstant("cross_entropy c=" + c, k -> {
+                Random r = new Random(k);
+                int rows = 40 * k;
+                long[] y = new long[rows];
+                for (int i = 0; i < rows; i++) {
+                    y[i] = r.nextInt(c);
+                }
+                Inputs in = Inputs.of("input", Tensor.of(randn(r, rows * c), rows, c))
+                        .with("target", Tensor.ofLabels(y, rows))
+                        .gradInto("input", Tensor.of(new float[rows * c], rows, c));
+                return new long[] {perCall(loss, in)};
+            });
+        }
+        Loss dice = Losses.create("dice", Map.of());
+        assertConstant("dice", k -> {
+            Random r = new Random(k);
+            int n = 4 * 2 * 500 * k;
+            float[] p = new float[n];
+            float[] t = new float[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = r.nextFloat();
+                t[i] = r.nextInt(2);
+            }
+            int[] shape = {4, 2, 500 * k};
+            Inputs in = Inputs.of(Tensor.of(p, shape), Tensor.of(t, shape)).gradInto("input", Tensor.of(new float[n], shape));
+            return new long[] {perCall(dice, in)};
+        });
+    }
+
+    @Test
     void workspaceIsZeroedOnReuseAndNotSharedByNestedCalls() {
         double[] first;
         double[] nested;
