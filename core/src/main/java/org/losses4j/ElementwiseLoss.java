@@ -48,13 +48,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         public int n;
         /** True when the caller gave the aux input (an optional aux such as pos_weight may be absent). */
         public boolean hasAux;
-        /** True while a call on this thread is using the block. */
-        boolean busy;
     }
-
-    // one scratch block per thread, reused by every call (a fresh one only for a nested call),
-    // so a call allocates no scratch memory; the block is state of the call, not of the loss
-    private static final ThreadLocal<Block> BLOCKS = ThreadLocal.withInitial(Block::new);
 
     protected ElementwiseLoss(LossInfo info, Options options) {
         super(info, options);
@@ -224,15 +218,9 @@ public abstract class ElementwiseLoss extends AbstractLoss {
                         + ": the fused kernel refused an input that validate accepts", e);
             }
         }
-        Block b = BLOCKS.get();
-        if (b.busy) {
-            b = new Block();
-        }
-        b.busy = true;
-        try {
-            return blocks(b, x, y, w, aux, mode, r, n, scale, gOut, hOut, aOut, dt);
-        } finally {
-            b.busy = false;
+        // the block is per-thread scratch (a call allocates none): state of the call, not of the loss
+        try (Workspace ws = Workspace.acquire()) {
+            return blocks(ws.object(Block.class, Block::new), x, y, w, aux, mode, r, n, scale, gOut, hOut, aOut, dt);
         }
     }
 
@@ -300,14 +288,9 @@ public abstract class ElementwiseLoss extends AbstractLoss {
             if (aOut != null) {
                 scaleInPlace(aOut, f1);
             }
-            return LossResult.scalar(outer(m), grads(gOut, aOut)).withHessian(hOut);
+            return result(outer(m), null, gOut, aOut, hOut, Double.NaN);
         }
-        if (tOut == null && aOut == null && hOut == null) {
-            return LossResult.scalarInput(sum * scale, gOut, n);
-        }
-        java.util.Map<String, Tensor> g = grads(gOut, aOut);
-        LossResult res = tOut != null ? LossResult.unreduced(tOut, sum, g) : LossResult.scalar(sum * scale, g);
-        return res.withHessian(hOut).withDivisor(n);
+        return result(tOut != null ? sum : sum * scale, tOut, gOut, aOut, hOut, n);
     }
 
     /**
@@ -318,18 +301,24 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         float[] g = gOut == null ? null : gOut.f32();
         float fs = (float) scale;
         double sum = Kernels.sumChunks(n, (from, to) -> fk.run(x, y, g, from, to, fs));
-        return LossResult.scalarInput(sum * scale, gOut, n);
+        return result(sum * scale, null, gOut, null, null, n);
     }
 
-    private java.util.Map<String, Tensor> grads(Tensor gOut, Tensor aOut) {
-        java.util.Map<String, Tensor> g = new java.util.LinkedHashMap<>();
+    /** The result with the gradients that were computed (input's, then aux's), without building a map. */
+    private LossResult result(double value, Tensor terms, Tensor gOut, Tensor aOut, Tensor hOut, double divisor) {
+        int k = (gOut != null ? 1 : 0) + (aOut != null ? 1 : 0);
+        String[] names = new String[k];
+        Tensor[] grads = new Tensor[k];
+        int i = 0;
         if (gOut != null) {
-            g.put("input", gOut);
+            names[i] = "input";
+            grads[i++] = gOut;
         }
         if (aOut != null) {
-            g.put(auxName(), aOut);
+            names[i] = auxName();
+            grads[i] = aOut;
         }
-        return g;
+        return LossResult.of(value, terms, names, grads, hOut, divisor);
     }
 
     private static Tensor output(Tensor buf, String name, Tensor like, DType dt) {

@@ -49,12 +49,11 @@ public final class LossResult {
     }
 
     /**
-     * A reduced result with at most the gradient of {@code input} ({@code grad} may be null),
-     * whose mean divides by {@code divisor}: the allocation-light form the drivers use.
+     * A result from its parts, the gradients as parallel arrays (taken, not copied): reduced when
+     * {@code terms} is null. The map-free form the drivers use.
      */
-    static LossResult scalarInput(double value, Tensor grad, double divisor) {
-        return grad == null ? new LossResult(value, null, NO_NAMES, NO_GRADS, null, divisor)
-                : new LossResult(value, null, new String[] {"input"}, new Tensor[] {grad}, null, divisor);
+    static LossResult of(double value, Tensor terms, String[] names, Tensor[] grads, Tensor hessian, double divisor) {
+        return new LossResult(value, terms, names, grads, hessian, divisor);
     }
 
     /** A reduced (scalar) result. */

@@ -1,20 +1,22 @@
 package org.losses4j;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
- * Per-thread scratch arrays for loss implementations whose working memory depends on the
- * problem size (CTC's forward rows, per-row terms of a reduced loss), so that a call allocates
- * nothing once the thread has seen a problem that large. Library users never need this class.
+ * Per-thread scratch for loss implementations whose working memory depends on the problem size
+ * (CTC's forward rows, per-row terms of a reduced loss, the elementwise driver's block), so
+ * that a call allocates nothing once the thread has seen a problem that large. Library users
+ * never need this class.
  *
  * <p>Use: {@code try (Workspace ws = Workspace.acquire()) { double[] a = ws.doubles(n); ... }}.
  * Every array handed out is zero over {@code [0, n)} (as a new array would be) and may be
  * longer than asked. Arrays over {@value #RETAIN_MAX} elements are not kept after the call
- * (a thread that once ran a huge problem does not hold its memory). The arrays belong to the
- * caller until {@link #close()}. Acquires nest like a stack (a loss computed inside another,
- * a chunk of work run on the caller's thread): a nested acquire hands out arrays after the
- * enclosing ones and its close gives back only its own, so the same call pattern reuses the
- * same arrays every time. Loss objects stay immutable: the workspace is state of the calling
+ * (a thread that once ran a huge problem does not hold its memory). What is handed out belongs
+ * to the caller until {@link #close()}. Acquires nest like a stack (a loss computed inside
+ * another, a chunk of work run on the caller's thread): a nested acquire hands out scratch after
+ * the enclosing one's and its close gives back only its own, so the same call pattern reuses the
+ * same scratch every time. Loss objects stay immutable: the workspace is state of the calling
  * thread, not of the loss.
  */
 public final class Workspace implements AutoCloseable {
@@ -22,70 +24,86 @@ public final class Workspace implements AutoCloseable {
     /** Arrays longer than this (8 MB of doubles) are handed out but not kept by the thread. */
     static final int RETAIN_MAX = 1 << 20;
 
-    private double[][] doubles = new double[4][];
-    private int[][] ints = new int[4][];
-    private int nd;
-    private int ni;
-    /** The (nd, ni) of each enclosing acquire, restored by its close. */
+    /** The scratch handed out, in order; a call pattern takes the same slots every time. */
+    private Object[] slots = new Object[8];
+    private int used;
+    /** The {@code used} of each enclosing acquire, restored by its close. */
     private int[] marks = new int[8];
     private int depth;
 
     private Workspace() {
     }
 
-    /** This thread's workspace; its arrays from now until the matching {@link #close()} are the caller's. */
+    /** This thread's workspace; what it hands out from now until the matching {@link #close()} is the caller's. */
     public static Workspace acquire() {
         Workspace w = LOCAL.get();
-        if (2 * w.depth + 2 > w.marks.length) {
-            w.marks = Arrays.copyOf(w.marks, 2 * w.marks.length);
+        if (w.depth == w.marks.length) {
+            w.marks = Arrays.copyOf(w.marks, 2 * w.depth);
         }
-        w.marks[2 * w.depth] = w.nd;
-        w.marks[2 * w.depth + 1] = w.ni;
-        w.depth++;
+        w.marks[w.depth++] = w.used;
         return w;
     }
 
     /** The next scratch {@code double[]} of at least {@code n} elements, zero over {@code [0, n)}. */
     public double[] doubles(int n) {
-        if (nd == doubles.length) {
-            doubles = Arrays.copyOf(doubles, 2 * nd);
-        }
-        double[] a = doubles[nd];
-        if (a == null || a.length < n) {
-            a = new double[n];
-            if (n <= RETAIN_MAX) {
-                doubles[nd] = a;
-            }
-        } else {
+        Object o = next();
+        if (o instanceof double[] && ((double[]) o).length >= n) {
+            double[] a = (double[]) o;
             Arrays.fill(a, 0, n, 0.0);
+            return a;
         }
-        nd++;
-        return a;
+        return keep(new double[n], n);
+    }
+
+    /** The next scratch {@code float[]} of at least {@code n} elements, zero over {@code [0, n)}. */
+    public float[] floats(int n) {
+        Object o = next();
+        if (o instanceof float[] && ((float[]) o).length >= n) {
+            float[] a = (float[]) o;
+            Arrays.fill(a, 0, n, 0f);
+            return a;
+        }
+        return keep(new float[n], n);
     }
 
     /** The next scratch {@code int[]} of at least {@code n} elements, zero over {@code [0, n)}. */
     public int[] ints(int n) {
-        if (ni == ints.length) {
-            ints = Arrays.copyOf(ints, 2 * ni);
-        }
-        int[] a = ints[ni];
-        if (a == null || a.length < n) {
-            a = new int[n];
-            if (n <= RETAIN_MAX) {
-                ints[ni] = a;
-            }
-        } else {
+        Object o = next();
+        if (o instanceof int[] && ((int[]) o).length >= n) {
+            int[] a = (int[]) o;
             Arrays.fill(a, 0, n, 0);
+            return a;
         }
-        ni++;
-        return a;
+        return keep(new int[n], n);
     }
 
-    /** Gives the arrays handed out since the matching acquire back to the thread (reused by its next call). */
+    /**
+     * The next scratch object of class {@code type}, made by {@code make} the first time and
+     * reused as it was left (not cleared: for fixed-size scratch that callers overwrite).
+     */
+    <T> T object(Class<T> type, Supplier<T> make) {
+        Object o = next();
+        return type.isInstance(o) ? type.cast(o) : keep(make.get(), 0);
+    }
+
+    /** Gives what was handed out since the matching acquire back to the thread (reused by its next call). */
     @Override
     public void close() {
-        depth--;
-        nd = marks[2 * depth];
-        ni = marks[2 * depth + 1];
+        used = marks[--depth];
+    }
+
+    private Object next() {
+        if (used == slots.length) {
+            slots = Arrays.copyOf(slots, 2 * used);
+        }
+        return slots[used++];
+    }
+
+    /** Puts {@code a} into the slot just taken, unless it is too large to keep. */
+    private <T> T keep(T a, int n) {
+        if (n <= RETAIN_MAX) {
+            slots[used - 1] = a;
+        }
+        return a;
     }
 }

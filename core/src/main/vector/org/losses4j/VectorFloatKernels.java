@@ -668,14 +668,6 @@ final class VectorFloatKernels extends FloatKernels {
      */
     static final int LANE_ROWS_BELOW = 8 * L;
 
-    /**
-     * The scratch of {@link #crossEntropyLanes}, per thread (allocated on its first call, reused
-     * after): a block of L rows transposed (c·L floats), then L lanes each of its labels and of
-     * the term accumulator.
-     */
-    private static final ThreadLocal<float[]> CE_BLOCK = ThreadLocal.withInitial(
-            () -> new float[(LANE_ROWS_BELOW + 2) * L]);
-
     /** Blocks of L rows whose terms are summed in float lanes before being added in float64. */
     private static final int CE_FLUSH_BLOCKS = 16;
 
@@ -707,14 +699,21 @@ final class VectorFloatKernels extends FloatKernels {
      * otherwise; 0 for ignored rows.</li>
      * </ul>
      * A NaN logit makes its own row NaN only (the lanes are independent). Labels are not
-     * checked here (the caller validated them). Nothing is allocated but the scratch, once per thread.
+     * checked here (the caller validated them). Nothing is allocated: the scratch is the thread's {@link Workspace}.
      */
     private static double crossEntropyLanes(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
             float scale, double keep, double uni, long ignore) {
-        float[] t = CE_BLOCK.get();
+        // per-thread scratch, zeroed: a block of L rows transposed (c·L floats), then L lanes each
+        // of its labels and of the term accumulator
+        try (Workspace ws = Workspace.acquire()) {
+            return crossEntropyLanes(x, labels, g, c, rowFrom, rowTo, scale, keep, uni, ignore, ws.floats((c + 2) * L));
+        }
+    }
+
+    private static double crossEntropyLanes(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
+            float scale, double keep, double uni, long ignore, float[] t) {
         int oLab = c * L;
         int oAcc = oLab + L;
-        java.util.Arrays.fill(t, oAcc, oAcc + L, 0f);
         double sum = 0;
         int blocks = 0;
         // The scalar parts (transposing, labels, flushing) are here, the lane arithmetic in
