@@ -132,7 +132,7 @@ public abstract class AbstractLoss implements Loss {
             }
         }
         if (r.isUnreduced()) {
-            return LossResult.unreduced(toFloat32(r.terms()), r.value(), grads).withDivisor(r.divisor());
+            return LossResult.unreduced(r.terms().asFloat32(), r.value(), grads).withDivisor(r.divisor());
         }
         return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
     }
@@ -154,15 +154,6 @@ public abstract class AbstractLoss implements Loss {
             dst[i] = (float) src[i];
         }
         return buf != null ? buf : Tensor.of(dst, g64.shape());
-    }
-
-    private static Tensor toFloat32(Tensor t) {
-        double[] src = t.f64();
-        float[] dst = new float[src.length];
-        for (int i = 0; i < src.length; i++) {
-            dst[i] = (float) src[i];
-        }
-        return Tensor.of(dst, t.shape());
     }
 
     /** The reduction option, for losses that declare one. */

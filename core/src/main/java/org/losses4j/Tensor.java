@@ -182,6 +182,24 @@ public final class Tensor {
         return dtype == DType.FLOAT64 ? this : new Tensor(DType.FLOAT64, shape, null, toDoubleArray(), null, size);
     }
 
+    /** This tensor's data as float32: itself when already float32, else a copy with each value rounded once. */
+    public Tensor asFloat32() {
+        if (dtype == DType.FLOAT32) {
+            return this;
+        }
+        float[] out = new float[size];
+        if (dtype == DType.FLOAT64) {
+            for (int i = 0; i < size; i++) {
+                out[i] = (float) f64[i];
+            }
+        } else {
+            for (int i = 0; i < size; i++) {
+                out[i] = i64[i];
+            }
+        }
+        return new Tensor(DType.FLOAT32, shape, out, null, null, size);
+    }
+
     /** Same data, another shape of the same size (no copy). */
     public Tensor reshape(int... newShape) {
         return new Tensor(dtype, newShape, f32, f64, i64, size);

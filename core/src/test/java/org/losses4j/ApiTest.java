@@ -164,4 +164,15 @@ class ApiTest {
                 });
         assertThat(Check.at("input", Tensor.of(new double[6], 2, 3), 4)).isEqualTo("input[1, 1]");
     }
+
+    @Test
+    void asFloat32RoundsEachValueOnceAndKeepsTheShape() {
+        Tensor d = Tensor.of(new double[] {0.1, -1e-50, 3.4e38 * 2, Double.NaN, 1.0 / 3}, 5, 1);
+        Tensor f = d.asFloat32();
+        assertThat(f.dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(f.shape()).containsExactly(5, 1);
+        assertThat(f.f32()).containsExactly(0.1f, -0f, Float.POSITIVE_INFINITY, Float.NaN, 1f / 3);
+        assertThat(f.asFloat32()).isSameAs(f);
+        assertThat(Tensor.ofLabels(new long[] {3, -2}, 2).asFloat32().f32()).containsExactly(3f, -2f);
+    }
 }

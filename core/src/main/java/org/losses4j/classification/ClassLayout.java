@@ -238,15 +238,9 @@ final class ClassLayout {
      */
     LossResult finish(Reduce red, double[] terms, double sum, DType dt, Map<String, Tensor> grads) {
         if (red.unreduced() && termShape.length > 0) {
-            Tensor t;
+            Tensor t = Tensor.of(terms, termShape);
             if (dt == DType.FLOAT32) {
-                float[] f = new float[terms.length];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = (float) terms[i];
-                }
-                t = Tensor.of(f, termShape);
-            } else {
-                t = Tensor.of(terms, termShape);
+                t = t.asFloat32();
             }
             return LossResult.unreduced(t, sum, grads).withDivisor(red.divisor());
         }

@@ -258,7 +258,10 @@ public final class Objective {
         }
         Tensor sg = null;
         if (sGrad != null) {
-            sg = logVars.dtype() == DType.FLOAT32 ? toFloat32(sGrad, logVars.shape()) : Tensor.of(sGrad, logVars.shape());
+            sg = Tensor.of(sGrad, logVars.shape());
+            if (logVars.dtype() == DType.FLOAT32) {
+                sg = sg.asFloat32();
+            }
         }
         return new ObjectiveResult(total, parts, sg);
     }
@@ -342,14 +345,6 @@ public final class Objective {
             default:
                 break;
         }
-    }
-
-    private static Tensor toFloat32(double[] a, int[] shape) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return Tensor.of(f, shape);
     }
 
     @Override

@@ -123,21 +123,10 @@ public final class Ctc extends AbstractLoss {
         Map<String, Tensor> grads = grad ? Map.of("log_probs", gt) : null;
         try (Workspace ws = Workspace.acquire()) {
             double[] terms = red.terms(ws, b.n);
-            float[] lp32 = lp.f32();
-            float[] g = g32;
-            double scale = red.gradScale();
-            Kernels.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
-                try (Workspace kw = Workspace.acquire()) {
-                    new Kernel(b, null, lp32, null, g, scale, kw).run(terms, from, to);
-                }
-            });
+            samples(b, null, lp.f32(), null, g32, red.gradScale(), terms);
             LossResult r = red.finish(terms, new int[] {b.n}, null);
             if (r.isUnreduced()) {
-                float[] t32 = new float[b.n];
-                for (int i = 0; i < t32.length; i++) {
-                    t32[i] = (float) terms[i];
-                }
-                return LossResult.unreduced(Tensor.of(t32, b.n), r.value(), grads).withDivisor(r.divisor());
+                return LossResult.unreduced(r.terms().asFloat32(), r.value(), grads).withDivisor(r.divisor());
             }
             return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
         }
@@ -151,15 +140,23 @@ public final class Ctc extends AbstractLoss {
         Reduce red = Reduce.of(reduction, b.n);
         try (Workspace ws = Workspace.acquire()) {
             double[] terms = red.terms(ws, b.n);
-            double[] lp64 = lp.f64();
-            double scale = red.gradScale();
-            Kernels.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
-                try (Workspace kw = Workspace.acquire()) {
-                    new Kernel(b, lp64, null, g64, null, scale, kw).run(terms, from, to);
-                }
-            });
+            samples(b, lp.f64(), null, g64, null, red.gradScale(), terms);
             return red.finish(terms, new int[] {b.n}, g);
         }
+    }
+
+    /**
+     * Every sample's term into {@code terms[n]} and its gradient (one of lp64/lp32 and of g64/g32
+     * is given, or no gradient), over fixed groups of samples on {@link Kernels#threads()} threads,
+     * each group with its own kernel state from its thread's workspace.
+     */
+    private void samples(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double scale,
+            double[] terms) {
+        Kernels.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
+            try (Workspace kw = Workspace.acquire()) {
+                new Kernel(b, lp64, lp32, g64, g32, scale, kw).run(terms, from, to);
+            }
+        });
     }
 
     /**

@@ -121,12 +121,7 @@ public final class Triplet extends AbstractLoss {
             grads.put("negative", gn);
         }
         if (r.isUnreduced()) {
-            double[] terms = r.terms().f64();
-            float[] f = new float[rows];
-            for (int i = 0; i < rows; i++) {
-                f[i] = (float) terms[i];
-            }
-            return LossResult.unreduced(Tensor.of(f, rows), r.value(), grads).withDivisor(r.divisor());
+            return LossResult.unreduced(r.terms().asFloat32(), r.value(), grads).withDivisor(r.divisor());
         }
         return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
     }
