@@ -52,13 +52,26 @@ public abstract class AbstractLoss implements Loss {
         if (dt == DType.FLOAT64) {
             return compute64(in, grad ? new Grads(in) : null);
         }
-        Inputs wide = Inputs.empty();
-        for (int i = 0, n = in.count(); i < n; i++) {
-            Tensor t = in.tensor(i);
-            wide = wide.with(in.name(i), t.dtype() == DType.FLOAT32 ? t.asFloat64() : t);
+        // the widened inputs and the float64 gradients are per-thread scratch, reused by the next
+        // call of the same size: narrow copies everything the result keeps out of it
+        try (Workspace ws = Workspace.acquire()) {
+            Inputs wide = Inputs.empty();
+            for (int i = 0, n = in.count(); i < n; i++) {
+                Tensor t = in.tensor(i);
+                wide = wide.with(in.name(i), t.dtype() == DType.FLOAT32 ? widen(t, ws) : t);
+            }
+            LossResult r = compute64(wide, grad ? new Grads(Inputs.empty(), ws) : null);
+            return narrow(r, in);
         }
-        LossResult r = compute64(wide, grad ? new Grads(Inputs.empty()) : null);
-        return narrow(r, in);
+    }
+
+    private static Tensor widen(Tensor t, Workspace ws) {
+        float[] src = t.f32();
+        double[] dst = ws.doublesExact(src.length, false);
+        for (int i = 0; i < src.length; i++) {
+            dst[i] = src[i];
+        }
+        return Tensor.of(dst, t.shape());
     }
 
     /**
@@ -144,7 +157,7 @@ public abstract class AbstractLoss implements Loss {
         }
         if (dtype == DType.FLOAT64) {
             if (buf == null) {
-                return g64;
+                return Tensor.of(src.clone(), g64.shape()); // g64 may be scratch of the float32 path
             }
             System.arraycopy(src, 0, buf.f64(), 0, src.length);
             return buf;

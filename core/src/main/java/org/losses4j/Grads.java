@@ -11,10 +11,21 @@ import java.util.Map;
  */
 public final class Grads {
     private final Inputs buffers;
+    /** Where arrays without a caller's buffer come from; null: new arrays. */
+    private final Workspace scratch;
     private final Map<String, Tensor> out = new LinkedHashMap<>();
 
     Grads(Inputs buffers) {
+        this(buffers, null);
+    }
+
+    /**
+     * Gradients in {@code scratch} (the float32 path of {@link AbstractLoss}, which copies them
+     * out before the workspace is closed).
+     */
+    Grads(Inputs buffers, Workspace scratch) {
         this.buffers = buffers;
+        this.scratch = scratch;
     }
 
     /**
@@ -30,7 +41,7 @@ public final class Grads {
             Arrays.fill(g, 0, like.size(), 0.0);
             out.put(name, buf);
         } else {
-            g = new double[like.size()];
+            g = scratch == null ? new double[like.size()] : scratch.doublesExact(like.size(), true);
             out.put(name, Tensor.of(g, like.shape()));
         }
         return g;

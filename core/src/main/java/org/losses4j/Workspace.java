@@ -55,6 +55,23 @@ public final class Workspace implements AutoCloseable {
         return keep(new double[n], n);
     }
 
+    /**
+     * The next scratch {@code double[]} of exactly {@code n} elements (for a {@link Tensor}, whose
+     * array has its size), zero-filled when {@code zeroed}, else with whatever it last held (for
+     * a caller that overwrites all of it). Reused only by calls of the same size.
+     */
+    double[] doublesExact(int n, boolean zeroed) {
+        Object o = next();
+        if (o instanceof double[] && ((double[]) o).length == n) {
+            double[] a = (double[]) o;
+            if (zeroed) {
+                Arrays.fill(a, 0.0);
+            }
+            return a;
+        }
+        return keep(new double[n], n);
+    }
+
     /** The next scratch {@code float[]} of at least {@code n} elements, zero over {@code [0, n)}. */
     public float[] floats(int n) {
         Object o = next();

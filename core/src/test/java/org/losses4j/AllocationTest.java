@@ -184,6 +184,45 @@ class AllocationTest {
         });
     }
 
+    /**
+     * Losses without a float32 kernel of their own compute on float64 copies of float32 inputs
+     * (AbstractLoss): the copies and the float64 gradients are per-thread scratch, not new arrays.
+     */
+    @Test
+    void float32ThroughTheFloat64PathWithCallerBuffers() {
+        Loss kl = Losses.create("kl_div", Map.of());
+        assertConstant("kl_div f32", k -> {
+            Random r = new Random(k);
+            int rows = 8 * k;
+            int c = 50;
+            float[] lq = new float[rows * c];
+            float[] p = new float[rows * c];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < c; j++) {
+                    p[i * c + j] = 1f / c;
+                    lq[i * c + j] = (float) (Math.log(1.0 / c) + 0.01 * r.nextGaussian());
+                }
+            }
+            Inputs in = Inputs.of("input", Tensor.of(lq, rows, c)).with("target", Tensor.of(p, rows, c))
+                    .gradInto("input", Tensor.of(new float[rows * c], rows, c))
+                    .gradInto("target", Tensor.of(new float[rows * c], rows, c));
+            return new long[] {perCall(kl, in)};
+        });
+        Loss mr = Losses.create("margin_ranking", Map.of("margin", 0.1));
+        assertConstant("margin_ranking f32", k -> {
+            Random r = new Random(k);
+            int n = 500 * k;
+            float[] t = new float[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = r.nextBoolean() ? 1f : -1f;
+            }
+            Inputs in = Inputs.of("input1", Tensor.vector(randn(r, n))).with("input2", Tensor.vector(randn(r, n)))
+                    .with("target", Tensor.vector(t))
+                    .gradInto("input1", Tensor.vector(new float[n])).gradInto("input2", Tensor.vector(new float[n]));
+            return new long[] {perCall(mr, in)};
+        });
+    }
+
     @Test
     void workspaceIsZeroedOnReuseAndNotSharedByNestedCalls() {
         double[] first;

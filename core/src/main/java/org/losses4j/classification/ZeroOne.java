@@ -14,6 +14,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Zero-one loss: the misclassification indicator (the error rate under {@code mean}).
@@ -77,15 +78,18 @@ public final class ZeroOne extends AbstractLoss {
         ClassLayout.nonEmptyForMean(red, "input", x);
         double[] xs = x.f64();
         double[] ys = target.f64();
-        double[] terms = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            double v = ys[i] * xs[i];
-            terms[i] = v != v ? Double.NaN : v <= 0 ? 1.0 : 0.0;
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, xs.length);
+            for (int i = 0; i < xs.length; i++) {
+                double v = ys[i] * xs[i];
+                terms[i] = v != v ? Double.NaN : v <= 0 ? 1.0 : 0.0;
+            }
+            if (g != null) {
+                g.zeros("input", x);
+            }
+            return red.finish(terms, x.shape(), g);
         }
-        if (g != null) {
-            g.zeros("input", x);
-        }
-        return red.finish(terms, x.shape(), g);
     }
 
     private LossResult multiclass(Tensor x, Tensor target, Grads g) {
@@ -96,29 +100,32 @@ public final class ZeroOne extends AbstractLoss {
         ClassLayout.nonEmptyForMean(red, "input", x);
         double[] xs = x.f64();
         long[] y = target.i64();
-        double[] terms = new double[l.n];
-        double sum = 0;
-        int cc = l.c;
-        for (int r = 0; r < l.n; r++) {
-            int base = r * cc;
-            int arg = 0;
-            double best = xs[base];
-            boolean nan = best != best;
-            for (int c = 1; c < cc; c++) {
-                double v = xs[base + c];
-                if (v > best) { // strict: the first maximum wins
-                    best = v;
-                    arg = c;
-                } else if (v != v) {
-                    nan = true;
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, l.n);
+            double sum = 0;
+            int cc = l.c;
+            for (int r = 0; r < l.n; r++) {
+                int base = r * cc;
+                int arg = 0;
+                double best = xs[base];
+                boolean nan = best != best;
+                for (int c = 1; c < cc; c++) {
+                    double v = xs[base + c];
+                    if (v > best) { // strict: the first maximum wins
+                        best = v;
+                        arg = c;
+                    } else if (v != v) {
+                        nan = true;
+                    }
                 }
+                terms[r] = nan ? Double.NaN : arg == y[r] ? 0.0 : 1.0;
+                sum += terms[r];
             }
-            terms[r] = nan ? Double.NaN : arg == y[r] ? 0.0 : 1.0;
-            sum += terms[r];
+            if (g != null) {
+                g.zeros("input", x);
+            }
+            return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
         }
-        if (g != null) {
-            g.zeros("input", x);
-        }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
     }
 }

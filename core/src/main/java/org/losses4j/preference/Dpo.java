@@ -13,6 +13,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Direct Preference Optimization loss, with the sigmoid (DPO), hinge (SLiC) and IPO variants
@@ -113,49 +114,52 @@ public final class Dpo extends AbstractLoss {
         double[] gr = g == null ? null : g.zeros("policy_rejected_logps", prT);
         Reduce red = Reduce.of(reduction, n);
         double s = red.gradScale();
-        double[] terms = new double[n];
-        double b = beta;
-        switch (type) {
-            case SIGMOID: {
-                double keep = 1 - ls;
-                for (int i = 0; i < n; i++) {
-                    double z = b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
-                    // −log σ(z) = softplus(−z), −log σ(−z) = softplus(z); d/dz = −(1 − ls)σ(−z) + ls·σ(z)
-                    // a weight of 0 drops its part (0·softplus(±∞) would be NaN at βh = ±∞)
-                    terms[i] = (keep == 0 ? 0 : keep * softplus(-z)) + (ls == 0 ? 0 : ls * softplus(z));
-                    if (gc != null) {
-                        double dh = b * (ls * sigmoid(z) - keep * sigmoid(-z)) * s;
-                        gc[i] = dh;
-                        gr[i] = -dh;
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, n);
+            double b = beta;
+            switch (type) {
+                case SIGMOID: {
+                    double keep = 1 - ls;
+                    for (int i = 0; i < n; i++) {
+                        double z = b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
+                        // −log σ(z) = softplus(−z), −log σ(−z) = softplus(z); d/dz = −(1 − ls)σ(−z) + ls·σ(z)
+                        // a weight of 0 drops its part (0·softplus(±∞) would be NaN at βh = ±∞)
+                        terms[i] = (keep == 0 ? 0 : keep * softplus(-z)) + (ls == 0 ? 0 : ls * softplus(z));
+                        if (gc != null) {
+                            double dh = b * (ls * sigmoid(z) - keep * sigmoid(-z)) * s;
+                            gc[i] = dh;
+                            gr[i] = -dh;
+                        }
+                    }
+                    break;
+                }
+                case HINGE:
+                    for (int i = 0; i < n; i++) {
+                        double m = 1 - b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
+                        terms[i] = Math.max(0, m);
+                        if (gc != null) {
+                            double dh = m > 0 ? -b * s : 0; // subgradient 0 at βh = 1
+                            gc[i] = dh;
+                            gr[i] = -dh;
+                        }
+                    }
+                    break;
+                default: { // IPO
+                    double c = 1 / (2 * b);
+                    for (int i = 0; i < n; i++) {
+                        double e = ((pc[i] - pr[i]) - (rc[i] - rr[i])) - c;
+                        terms[i] = e * e;
+                        if (gc != null) {
+                            double dh = 2 * e * s;
+                            gc[i] = dh;
+                            gr[i] = -dh;
+                        }
                     }
                 }
-                break;
             }
-            case HINGE:
-                for (int i = 0; i < n; i++) {
-                    double m = 1 - b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
-                    terms[i] = Math.max(0, m);
-                    if (gc != null) {
-                        double dh = m > 0 ? -b * s : 0; // subgradient 0 at βh = 1
-                        gc[i] = dh;
-                        gr[i] = -dh;
-                    }
-                }
-                break;
-            default: { // IPO
-                double c = 1 / (2 * b);
-                for (int i = 0; i < n; i++) {
-                    double e = ((pc[i] - pr[i]) - (rc[i] - rr[i])) - c;
-                    terms[i] = e * e;
-                    if (gc != null) {
-                        double dh = 2 * e * s;
-                        gc[i] = dh;
-                        gr[i] = -dh;
-                    }
-                }
-            }
+            return red.finish(terms, pcT.shape(), g);
         }
-        return red.finish(terms, pcT.shape(), g);
     }
 
     /** log(1 + eᶻ) = max(z, 0) + log1p(e^−|z|): exact and finite for any z. */

@@ -13,6 +13,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Contrastive loss for pairs of embeddings (Siamese networks).
@@ -83,45 +84,48 @@ public final class Contrastive extends AbstractLoss {
         double scale = red.gradScale();
         double[] g1 = g == null ? null : g.zeros("x1", t1);
         double[] g2 = g == null ? null : g.zeros("x2", t2);
-        double[] terms = new double[n];
-        double dissimilar = 1 - similar;
-        for (int i = 0; i < n; i++) {
-            int o = i * d;
-            double dist = Rows.distance(x1, o, x2, o, d);
-            double term;
-            double c; // the gradient w.r.t. x1 is c·(x1 − x2)
-            if (y[i] == similar) {
-                term = 0.5 * dist * dist;
-                c = 1;
-            } else if (y[i] == dissimilar) {
-                double h = Rows.hinge(margin - dist);
-                term = 0.5 * h * h;
-                // subgradient 0 at d = 0, where the direction (x1 − x2)/d is undefined; NaN stays NaN
-                c = h > 0 && dist > 0 ? -h / dist : h * 0;
-            } else { // NaN label
-                term = Double.NaN;
-                c = Double.NaN;
-            }
-            terms[i] = term;
-            if (g1 != null && c != 0) {
-                c *= scale;
-                if (Double.isInfinite(c) && dist > 0 && dist < 1) {
-                    // a subnormal distance: −h/d overflowed; scale the unit vector (x1 − x2)/d instead
-                    double cu = -Rows.hinge(margin - dist) * scale;
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, n);
+            double dissimilar = 1 - similar;
+            for (int i = 0; i < n; i++) {
+                int o = i * d;
+                double dist = Rows.distance(x1, o, x2, o, d);
+                double term;
+                double c; // the gradient w.r.t. x1 is c·(x1 − x2)
+                if (y[i] == similar) {
+                    term = 0.5 * dist * dist;
+                    c = 1;
+                } else if (y[i] == dissimilar) {
+                    double h = Rows.hinge(margin - dist);
+                    term = 0.5 * h * h;
+                    // subgradient 0 at d = 0, where the direction (x1 − x2)/d is undefined; NaN stays NaN
+                    c = h > 0 && dist > 0 ? -h / dist : h * 0;
+                } else { // NaN label
+                    term = Double.NaN;
+                    c = Double.NaN;
+                }
+                terms[i] = term;
+                if (g1 != null && c != 0) {
+                    c *= scale;
+                    if (Double.isInfinite(c) && dist > 0 && dist < 1) {
+                        // a subnormal distance: −h/d overflowed; scale the unit vector (x1 − x2)/d instead
+                        double cu = -Rows.hinge(margin - dist) * scale;
+                        for (int k = 0; k < d; k++) {
+                            double v = cu * ((x1[o + k] - x2[o + k]) / dist);
+                            g1[o + k] = v;
+                            g2[o + k] = -v;
+                        }
+                        continue;
+                    }
                     for (int k = 0; k < d; k++) {
-                        double v = cu * ((x1[o + k] - x2[o + k]) / dist);
+                        double v = c * (x1[o + k] - x2[o + k]);
                         g1[o + k] = v;
                         g2[o + k] = -v;
                     }
-                    continue;
-                }
-                for (int k = 0; k < d; k++) {
-                    double v = c * (x1[o + k] - x2[o + k]);
-                    g1[o + k] = v;
-                    g2[o + k] = -v;
                 }
             }
+            return red.finish(terms, new int[] {n}, g);
         }
-        return red.finish(terms, new int[] {n}, g);
     }
 }

@@ -13,6 +13,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Negative cosine similarity between each row of input and the same row of target (cosine
@@ -69,24 +70,27 @@ public final class CosineSimilarity extends AbstractLoss {
         Reduce red = Reduce.of(reduction(), n);
         double scale = red.gradScale();
         double[] gx = g == null ? null : g.zeros("input", tx);
-        double[] terms = new double[n];
-        for (int i = 0; i < n; i++) {
-            int o = i * d;
-            double nx = Rows.norm(x, o, d);
-            double ny = Rows.norm(y, o, d);
-            double ix = 1 / Math.max(nx, Rows.NORM_EPS);
-            double iy = 1 / Math.max(ny, Rows.NORM_EPS);
-            double cos = Rows.cosine(x, o, ix, y, o, iy, d);
-            terms[i] = -cos;
-            if (gx != null) {
-                // the norm's own derivative only where it is not clamped; NaN stays NaN
-                double kx = nx > Rows.NORM_EPS ? cos * ix : nx * 0;
-                double s = -scale * ix;
-                for (int k = o, e = o + d; k < e; k++) {
-                    gx[k] = s * (y[k] * iy - kx * x[k]);
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, n);
+            for (int i = 0; i < n; i++) {
+                int o = i * d;
+                double nx = Rows.norm(x, o, d);
+                double ny = Rows.norm(y, o, d);
+                double ix = 1 / Math.max(nx, Rows.NORM_EPS);
+                double iy = 1 / Math.max(ny, Rows.NORM_EPS);
+                double cos = Rows.cosine(x, o, ix, y, o, iy, d);
+                terms[i] = -cos;
+                if (gx != null) {
+                    // the norm's own derivative only where it is not clamped; NaN stays NaN
+                    double kx = nx > Rows.NORM_EPS ? cos * ix : nx * 0;
+                    double s = -scale * ix;
+                    for (int k = o, e = o + d; k < e; k++) {
+                        gx[k] = s * (y[k] * iy - kx * x[k]);
+                    }
                 }
             }
+            return red.finish(terms, new int[] {n}, g);
         }
-        return red.finish(terms, new int[] {n}, g);
     }
 }

@@ -15,6 +15,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Margin ranking loss: input1 should rank above input2 by a margin where the target is +1,
@@ -79,18 +80,21 @@ public final class MarginRanking extends AbstractLoss {
         double scale = red.gradScale();
         double[] g1 = g == null ? null : g.zeros("input1", t1);
         double[] g2 = g == null ? null : g.zeros("input2", t2);
-        double[] terms = new double[n];
-        double m = margin;
-        for (int i = 0; i < n; i++) {
-            double yi = y[i];
-            double z = m - yi * (x1[i] - x2[i]);
-            terms[i] = Rows.hinge(z);
-            if (g1 != null) {
-                double c = Rows.hingeSlope(z) * yi * scale;
-                g1[i] = -c;
-                g2[i] = c;
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, n);
+            double m = margin;
+            for (int i = 0; i < n; i++) {
+                double yi = y[i];
+                double z = m - yi * (x1[i] - x2[i]);
+                terms[i] = Rows.hinge(z);
+                if (g1 != null) {
+                    double c = Rows.hingeSlope(z) * yi * scale;
+                    g1[i] = -c;
+                    g2[i] = c;
+                }
             }
+            return red.finish(terms, t1.shape(), g);
         }
-        return red.finish(terms, t1.shape(), g);
     }
 }

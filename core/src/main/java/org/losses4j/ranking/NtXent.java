@@ -13,6 +13,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR.
@@ -88,71 +89,74 @@ public final class NtXent extends AbstractLoss {
         normalise(t2.f64(), n, n, d, u, inv, norms);
 
         double[] gu = g == null ? null : new double[m * d]; // ∂(reduced loss)/∂u
-        double[] terms = new double[m];
-        // BLOCK anchors at a time: their rows of similarities (then of exp(s/τ − max)) in one reusable
-        // buffer, so that u and gu stream through the cache once per block rather than once per anchor
-        int rows = Math.min(BLOCK, m);
-        double[] sim = new double[rows * m];
-        double[] coef = new double[rows]; // scale/(τ·Σ_k exp(s_ik/τ − max_i)) of each anchor of the block
-        for (int i0 = 0; i0 < m; i0 += BLOCK) {
-            int nb = Math.min(BLOCK, m - i0);
-            for (int k = 0; k < m; k++) {
-                int ok = k * d;
-                for (int b = 0; b < nb; b++) {
-                    sim[b * m + k] = Rows.dot(u, (i0 + b) * d, u, ok, d) * invTau;
-                }
-            }
-            for (int b = 0; b < nb; b++) {
-                int i = i0 + b;
-                int j = i < n ? i + n : i - n;
-                int o = b * m;
-                double max = Double.NEGATIVE_INFINITY;
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, m);
+            // BLOCK anchors at a time: their rows of similarities (then of exp(s/τ − max)) in one reusable
+            // buffer, so that u and gu stream through the cache once per block rather than once per anchor
+            int rows = Math.min(BLOCK, m);
+            double[] sim = new double[rows * m];
+            double[] coef = new double[rows]; // scale/(τ·Σ_k exp(s_ik/τ − max_i)) of each anchor of the block
+            for (int i0 = 0; i0 < m; i0 += BLOCK) {
+                int nb = Math.min(BLOCK, m - i0);
                 for (int k = 0; k < m; k++) {
-                    if (k != i && sim[o + k] > max) { // NaN never wins, and reappears in the sum below
-                        max = sim[o + k];
+                    int ok = k * d;
+                    for (int b = 0; b < nb; b++) {
+                        sim[b * m + k] = Rows.dot(u, (i0 + b) * d, u, ok, d) * invTau;
                     }
                 }
-                double sij = sim[o + j];
-                double sum = 0;
-                for (int k = 0; k < m; k++) {
-                    double e = k == i ? 0 : Math.exp(sim[o + k] - max);
-                    sim[o + k] = e;
-                    sum += e;
-                }
-                terms[i] = max + Math.log(sum) - sij;
-                coef[b] = scale * invTau / sum;
-            }
-            if (gu == null) {
-                continue;
-            }
-            // sim now holds exp(s_ik/τ − max_i), 0 at k = i. ∂term_i/∂s_ik = (p_ik − [k = j])/τ for k ≠ i,
-            // which flows to u_i (times u_k) and to u_k (times u_i)
-            double pos = scale * invTau;
-            for (int k = 0; k < m; k++) {
-                int ok = k * d;
                 for (int b = 0; b < nb; b++) {
                     int i = i0 + b;
-                    if (k == i) {
-                        continue;
-                    }
                     int j = i < n ? i + n : i - n;
-                    double w = sim[b * m + k] * coef[b] - (k == j ? pos : 0);
-                    int oi = i * d;
-                    // two loops, not one: each then reads u and writes gu only, and vectorises
-                    for (int q = 0; q < d; q++) {
-                        gu[oi + q] += w * u[ok + q];
+                    int o = b * m;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < m; k++) {
+                        if (k != i && sim[o + k] > max) { // NaN never wins, and reappears in the sum below
+                            max = sim[o + k];
+                        }
                     }
-                    for (int q = 0; q < d; q++) {
-                        gu[ok + q] += w * u[oi + q];
+                    double sij = sim[o + j];
+                    double sum = 0;
+                    for (int k = 0; k < m; k++) {
+                        double e = k == i ? 0 : Math.exp(sim[o + k] - max);
+                        sim[o + k] = e;
+                        sum += e;
+                    }
+                    terms[i] = max + Math.log(sum) - sij;
+                    coef[b] = scale * invTau / sum;
+                }
+                if (gu == null) {
+                    continue;
+                }
+                // sim now holds exp(s_ik/τ − max_i), 0 at k = i. ∂term_i/∂s_ik = (p_ik − [k = j])/τ for k ≠ i,
+                // which flows to u_i (times u_k) and to u_k (times u_i)
+                double pos = scale * invTau;
+                for (int k = 0; k < m; k++) {
+                    int ok = k * d;
+                    for (int b = 0; b < nb; b++) {
+                        int i = i0 + b;
+                        if (k == i) {
+                            continue;
+                        }
+                        int j = i < n ? i + n : i - n;
+                        double w = sim[b * m + k] * coef[b] - (k == j ? pos : 0);
+                        int oi = i * d;
+                        // two loops, not one: each then reads u and writes gu only, and vectorises
+                        for (int q = 0; q < d; q++) {
+                            gu[oi + q] += w * u[ok + q];
+                        }
+                        for (int q = 0; q < d; q++) {
+                            gu[ok + q] += w * u[oi + q];
+                        }
                     }
                 }
             }
+            if (gu != null) {
+                backThroughNormalisation(gu, u, inv, norms, 0, n, d, g.zeros("z1", t1));
+                backThroughNormalisation(gu, u, inv, norms, n, n, d, g.zeros("z2", t2));
+            }
+            return red.finish(terms, new int[] {m}, g);
         }
-        if (gu != null) {
-            backThroughNormalisation(gu, u, inv, norms, 0, n, d, g.zeros("z1", t1));
-            backThroughNormalisation(gu, u, inv, norms, n, n, d, g.zeros("z2", t2));
-        }
-        return red.finish(terms, new int[] {m}, g);
     }
 
     private static void normalise(double[] z, int first, int n, int d, double[] u, double[] inv, double[] norms) {

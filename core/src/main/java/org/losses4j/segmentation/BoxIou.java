@@ -15,6 +15,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Bounding-box IoU losses: IoU, generalized (GIoU), distance (DIoU) and complete (CIoU).
@@ -104,11 +105,14 @@ public final class BoxIou extends AbstractLoss {
         Reduce red = Reduce.of(r, n);
         double scale = red.gradScale();
         double[] gx = g == null ? null : g.zeros("input", xt);
-        double[] terms = new double[n];
-        for (int b = 0; b < n; b++) {
-            terms[b] = box(x, y, 4 * b, gx, scale);
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, n);
+            for (int b = 0; b < n; b++) {
+                terms[b] = box(x, y, 4 * b, gx, scale);
+            }
+            return red.finish(terms, new int[] {n}, g);
         }
-        return red.finish(terms, new int[] {n}, g);
     }
 
     private void checkBoxes(String name, double[] v, int n) {

@@ -15,6 +15,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * SSIM loss: one minus the mean structural similarity of two image batches.
@@ -131,20 +132,23 @@ public final class Ssim extends AbstractLoss {
         double posWeight = -red.gradScale() / perSample;
         double[] gx = g == null ? null : g.zeros("input", xt);
         Plane plane = new Plane(h, w, ho, wo, gaussian(window, sigma));
-        double[] terms = new double[n];
-        int planeSize = h * w;
-        for (int s = 0; s < n; s++) {
-            double sum = 0;
-            for (int c = 0; c < ch; c++) {
-                int off = (s * ch + c) * planeSize;
-                sum += plane.forward(x, y, off, gx == null ? 0 : posWeight);
-                if (gx != null) {
-                    plane.backward(x, y, off, gx);
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, n);
+            int planeSize = h * w;
+            for (int s = 0; s < n; s++) {
+                double sum = 0;
+                for (int c = 0; c < ch; c++) {
+                    int off = (s * ch + c) * planeSize;
+                    sum += plane.forward(x, y, off, gx == null ? 0 : posWeight);
+                    if (gx != null) {
+                        plane.backward(x, y, off, gx);
+                    }
                 }
+                terms[s] = 1 - sum / perSample;
             }
-            terms[s] = 1 - sum / perSample;
+            return red.finish(terms, new int[] {n}, g);
         }
-        return red.finish(terms, new int[] {n}, g);
     }
 
     /** Scratch buffers and the kernels for one H × W channel plane. */

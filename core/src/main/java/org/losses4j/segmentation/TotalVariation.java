@@ -13,6 +13,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.Workspace;
 
 /**
  * Total variation: a smoothness penalty on an image batch, the sum of differences between
@@ -73,17 +74,20 @@ public final class TotalVariation extends AbstractLoss {
         Reduce red = Reduce.of(r, n);
         double scale = red.gradScale();
         double[] gx = g == null ? null : g.zeros("input", xt);
-        double[] terms = new double[n];
-        int ps = h * w;
-        for (int s = 0; s < n; s++) {
-            double sum = 0;
-            for (int c = 0; c < planes; c++) {
-                int off = (s * planes + c) * ps;
-                sum += l1 ? planeL1(x, off, h, w, gx, scale) : planeSquared(x, off, h, w, gx, scale);
+        // the terms: scratch unless they are the result (reduction none)
+        try (Workspace ws = Workspace.acquire()) {
+            double[] terms = red.terms(ws, n);
+            int ps = h * w;
+            for (int s = 0; s < n; s++) {
+                double sum = 0;
+                for (int c = 0; c < planes; c++) {
+                    int off = (s * planes + c) * ps;
+                    sum += l1 ? planeL1(x, off, h, w, gx, scale) : planeSquared(x, off, h, w, gx, scale);
+                }
+                terms[s] = sum;
             }
-            terms[s] = sum;
+            return red.finish(terms, new int[] {n}, g);
         }
-        return red.finish(terms, new int[] {n}, g);
     }
 
     private static double planeSquared(double[] x, int off, int h, int w, double[] gx, double scale) {
