@@ -15,7 +15,9 @@ import java.util.Map;
  *
  * <p>A gradient buffer must have the shape and dtype of its input; the loss writes the
  * gradient into it (overwriting it) and returns that same tensor in the result, allocating
- * nothing for it.
+ * nothing for it. When a call fails with a {@link LossException}, the buffer's contents are
+ * unspecified: a check made inside the single pass (bce_with_logits' target range on float32)
+ * may find the bad value after part of the gradient was written.
  */
 public final class Inputs {
     // a handful of named tensors: parallel arrays, copied on each with/gradInto (calls are few,
