@@ -21,7 +21,9 @@ public final class Grads {
 
     /**
      * Gradients in {@code scratch} (the float32 path of {@link AbstractLoss}, which copies them
-     * out before the workspace is closed).
+     * out before the workspace is closed). A loss must therefore take its gradients before it
+     * opens a nested {@link Workspace} of its own: taken inside, they would be given back by the
+     * nested close.
      */
     Grads(Inputs buffers, Workspace scratch) {
         this.buffers = buffers;

@@ -78,15 +78,15 @@ public final class ZeroOne extends AbstractLoss {
         ClassLayout.nonEmptyForMean(red, "input", x);
         double[] xs = x.f64();
         double[] ys = target.f64();
+        if (g != null) {
+            g.zeros("input", x); // zero almost everywhere; before the workspace below is opened
+        }
         // the terms: scratch unless they are the result (reduction none)
         try (Workspace ws = Workspace.acquire()) {
             double[] terms = red.terms(ws, xs.length);
             for (int i = 0; i < xs.length; i++) {
                 double v = ys[i] * xs[i];
                 terms[i] = v != v ? Double.NaN : v <= 0 ? 1.0 : 0.0;
-            }
-            if (g != null) {
-                g.zeros("input", x);
             }
             return red.finish(terms, x.shape(), g);
         }
@@ -100,6 +100,9 @@ public final class ZeroOne extends AbstractLoss {
         ClassLayout.nonEmptyForMean(red, "input", x);
         double[] xs = x.f64();
         long[] y = target.i64();
+        if (g != null) {
+            g.zeros("input", x); // zero almost everywhere; before the workspace below is opened
+        }
         // the terms: scratch unless they are the result (reduction none)
         try (Workspace ws = Workspace.acquire()) {
             double[] terms = red.terms(ws, l.n);
@@ -121,9 +124,6 @@ public final class ZeroOne extends AbstractLoss {
                 }
                 terms[r] = nan ? Double.NaN : arg == y[r] ? 0.0 : 1.0;
                 sum += terms[r];
-            }
-            if (g != null) {
-                g.zeros("input", x);
             }
             return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
         }

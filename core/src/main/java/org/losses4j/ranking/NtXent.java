@@ -89,6 +89,9 @@ public final class NtXent extends AbstractLoss {
         normalise(t2.f64(), n, n, d, u, inv, norms);
 
         double[] gu = g == null ? null : new double[m * d]; // ∂(reduced loss)/∂u
+        // taken before the workspace below is opened: they may be scratch of the caller's (AbstractLoss)
+        double[] gz1 = g == null ? null : g.zeros("z1", t1);
+        double[] gz2 = g == null ? null : g.zeros("z2", t2);
         // the terms: scratch unless they are the result (reduction none)
         try (Workspace ws = Workspace.acquire()) {
             double[] terms = red.terms(ws, m);
@@ -152,8 +155,8 @@ public final class NtXent extends AbstractLoss {
                 }
             }
             if (gu != null) {
-                backThroughNormalisation(gu, u, inv, norms, 0, n, d, g.zeros("z1", t1));
-                backThroughNormalisation(gu, u, inv, norms, n, n, d, g.zeros("z2", t2));
+                backThroughNormalisation(gu, u, inv, norms, 0, n, d, gz1);
+                backThroughNormalisation(gu, u, inv, norms, n, n, d, gz2);
             }
             return red.finish(terms, new int[] {m}, g);
         }
