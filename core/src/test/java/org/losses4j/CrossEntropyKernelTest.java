@@ -157,6 +157,74 @@ class CrossEntropyKernelTest {
         }
     }
 
+    /**
+     * The probabilities far below 1, relative to themselves: rows of 256 logits, the first 0 (the
+     * maximum, the label) and the others swept over [−87, 0] (every 389th float, ~2.9M values), so
+     * each gradient element is {@code exp(x_j)/S} with S in [1, 256]. The float32 exp of the long-row
+     * kernel (c ≥ 64) is within ~2 ulp and the scaling adds a rounding: where S < 1.0002 (x ≤ −14)
+     * each element within 3e-7 of its float64 value, relative (measured 1.6e-7 on the vector path),
+     * and within 6e-7 overall, where the float sum S of up to 256 terms near 1 adds its error
+     * (measured 5.5e-7). Below −87 the
+     * kernels take exp(−87) ≈ 1.6e-38 (float exp is subnormal there): −1e4 and −∞ give at most that.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("paths")
+    void smallProbabilitiesAreAccurateRelativeToThemselves(String path) {
+        FloatKernels k = KernelPathsTest.byPath(path);
+        int c = 256;
+        int rows = 4096;
+        float[] x = new float[rows * c];
+        long[] labels = new long[rows];
+        float[] g = new float[rows * c];
+        int lo = Float.floatToRawIntBits(-87f);
+        int bits = Float.floatToRawIntBits(-0f);
+        double worst = 0;
+        String worstAt = "";
+        double worstExp = 0; // over rows with S < 1.0002 (x ≤ −14): the error of exp itself
+        String worstExpAt = "";
+        while (bits <= lo) {
+            for (int r = 0; r < rows; r++) {
+                x[r * c] = 0f;
+                for (int j = 1; j < c; j++) {
+                    x[r * c + j] = bits <= lo ? Float.intBitsToFloat(bits) : -1e4f;
+                    bits += 389;
+                }
+            }
+            x[c + 1] = Float.NEGATIVE_INFINITY;
+            x[c + 2] = -1e4f;
+            k.crossEntropy(x, labels, g, c, 0, rows, 1f, 1, 0, -100);
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int j = 0; j < c; j++) {
+                    s += Math.exp(x[r * c + j]);
+                }
+                for (int j = 1; j < c; j++) {
+                    float xj = x[r * c + j];
+                    float got = g[r * c + j];
+                    if (xj < -87f) {
+                        assertTrue(got >= 0 && got <= 1.7e-38f, k.path() + ": g at x = " + xj + " is " + got);
+                        continue;
+                    }
+                    double want = Math.exp(xj) / s;
+                    double rel = Math.abs(got - want) / want;
+                    String at = "x = " + xj + " (S = " + s + "): g = " + got + ", float64 " + want;
+                    if (!(rel <= worst)) {
+                        worst = rel;
+                        worstAt = at;
+                    }
+                    if (s < 1.0002 && !(rel <= worstExp)) {
+                        worstExp = rel;
+                        worstExpAt = at;
+                    }
+                }
+            }
+        }
+        assertTrue(worst <= 6e-7, k.path() + ": relative error " + worst + " at " + worstAt);
+        assertTrue(worstExp <= 3e-7, k.path() + ": relative error " + worstExp + " at " + worstExpAt);
+        System.out.println(k.path() + ": small probabilities within " + worst + " relative, worst at " + worstAt
+                + "; where S < 1.0002 within " + worstExp + " at " + worstExpAt);
+    }
+
     /** Through the public API on the active path: float32 within 1e-5 of float64 (value), gradients close. */
     @org.junit.jupiter.api.Test
     void float32RowPathAgreesWithFloat64ThroughTheApi() {
