@@ -514,6 +514,17 @@ final class VectorFloatKernels extends FloatKernels {
         return suspect && outsideUnit(y, from, to) ? INVALID_TARGET : sum;
     }
 
+    // The exp of both cross-entropy kernels (see crossEntropy), its constants as vectors once.
+    private static final FloatVector CE_LOG2E = FloatVector.broadcast(S, LOG2E);
+    private static final FloatVector CE_MAGIC = FloatVector.broadcast(S, BCE_MAGIC);
+    private static final FloatVector CE_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector CE_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector CE_E2 = FloatVector.broadcast(S, BCE_E2);
+    private static final FloatVector CE_E3 = FloatVector.broadcast(S, BCE_E3);
+    private static final FloatVector CE_E4 = FloatVector.broadcast(S, BCE_E4);
+    private static final FloatVector CE_E5 = FloatVector.broadcast(S, BCE_E5);
+    private static final FloatVector CE_E6 = FloatVector.broadcast(S, BCE_E6);
+
     // Cross-entropy, one row at a time (a row of up to ~64k classes stays in L2 between the
     // passes): 1. the maximum m; 2. e_c = exp(x_c − m), stored into g when there is one, with
     // Σ e_c over the classes below m (ties with m counted apart, so a confident row keeps its
@@ -532,15 +543,6 @@ final class VectorFloatKernels extends FloatKernels {
             return crossEntropyLanes(x, labels, g, c, rowFrom, rowTo, scale, keep, uni, ignore);
         }
         final FloatVector m87 = FloatVector.broadcast(S, -87f);
-        final FloatVector log2e = FloatVector.broadcast(S, LOG2E);
-        final FloatVector magic = FloatVector.broadcast(S, BCE_MAGIC);
-        final FloatVector nLn2Hi = FloatVector.broadcast(S, -LN2_HI);
-        final FloatVector nLn2Lo = FloatVector.broadcast(S, -LN2_LO);
-        final FloatVector e2 = FloatVector.broadcast(S, BCE_E2);
-        final FloatVector e3 = FloatVector.broadcast(S, BCE_E3);
-        final FloatVector e4 = FloatVector.broadcast(S, BCE_E4);
-        final FloatVector e5 = FloatVector.broadcast(S, BCE_E5);
-        final FloatVector e6 = FloatVector.broadcast(S, BCE_E6);
         double sum = 0;
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * c;
@@ -572,11 +574,11 @@ final class VectorFloatKernels extends FloatKernels {
                     // e = exp(max(d, −87)), see above (written out: the JIT declines to inline a
                     // helper this size); NaN stays NaN
                     FloatVector ex = d.blend(m87, d.compare(VectorOperators.LT, m87));
-                    FloatVector ek = ex.fma(log2e, magic);
-                    FloatVector en = ek.sub(magic);
-                    FloatVector er = en.fma(nLn2Lo, en.fma(nLn2Hi, ex));
+                    FloatVector ek = ex.fma(CE_LOG2E, CE_MAGIC);
+                    FloatVector en = ek.sub(CE_MAGIC);
+                    FloatVector er = en.fma(CE_NEG_LN2_LO, en.fma(CE_NEG_LN2_HI, ex));
                     FloatVector r2 = er.mul(er);
-                    FloatVector eq = r2.mul(r2).fma(r2.fma(e6, er.fma(e5, e4)), r2.fma(er.fma(e3, e2), er));
+                    FloatVector eq = r2.mul(r2).fma(r2.fma(CE_E6, er.fma(CE_E5, CE_E4)), r2.fma(er.fma(CE_E3, CE_E2), er));
                     FloatVector p2 = ek.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                     FloatVector e = eq.fma(p2, p2);
                     if (g != null) {
@@ -996,17 +998,8 @@ final class VectorFloatKernels extends FloatKernels {
         final FloatVector zero = FloatVector.zero(S);
         final FloatVector one = FloatVector.broadcast(S, 1f);
         final FloatVector lowest = FloatVector.broadcast(S, -87f);
-        final FloatVector log2e = FloatVector.broadcast(S, LOG2E);
-        final FloatVector magic = FloatVector.broadcast(S, MAGIC);
         final FloatVector ln2Hi = FloatVector.broadcast(S, LN2_HI);
         final FloatVector ln2Lo = FloatVector.broadcast(S, LN2_LO);
-        final FloatVector p0 = FloatVector.broadcast(S, 1.9875691500E-4f);
-        final FloatVector p1 = FloatVector.broadcast(S, 1.3981999507E-3f);
-        final FloatVector p2 = FloatVector.broadcast(S, 8.3334519073E-3f);
-        final FloatVector p3 = FloatVector.broadcast(S, 4.1665795894E-2f);
-        final FloatVector p4 = FloatVector.broadcast(S, 1.6666665459E-1f);
-        final FloatVector p5 = FloatVector.broadcast(S, 5.0000001201E-1f);
-        final IntVector bias = IntVector.broadcast(SI, MAGIC_BITS - 127);
         FloatVector lab = FloatVector.fromArray(S, t, c * L);
         // the maximum by compare and blend (cheaper than max, which orders ±0 and NaN): a NaN logit
         // does not reach m here but makes its own e_j, hence the row, NaN just the same
@@ -1025,16 +1018,17 @@ final class VectorFloatKernels extends FloatKernels {
         for (int j = 0; j < c; j++, jv = jv.add(one)) {
             FloatVector xj = FloatVector.fromArray(S, t, j * L);
             FloatVector d = xj.sub(m);
-            // e = expNonPositive(d) written out (the JIT declines to inline a helper this size), but 0
-            // below −87 rather than exp(−87) (so a −∞ logit has exactly 0): the lanes below are
-            // garbage until the final blend; NaN stays NaN
+            // e = exp(d) as in the long-row kernel (see crossEntropy), but 0 below −87 rather than
+            // exp(−87) (so a −∞ logit has exactly 0): the lanes below are garbage until the final
+            // blend; NaN stays NaN
             VectorMask<Float> under = d.compare(VectorOperators.LT, lowest);
-            FloatVector ek = d.mul(log2e).add(magic);
-            FloatVector en = ek.sub(magic);
-            FloatVector er = d.sub(en.mul(ln2Hi)).sub(en.mul(ln2Lo));
-            FloatVector ep = er.mul(p0).add(p1).mul(er).add(p2).mul(er).add(p3).mul(er).add(p4).mul(er).add(p5);
-            FloatVector e = ep.mul(er.mul(er)).add(er).add(one).mul(ek.reinterpretAsInts().sub(bias)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).blend(zero, under);
+            FloatVector ek = d.fma(CE_LOG2E, CE_MAGIC);
+            FloatVector en = ek.sub(CE_MAGIC);
+            FloatVector er = en.fma(CE_NEG_LN2_LO, en.fma(CE_NEG_LN2_HI, d));
+            FloatVector r2 = er.mul(er);
+            FloatVector eq = r2.mul(r2).fma(r2.fma(CE_E6, er.fma(CE_E5, CE_E4)), r2.fma(er.fma(CE_E3, CE_E2), er));
+            FloatVector p2 = ek.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = eq.fma(p2, p2).blend(zero, under);
             if (grad) {
                 e.intoArray(t, j * L);
             }

@@ -158,21 +158,25 @@ class CrossEntropyKernelTest {
     }
 
     /**
-     * The probabilities far below 1, relative to themselves: rows of 256 logits, the first 0 (the
-     * maximum, the label) and the others swept over [−87, 0] (every 389th float, ~2.9M values), so
-     * each gradient element is {@code exp(x_j)/S} with S in [1, 256]. The float32 exp of the long-row
-     * kernel (c ≥ 64) is within ~2 ulp and the scaling adds a rounding: where S < 1.0002 (x ≤ −14)
-     * each element within 3e-7 of its float64 value, relative (measured 1.6e-7 on the vector path),
-     * and within 6e-7 overall, where the float sum S of up to 256 terms near 1 adds its error
-     * (measured 5.5e-7). Below −87 the
-     * kernels take exp(−87) ≈ 1.6e-38 (float exp is subnormal there): −1e4 and −∞ give at most that.
+     * The probabilities far below 1, relative to themselves: rows of 10 logits (the vector path's
+     * transposed lanes) and of 256 (its long rows), the first 0 (the maximum, the label) and the
+     * others swept over [−87, 0] (every 389th float, ~2.9M values), so each gradient element is
+     * {@code exp(x_j)/S} with S in [1, c]. The float32 exp is within ~2 ulp and the scaling adds a
+     * rounding: where S < 1.0002 (x ≤ −14) each element within 3e-7 of its float64 value, relative
+     * (measured 1.7e-7 on the vector path), and within 6e-7 overall, where the float sum S of up to
+     * 256 terms near 1 adds its error (measured 5.5e-7). Below −87 the kernels take exp(−87) ≈
+     * 1.6e-38 or 0 (float exp is subnormal there): −1e4 and −∞ give at most that.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("paths")
     void smallProbabilitiesAreAccurateRelativeToThemselves(String path) {
         FloatKernels k = KernelPathsTest.byPath(path);
-        int c = 256;
-        int rows = 4096;
+        for (int c : new int[] {10, 256}) {
+            smallProbabilities(k, c, (1 << 20) / c);
+        }
+    }
+
+    static void smallProbabilities(FloatKernels k, int c, int rows) {
         float[] x = new float[rows * c];
         long[] labels = new long[rows];
         float[] g = new float[rows * c];
@@ -219,9 +223,9 @@ class CrossEntropyKernelTest {
                 }
             }
         }
-        assertTrue(worst <= 6e-7, k.path() + ": relative error " + worst + " at " + worstAt);
-        assertTrue(worstExp <= 3e-7, k.path() + ": relative error " + worstExp + " at " + worstExpAt);
-        System.out.println(k.path() + ": small probabilities within " + worst + " relative, worst at " + worstAt
+        assertTrue(worst <= 6e-7, k.path() + " c=" + c + ": relative error " + worst + " at " + worstAt);
+        assertTrue(worstExp <= 3e-7, k.path() + " c=" + c + ": relative error " + worstExp + " at " + worstExpAt);
+        System.out.println(k.path() + " c=" + c + ": small probabilities within " + worst + " relative, worst at " + worstAt
                 + "; where S < 1.0002 within " + worstExp + " at " + worstExpAt);
     }
 
