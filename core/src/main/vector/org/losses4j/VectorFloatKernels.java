@@ -19,13 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * (lane 0 first); the scalar tail (fewer than two vectors, only at the end of a range) is summed in
  * float and added too. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
  * give the same bits compiled or interpreted. exp and log1p are written out in lane arithmetic
- * too ({@code expNonPositive}, {@code log1pUnit}; bce_with_logits and long-row cross_entropy have
- * cheaper forms, see there; not {@link VectorOperators#EXP}, whose SVML intrinsic and interpreter fallback differ in
- * the last ulp), so every kernel gives the same bits cold or warm and for any thread count.
+ * too (see the bce_with_logits and cross_entropy kernels; not {@link VectorOperators#EXP}, whose
+ * SVML intrinsic and interpreter fallback differ in the last ulp), so every kernel gives the same
+ * bits cold or warm and for any thread count.
  */
 final class VectorFloatKernels extends FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final int L = S.length();
     private static final int L2 = 2 * L;
     /** Half a sub-block: what each of two interleaved streams accumulates before its lanes are summed. */
@@ -203,51 +202,13 @@ final class VectorFloatKernels extends FloatKernels {
         return sum;
     }
 
-    // exp and log1p in plain lane arithmetic (add, mul, div, bit shifts: IEEE, the same bits
+    // exp and log1p in plain lane arithmetic (add, mul, fma, div, bit shifts: IEEE, the same bits
     // interpreted and compiled), instead of VectorOperators.EXP/LOG1P, whose SVML intrinsics
     // differ in the last ulp from the interpreter's per-lane Math calls.
 
-    private static final float MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
-    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-
-    /**
-     * exp(x) for x ≤ 0 (within ~2 ulp; below −87, where float exp is subnormal, it returns
-     * exp(−87) ≈ 1.6e-38): x = n·ln2 + r, |r| ≤ ln2/2, e^r by the Cephes expf polynomial,
-     * times 2^n built from its exponent bits. NaN stays NaN.
-     */
-    static FloatVector expNonPositive(FloatVector x) {
-        FloatVector xc = x.max(-87f);
-        FloatVector kf = xc.mul(LOG2E).add(MAGIC);
-        FloatVector n = kf.sub(MAGIC);
-        FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = r.mul(1.9875691500E-4f).add(1.3981999507E-3f);
-        p = p.mul(r).add(8.3334519073E-3f);
-        p = p.mul(r).add(4.1665795894E-2f);
-        p = p.mul(r).add(1.6666665459E-1f);
-        p = p.mul(r).add(5.0000001201E-1f);
-        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector bits = kf.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-        return y.mul(bits.reinterpretAsFloats());
-    }
-
-    /**
-     * log1p(e) for e in [0, 1] (within ~2 ulp): with s = e/(2 + e) ≤ 1/3,
-     * log1p(e) = 2·atanh(s) = 2(s + s³/3 + … + s¹³/13), the next term below 1e-8 relative.
-     */
-    static FloatVector log1pUnit(FloatVector e) {
-        FloatVector s = e.div(e.add(2f));
-        FloatVector s2 = s.mul(s);
-        FloatVector q = s2.mul(2f / 13).add(2f / 11);
-        q = q.mul(s2).add(2f / 9);
-        q = q.mul(s2).add(2f / 7);
-        q = q.mul(s2).add(2f / 5);
-        q = q.mul(s2).add(2f / 3);
-        q = q.mul(s2).add(2f);
-        return q.mul(s);
-    }
 
     // bce_with_logits. Per element, with a = |z| and e = exp(−a) ∈ (0, 1]: term
     // max(z, 0) − z·t + log1p(e), gradient σ(z) − t with σ(z) = 1/(1 + e) for z ≥ 0 and
@@ -534,8 +495,8 @@ final class VectorFloatKernels extends FloatKernels {
     // −87 here for ordinary rows, so r = d − n·ln2 by the two-part ln2 (two fmas, exact enough that
     // e stays within ~2 ulp at any n, where bce's one-part ln2 drifts to 4.5 ulp at n = −125); and
     // d is clamped to −87 by compare and blend (max would cost more and order ±0). Measured: the
-    // probabilities within 1.6e-7 relative of float64 where S ≈ 1, 28% less time than the Cephes
-    // form of expNonPositive on ce_4096x32000_f32 (210 → 150 ms on the machine of docs/performance.md).
+    // probabilities within 1.7e-7 relative of float64 where S ≈ 1, 28% less time than the Cephes
+    // expf form used before on ce_4096x32000_f32 (210 → 150 ms on the machine of docs/performance.md).
     @Override
     public double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo, float scale,
             double keep, double uni, long ignore) {
