@@ -495,8 +495,9 @@ final class VectorFloatKernels extends FloatKernels {
     // −87 here for ordinary rows, so r = d − n·ln2 by the two-part ln2 (two fmas, exact enough that
     // e stays within ~2 ulp at any n, where bce's one-part ln2 drifts to 4.5 ulp at n = −125); and
     // d is clamped to −87 by compare and blend (max would cost more and order ±0). Measured: the
-    // probabilities within 1.7e-7 relative of float64 where S ≈ 1, 28% less time than the Cephes
-    // expf form used before on ce_4096x32000_f32 (210 → 150 ms on the machine of docs/performance.md).
+    // probabilities within 1.7e-7 relative of float64 where S ≈ 1, ~30% less time than the Cephes
+    // expf form used before on ce_4096x32000_f32 (240–280 → 160–210 ms, alternating runs on the
+    // machine of docs/performance.md).
     @Override
     public double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo, float scale,
             double keep, double uni, long ignore) {
