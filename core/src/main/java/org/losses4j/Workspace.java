@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  *
  * <p>Use: {@code try (Workspace ws = Workspace.acquire()) { double[] a = ws.doubles(n); ... }}.
  * Every array handed out is zero over {@code [0, n)} (as a new array would be) and may be
- * longer than asked. Arrays over {@value #RETAIN_MAX} elements are not kept after the call
+ * longer than asked. Arrays over {@value #RETAIN_MAX} elements, and any array that would take
+ * what the thread keeps over {@link #RETAIN_BYTES} bytes (32 MiB), are not kept after the call
  * (a thread that once ran a huge problem does not hold its memory). What is handed out belongs
  * to the caller until {@link #close()}. Acquires nest like a stack (a loss computed inside
  * another, a chunk of work run on the caller's thread): a nested acquire hands out scratch after
@@ -23,10 +24,18 @@ public final class Workspace implements AutoCloseable {
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
     /** Arrays longer than this (8 MB of doubles) are handed out but not kept by the thread. */
     static final int RETAIN_MAX = 1 << 20;
+    /**
+     * What a thread keeps at most, in bytes of array elements (32 MiB: the four 1M-element double
+     * arrays of a float32 call of a loss computed in float64); an array that would take the kept
+     * total over it is handed out but not kept.
+     */
+    static final long RETAIN_BYTES = 32L << 20;
 
     /** The scratch handed out, in order; a call pattern takes the same slots every time. */
     private Object[] slots = new Object[8];
     private int used;
+    /** Bytes of the arrays in {@code slots}. */
+    private long keptBytes;
     /** The {@code used} of each enclosing acquire, restored by its close. */
     private int[] marks = new int[8];
     private int depth;
@@ -118,9 +127,22 @@ public final class Workspace implements AutoCloseable {
 
     /** Puts {@code a} into the slot just taken, unless it is too large to keep. */
     private <T> T keep(T a, int n) {
-        if (n <= RETAIN_MAX) {
+        long after = keptBytes - bytes(slots[used - 1]) + bytes(a);
+        if (n <= RETAIN_MAX && after <= RETAIN_BYTES) {
             slots[used - 1] = a;
+            keptBytes = after;
         }
         return a;
+    }
+
+    /** The bytes of an array's elements; 0 for the small fixed-size objects of {@link #object}. */
+    private static long bytes(Object o) {
+        if (o instanceof double[]) {
+            return 8L * ((double[]) o).length;
+        }
+        if (o instanceof float[]) {
+            return 4L * ((float[]) o).length;
+        }
+        return o instanceof int[] ? 4L * ((int[]) o).length : 0;
     }
 }

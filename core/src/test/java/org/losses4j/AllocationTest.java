@@ -254,4 +254,51 @@ class AllocationTest {
             assertThat(ws.ints(1).length).as("a huge array is not kept").isLessThan(Workspace.RETAIN_MAX);
         }
     }
+
+    /** A thread keeps at most RETAIN_BYTES of scratch; replacing a slot frees its bytes in the count. */
+    @Test
+    void workspaceKeepsAtMostItsByteBudgetPerThread() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                int n = Workspace.RETAIN_MAX; // 8 MiB of doubles: four fill the 32 MiB budget
+                assertThat(Workspace.RETAIN_BYTES).isEqualTo(4L * 8 * n);
+                double[][] first = new double[5][];
+                try (Workspace ws = Workspace.acquire()) {
+                    for (int i = 0; i < 5; i++) {
+                        first[i] = ws.doubles(n);
+                    }
+                }
+                try (Workspace ws = Workspace.acquire()) {
+                    for (int i = 0; i < 4; i++) {
+                        assertThat(ws.doubles(n)).as("array %d is kept", i).isSameAs(first[i]);
+                    }
+                    assertThat(ws.doubles(n)).as("the fifth would pass the budget: not kept").isNotSameAs(first[4]);
+                }
+                float[] small;
+                try (Workspace ws = Workspace.acquire()) {
+                    small = ws.floats(16); // replaces the first double[] in its slot: 8 MiB freed
+                }
+                try (Workspace ws = Workspace.acquire()) {
+                    assertThat(ws.floats(16)).isSameAs(small);
+                    double[] other = ws.doubles(n);
+                    assertThat(other).isSameAs(first[1]);
+                }
+                double[] again;
+                try (Workspace ws = Workspace.acquire()) {
+                    again = ws.doubles(n); // slot 0 back to 8 MiB: 32 MiB again, within the budget
+                }
+                try (Workspace ws = Workspace.acquire()) {
+                    assertThat(ws.doubles(n)).as("kept once the replaced slot's bytes were freed").isSameAs(again);
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
 }
