@@ -211,14 +211,17 @@ class CrossEntropyKernelTest {
                     }
                     double want = Math.exp(xj) / s;
                     double rel = Math.abs(got - want) / want;
-                    String at = "x = " + xj + " (S = " + s + "): g = " + got + ", float64 " + want;
-                    if (!(rel <= worst)) {
-                        worst = rel;
-                        worstAt = at;
-                    }
-                    if (s < 1.0002 && !(rel <= worstExp)) {
-                        worstExp = rel;
-                        worstExpAt = at;
+                    boolean exp = s < 1.0002 && !(rel <= worstExp);
+                    if (exp || !(rel <= worst)) {
+                        String at = "x = " + xj + " (S = " + s + "): g = " + got + ", float64 " + want;
+                        if (!(rel <= worst)) {
+                            worst = rel;
+                            worstAt = at;
+                        }
+                        if (exp) {
+                            worstExp = rel;
+                            worstExpAt = at;
+                        }
                     }
                 }
             }
