@@ -185,7 +185,12 @@ public final class Ctc extends AbstractLoss {
         Tensor il = in.get("input_lengths");
         Tensor tl = in.get("target_lengths");
         Check.rank("log_probs", lp, 3);
-        Check.nonEmpty("log_probs", lp);
+        // the empty batch (N = 0) is a sum of no terms (0) and no terms for none, as for the
+        // elementwise losses; only a mean of it is undefined. Any other empty log_probs (T or C
+        // of 0 with samples) is refused here too, before the lengths would say less clearly why.
+        if (lp.dim(1) != 0 || reduction == Reduction.MEAN) {
+            Check.nonEmpty("log_probs", lp);
+        }
         Batch b = new Batch();
         b.t = lp.dim(0);
         b.n = lp.dim(1);

@@ -581,6 +581,40 @@ class CtcTest {
                 .hasMessageContaining("targets");
     }
 
+    /**
+     * The empty batch (N = 0), float64 and float32: sum 0 with an empty [T, 0, C] gradient of the
+     * input's dtype, none no terms, mean refused (a mean of no terms), like the elementwise losses.
+     */
+    @Test
+    void emptyBatchIsAnEmptySumAndAnUndefinedMean() {
+        int t = 5;
+        int c = 4;
+        Inputs in64 = Inputs.of("log_probs", Tensor.of(new double[0], t, 0, c))
+                .with("targets", Tensor.ofLabels(new long[0], 0, 3))
+                .with("input_lengths", Tensor.labels())
+                .with("target_lengths", Tensor.labels());
+        Inputs in32 = in64.with("log_probs", Tensor.of(new float[0], t, 0, c));
+        for (Inputs in : java.util.List.of(in64, in32)) {
+            String dt = in.get("log_probs").dtype().toString();
+            LossResult sum = ctc("reduction", "sum").compute(in);
+            assertEquals(0.0, sum.value(), 0.0, dt);
+            assertThat(sum.grad("log_probs").shape()).as(dt).containsExactly(t, 0, c);
+            assertEquals(in.get("log_probs").dtype(), sum.grad("log_probs").dtype(), dt);
+            LossResult none = ctc("reduction", "none", "zero_infinity", true).compute(in);
+            assertTrue(none.isUnreduced(), dt);
+            assertThat(none.terms().shape()).as(dt).containsExactly(0);
+            assertThatThrownBy(() -> ctc().compute(in)).isInstanceOfSatisfying(LossException.class,
+                    e -> assertEquals(ErrorKind.EMPTY_INPUT, e.kind())).hasMessageContaining("log_probs [5, 0, 4]");
+        }
+        // samples but no frames: still refused whatever the reduction
+        Inputs noFrames = Inputs.of("log_probs", Tensor.of(new double[0], 0, 2, c))
+                .with("targets", Tensor.ofLabels(new long[] {1, 2}, 2, 1))
+                .with("input_lengths", Tensor.labels(1, 1))
+                .with("target_lengths", Tensor.labels(1, 1));
+        assertThatThrownBy(() -> ctc("reduction", "sum").compute(noFrames)).isInstanceOfSatisfying(LossException.class,
+                e -> assertEquals(ErrorKind.EMPTY_INPUT, e.kind()));
+    }
+
     private static void assertShape(Loss loss, Inputs in, String message) {
         assertThatThrownBy(() -> loss.compute(in)).isInstanceOfSatisfying(LossException.class,
                 e -> assertTrue(e.kind() == ErrorKind.SHAPE_MISMATCH || e.kind() == ErrorKind.EMPTY_INPUT,

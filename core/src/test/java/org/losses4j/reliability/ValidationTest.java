@@ -139,12 +139,6 @@ class ValidationTest {
     static final Set<String> FREE_SHAPE = Set.of("gan_discriminator.fake:0", "gan_discriminator.fake:-1",
             "ctc.targets:-1");
 
-    /**
-     * Losses that (still) refuse an empty batch for every reduction, where sum would be 0 and
-     * none no terms: either answer is accepted for them (ctc as first written; reported).
-     */
-    static final Set<String> EMPTY_REFUSED_FOR_ANY_REDUCTION = Set.of("ctc");
-
     /** Declared-floating inputs that also accept int64 (catalog: alternative label forms). */
     static final Set<String> ALSO_INT64 = Set.of("cross_entropy.target", "zero_one.target");
 
@@ -384,12 +378,6 @@ class ValidationTest {
                         if (meanLike) {
                             refused(ErrorKind.EMPTY_INPUT, () -> create(name, o).compute(empty),
                                     names(info).toArray(new String[0]));
-                        } else if (EMPTY_REFUSED_FOR_ANY_REDUCTION.contains(name)) {
-                            try {
-                                assertEquals(0.0, create(name, o).compute(empty).value(), 0.0, "the empty sum");
-                            } catch (LossException e) {
-                                assertEquals(ErrorKind.EMPTY_INPUT, e.kind(), e.getMessage());
-                            }
                         } else {
                             LossResult r = create(name, o).compute(empty);
                             assertEquals(0.0, r.value(), 0.0, "the empty sum");
