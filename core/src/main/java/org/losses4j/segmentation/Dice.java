@@ -66,7 +66,7 @@ public final class Dice extends RegionLoss {
                 return 0; // empty predicted empty: D = 1, gradient 0
             }
             double d = num / den;
-            double f = w / den;
+            double f = perDen(w, den);
             a[k] = -2 * f;
             c[k] = 2 * d * f;
             return 1 - d;
@@ -85,7 +85,7 @@ public final class Dice extends RegionLoss {
             return 0; // empty predicted empty: D = 1, gradient 0
         }
         double d = num / den;
-        double f = w / den;
+        double f = perDen(w, den);
         a[k] = -2 * f;
         b[k] = d * f;
         return 1 - d;

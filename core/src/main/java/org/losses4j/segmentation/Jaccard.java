@@ -54,7 +54,7 @@ public final class Jaccard extends RegionLoss {
             return 0;
         }
         double j = num / den;
-        double f = w / den;
+        double f = perDen(w, den);
         a[k] = -(1 + j) * f;
         b[k] = j * f;
         return 1 - j;

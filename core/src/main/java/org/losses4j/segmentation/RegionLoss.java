@@ -107,6 +107,7 @@ abstract class RegionLoss extends AbstractLoss {
         if (!grad) {
             return LossResult.scalar(value + elementwise(xs, ys, null), null);
         }
+        saturate(Float.MAX_VALUE, a, b, c);
         Tensor buf = in.gradBuffer("input");
         if (buf != null) {
             Check.gradBuffer("input", buf, x, DType.FLOAT32);
@@ -135,6 +136,7 @@ abstract class RegionLoss extends AbstractLoss {
         if (g == null) {
             return LossResult.scalar(value + elementwise(xs, ys, null), null);
         }
+        saturate(Double.MAX_VALUE, a, b, c);
         double[] out = g.zeros("input", x);
         s.gradient(xs, ys, a, b, c, out);
         value += elementwise(xs, ys, out);
@@ -150,6 +152,37 @@ abstract class RegionLoss extends AbstractLoss {
             total += group(s, k, w, a, b, c);
         }
         return total * w;
+    }
+
+    /**
+     * {@code v / den}, the factor of every gradient number, saturated at ±{@link Double#MAX_VALUE}
+     * (NaN stays NaN): a subnormal den would overflow it, and ∞ times D = 0 is NaN (see
+     * {@link #saturate}).
+     */
+    static double perDen(double v, double den) {
+        double f = v / den;
+        return Math.abs(f) > Double.MAX_VALUE ? Math.copySign(Double.MAX_VALUE, f) : f;
+    }
+
+    /**
+     * Clamps the gradient numbers to ±{@code max} (NaN stays NaN). With smooth = 0, a group whose
+     * target is empty and whose probabilities are all subnormal has a subnormal denominator, and
+     * w/den overflows (to ±∞ in float64, or beyond the float range when rounded for float32 data)
+     * although every element's gradient is A·0 + B = B, here 0: ∞·0 made it NaN. Saturated, A·0
+     * is 0 again. (A group with a target of 1 somewhere has a denominator of at least 1; only
+     * subnormal soft targets could still meet the clamp, and get its finite extreme.)
+     */
+    private static void saturate(double max, double[]... numbers) {
+        for (double[] v : numbers) {
+            if (v == null) {
+                continue;
+            }
+            for (int k = 0; k < v.length; k++) {
+                if (Math.abs(v[k]) > max) {
+                    v[k] = Math.copySign(max, v[k]);
+                }
+            }
+        }
     }
 
     private static void validateShapes(Tensor x, Tensor y) {

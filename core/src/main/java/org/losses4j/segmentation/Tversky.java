@@ -83,7 +83,7 @@ public final class Tversky extends RegionLoss {
             df = one == 0 && gamma < 1 ? 0 : -gamma * Math.pow(one, gamma - 1);
         }
         // ∂TI/∂p_i = (g_i − TI·((1 − α − β)·g_i + α)) / den
-        double f = df * w / den;
+        double f = perDen(df * w, den);
         a[k] = f * (1 - ti * (1 - alpha - beta));
         b[k] = -f * ti * alpha;
         return term;

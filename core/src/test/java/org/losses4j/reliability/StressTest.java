@@ -697,10 +697,22 @@ class StressTest {
             LossResult e = Losses.create(loss, Map.of("smooth", 0.0)).compute(Inputs.of(zero, zero));
             close(0, e.value(), loss + " empty/empty");
         }
-        // tiny probabilities against an empty target, smooth 0: coefficient 0, loss 1, gradient 0
-        // (with a subnormal denominator, below 2.2e-308, the gradient is NaN: w/den overflows; not asserted)
+        // tiny probabilities against an empty target, smooth 0: coefficient 0, loss 1, gradient 0,
+        // also with a subnormal denominator (float64 below 2.2e-308, float32 below 1.2e-38), where
+        // w/den overflows: the gradient numbers saturate, so A·0 + B stays 0 (it was ∞·0 = NaN)
         Tensor tiny = Tensor.of(new double[] {MIN, MIN, MIN, MIN}, 1, 1, 2, 2);
-        close(1, Losses.create("dice", Map.of("smooth", 0.0)).compute(Inputs.of(tiny, zero)).value(), "dice subnormal");
+        float fmin = Float.MIN_VALUE;
+        Tensor tiny32 = Tensor.of(new float[] {fmin, fmin, fmin, fmin}, 1, 1, 2, 2);
+        Tensor zero32 = Tensor.of(new float[4], 1, 1, 2, 2);
+        for (String loss : List.of("dice", "jaccard", "tversky")) {
+            Loss l = Losses.create(loss, Map.of("smooth", 0.0));
+            LossResult sub = l.compute(Inputs.of(tiny, zero));
+            close(1, sub.value(), loss + " subnormal");
+            grad(sub, "input", 0, 0, 0, 0);
+            LossResult sub32 = l.compute(Inputs.of(tiny32, zero32));
+            close(1, sub32.value(), loss + " subnormal float32");
+            grad(sub32, "input", 0, 0, 0, 0);
+        }
         Tensor small = Tensor.of(new double[] {1e-300, 1e-300, 1e-300, 1e-300}, 1, 1, 2, 2);
         LossResult t = Losses.create("dice", Map.of("smooth", 0.0)).compute(Inputs.of(small, zero));
         close(1, t.value(), "dice 1e-300");
