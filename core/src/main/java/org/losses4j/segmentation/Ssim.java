@@ -239,14 +239,18 @@ public final class Ssim extends AbstractLoss {
                 double a2 = 2 * cxy + c2;
                 double b1 = mx * mx + my * my + c1;
                 double b2 = vx + vy + c2;
-                double den = b1 * b2;
-                double ssim = a1 * a2 / den;
+                // S = (A1/B1)·(A2/B2), the two ratios apart: the products A1·A2 and B1·B2 are of
+                // order x⁴ and overflowed beyond pixel values of ~1e75; each ratio is O(1) up to ~1e150
+                double r1 = a1 / b1;
+                double r2 = a2 / b2;
+                double ssim = r1 * r2;
                 sum += ssim;
                 if (weight != 0) {
-                    // S = A1·A2/(B1·B2) with A1, B1 functions of μx; A2 of μx and E[xy]; B2 of μx and E[x²]
-                    dmom[o] = weight * (2 * my * (a2 - a1) / den - ssim * 2 * mx * (b2 - b1) / den);
+                    // A1, B1 functions of μx; A2 of μx and E[xy]; B2 of μx and E[x²]:
+                    // ∂S/∂μx = 2μy·(A2 − A1)/(B1B2) − S·2μx·(B2 − B1)/(B1B2), written with the ratios
+                    dmom[o] = weight * (2 * my * (r2 / b1 - r1 / b2) - 2 * mx * ssim * (1 / b1 - 1 / b2));
                     dmom[ms + o] = weight * (-ssim / b2);
-                    dmom[2 * ms + o] = weight * (2 * a1 / den);
+                    dmom[2 * ms + o] = weight * (2 * r1 / b2);
                 }
             }
             return sum;
