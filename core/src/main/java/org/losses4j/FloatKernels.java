@@ -11,8 +11,8 @@ package org.losses4j;
  * {@link Kernels#floats()}; never subclass this outside the library.
  *
  * <p>Every method works on {@code [from, to)} of flat same-length arrays, returns the sum of
- * the terms over that range (accumulated in float64, or in float lanes over at most
- * {@value #SUB_BLOCK} elements that are then added in float64), and, when {@code g} is not
+ * the terms over that range (accumulated in float64, or in float lanes of at most
+ * {@value #LANE_TERMS} terms each that are then added in float64, at every vector width), and, when {@code g} is not
  * null, writes {@code g[i] = scale · ∂term/∂x[i]} (overwriting it). Nothing is allocated. The
  * summation order depends only on {@code from}, {@code to} and the implementation, never on
  * threads, so a fixed split into ranges gives reproducible results. NaN propagates; nothing
@@ -20,8 +20,17 @@ package org.losses4j;
  * checks its targets in its single pass (see there), saving the caller a pass over them.
  */
 public abstract class FloatKernels {
-    /** Elements over which a vector implementation may accumulate in float lanes before adding in float64. */
-    public static final int SUB_BLOCK = 512;
+    /**
+     * Terms one float accumulator lane of a vector implementation sums at most before they are
+     * added in float64. A count per lane, not per range: a kernel with one accumulator of
+     * {@code L} lanes covers a sub-block of {@code LANE_TERMS·L} elements (256 at 256 bits, 512 at
+     * 512), one with two accumulators twice that, so the rounding bounds of the float sums are the
+     * same at every vector width.
+     */
+    public static final int LANE_TERMS = 32;
+
+    /** The widest sub-block at any supported width (two accumulators of 16 lanes), for tests that cross sub-blocks. */
+    public static final int MAX_SUB_BLOCK = 2 * LANE_TERMS * 16;
 
     /**
      * Returned by {@link #bceWithLogits} when a target lies outside [0, 1]. No valid range sums
@@ -37,6 +46,14 @@ public abstract class FloatKernels {
 
     /** A one-line description of the implementation (species width, lanes). */
     public abstract String description();
+
+    /** Float lanes per vector: 1 for the scalar implementation. */
+    public abstract int lanes();
+
+    /** True when the vectors are wider than the CPU's, so the JVM emulates them (correct, slow). */
+    public boolean emulated() {
+        return false;
+    }
 
     /** Squared error: term {@code (x − y)²}, gradient {@code 2(x − y)}. */
     public abstract double mse(float[] x, float[] y, float[] g, int from, int to, float scale);
@@ -56,7 +73,8 @@ public abstract class FloatKernels {
      * written anyway. The scalar implementation computes each element in float64 and rounds once;
      * the vector one in float lanes: the term within 4.5 ulp (3.3e-7 relative; 2.8 ulp for
      * |z| ≤ 20) and the gradient within 3.3e-7·max(|σ(z) − t|, t) of float64, plus, with label
-     * smoothing, the rounding of t to float (see VectorFloatKernels).
+     * smoothing, the rounding of t to float (see VectorFloatKernels). At every vector width: the
+     * elements of a range's tail (fewer than one vector) are computed as by the scalar kernel.
      */
     public abstract double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
             float yb);
@@ -72,10 +90,13 @@ public abstract class FloatKernels {
      * confident row keeps its small gradient. A row whose label equals {@code ignore} has term 0
      * and a zero gradient row. Labels are in range (validated by the caller). {@code log S} is
      * {@code log1p} of the sum over the classes below the maximum (plus ties), in float64; the
-     * vector kernels' short rows (fewer than 8 vectors of classes) are computed a block of rows
-     * at a time, one row per lane, with {@code log1p} and the term in float lanes (within a few
-     * ulp, and still {@code log1p}: exact for a confident row's tiny {@code S − 1}), the terms
-     * added in float64 every 16 blocks. {@code exp(x_c − m)} below {@code e^−87} (a logit of −∞) may
+     * vector kernels' short rows (fewer than 64 classes, at every width) are computed a block of
+     * rows at a time, one row per lane, with {@code log1p} and the term in float lanes (within a
+     * few ulp, and still {@code log1p}: exact for a confident row's tiny {@code S − 1}), the terms
+     * added in float64 every 16 blocks. A float accumulator lane sums at most
+     * {@value #LANE_TERMS} exponentials (each within ~2 ulp) on the long rows and at most
+     * {@code 2·LANE_TERMS − 1} (the whole short row) on the short ones, so {@code S − 1} is within
+     * about {@code (min(c, 2·LANE_TERMS) + 4)·2^−24} relative of its float64 value at any width. {@code exp(x_c − m)} below {@code e^−87} (a logit of −∞) may
      * be taken as 0.
      */
     public abstract double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
@@ -86,7 +107,7 @@ public abstract class FloatKernels {
      * {@code acc[at + 1] = Σ x}, {@code acc[at + 2] = Σ y} and, when {@code squares}, also
      * {@code acc[at + 3] = Σ x²} and {@code acc[at + 4] = Σ y²} (overwriting them; an empty
      * range gives zeros). Accumulated like the other sums of this class: in float64, or in float
-     * lanes over at most {@value #SUB_BLOCK} elements that are then added in float64. NaN
+     * lanes of at most {@value #LANE_TERMS} terms that are then added in float64. NaN
      * propagates into every sum it enters.
      *
      * <p>Returns true when some {@code x[i]} or {@code y[i]} lies outside {@code [0, 1]}; it

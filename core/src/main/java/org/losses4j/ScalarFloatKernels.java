@@ -23,6 +23,11 @@ final class ScalarFloatKernels extends FloatKernels {
     }
 
     @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
     public double mse(float[] x, float[] y, float[] g, int from, int to, float scale) {
         double s2 = 2.0 * scale;
         double s0 = 0, s1 = 0, s2a = 0, s3 = 0;

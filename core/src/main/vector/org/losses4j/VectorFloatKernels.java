@@ -4,45 +4,64 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 kernels on the Vector API ({@code jdk.incubator.vector}), at the platform's
- * preferred species. Compiled separately from the rest of core (see core/pom.xml: the
- * incubator module is invisible to {@code --release 17}) and instantiated reflectively by
- * {@link Kernels} only when the module is readable; its constructor refuses species narrower
- * than 256 bits, where the scalar kernels are as fast.
+ * The float32 kernels on the Vector API ({@code jdk.incubator.vector}), at the width that
+ * {@link Kernels#VECTOR_BITS} chose (property {@code losses4j.vector.bits}: 128, 256 or 512
+ * bits), else the platform's preferred species. Compiled separately from the rest of core (see
+ * core/pom.xml: the incubator module is invisible to {@code --release 17}) and instantiated
+ * reflectively by {@link Kernels} only when the module is readable. Nothing here assumes a lane
+ * count: sub-blocks, lane sums, shuffles and constant tables are derived from the species, so
+ * one source serves every width (the tests run it at 128, 256 and 512 bits on any CPU).
  *
- * <p>Summation: two vector accumulators in float lanes over at most
- * {@value FloatKernels#SUB_BLOCK} elements, added across lanes once per sub-block in float64
- * (lane 0 first); the scalar tail (fewer than two vectors, only at the end of a range) is summed in
- * float and added too. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
+ * <p>Summation: float accumulator lanes of at most {@value FloatKernels#LANE_TERMS} terms each (a
+ * sub-block of {@code BLOCK} = {@value FloatKernels#LANE_TERMS}·L elements for one accumulator,
+ * {@code BLOCK2} = twice that for two), added across lanes once per sub-block in float64 (lane 0
+ * first), so the rounding of the float sums is bounded alike at every width. The tail of a range (fewer elements than the vector loop takes at a time) is computed by
+ * the scalar kernel, in float64 (its own bound: one rounding); and a range whose float lanes
+ * did not give a finite sum (a float overflow, e.g. mse at |x − y| beyond ~1.8e19, or a NaN) is
+ * computed again by the scalar kernel, so the vector path accumulates in float64 where the float
+ * range would not hold, as the scalar one does (ranges are the chunks of {@link Kernels}, at most
+ * {@value Kernels#CHUNK} elements: a NaN costs its chunk a second, scalar pass). Each lane does the same operations at every
+ * width, so an element's own results in the vector loop (mse, huber and bce gradients, the
+ * exponentials) are the same at 128, 256 and 512 bits; the order of the sums and where a range's
+ * scalar tail starts depend on the width, within the bounds above. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
  * give the same bits compiled or interpreted. exp and log1p are written out in lane arithmetic
  * too (see the bce_with_logits and cross_entropy kernels; not {@link VectorOperators#EXP}, whose
  * SVML intrinsic and interpreter fallback differ in the last ulp), so every kernel gives the same
  * bits cold or warm and for any thread count.
  */
 final class VectorFloatKernels extends FloatKernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Kernels.VECTOR_BITS == 0 ? FloatVector.SPECIES_PREFERRED
+            : VectorSpecies.of(float.class, VectorShape.forBitSize(Kernels.VECTOR_BITS));
     private static final int L = S.length();
     private static final int L2 = 2 * L;
-    /** Half a sub-block: what each of two interleaved streams accumulates before its lanes are summed. */
-    private static final int HALF = SUB_BLOCK / 2;
-    // lane i with lane i ^ m: adding v.rearrange(SH_m) for m = L/2, ..., 2, 1 leaves the lane sum
-    // in every lane (for L = 8 or 16; the constructor refuses species below 256 bits). Separate
-    // constants, not an array: C2 folds a static final shuffle, not an array element.
-    private static final VectorShuffle<Float> SH8 = L >= 16 ? VectorShuffle.fromOp(S, i -> i ^ 8) : null;
-    private static final VectorShuffle<Float> SH4 = VectorShuffle.fromOp(S, i -> i ^ 4);
-    private static final VectorShuffle<Float> SH2 = VectorShuffle.fromOp(S, i -> i ^ 2);
-    private static final VectorShuffle<Float> SH1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+    /** A sub-block of a sum with one accumulator: {@value FloatKernels#LANE_TERMS} terms per lane. */
+    private static final int BLOCK = LANE_TERMS * L;
+    /** A sub-block of a sum with two accumulators (alternate vectors): as many terms per lane. */
+    private static final int BLOCK2 = 2 * BLOCK;
+    /** What each of two interleaved streams accumulates before its lanes are summed. */
+    private static final int HALF = BLOCK;
+    /** The tails, and the ranges whose float lanes overflowed, go to the scalar kernels. */
+    private static final ScalarFloatKernels SCALAR = ScalarFloatKernels.INSTANCE;
+    // lane i with lane i ^ m: adding v.rearrange(SH_m) for m = L/2, L/4, L/8, L/16 (those ≥ 1)
+    // leaves the lane sum in every lane, for L = 4, 8 or 16 (wider species sum lane by lane).
+    // Separate constants, not an array: C2 folds a static final shuffle, not an array element.
+    private static final VectorShuffle<Float> SH_HALF = shuffleXor(L / 2);
+    private static final VectorShuffle<Float> SH_QUARTER = shuffleXor(L / 4);
+    private static final VectorShuffle<Float> SH_EIGHTH = shuffleXor(L / 8);
+    private static final VectorShuffle<Float> SH_SIXTEENTH = shuffleXor(L / 16);
     private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
 
     VectorFloatKernels() {
-        if (S.vectorBitSize() < 256) {
-            throw new UnsupportedOperationException("the preferred float vector is only " + S.vectorBitSize()
-                    + " bits wide (< 256)");
-        }
+    }
+
+    /** Lane i to lane i ^ m, or null when m is 0 (no such step at this width). */
+    private static VectorShuffle<Float> shuffleXor(int m) {
+        return m == 0 ? null : VectorShuffle.fromOp(S, i -> i ^ m);
     }
 
     @Override
@@ -52,24 +71,48 @@ final class VectorFloatKernels extends FloatKernels {
 
     @Override
     public String description() {
-        return "vector (jdk.incubator.vector, " + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+        int cpu = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return "vector (jdk.incubator.vector, " + S.vectorBitSize() + "-bit, " + L + " float lanes"
+                + (Kernels.VECTOR_BITS == 0 ? ", the CPU's preferred width" : ", chosen by losses4j.vector.bits")
+                + (emulated() ? "; wider than this CPU's " + cpu + "-bit vectors: emulated, slow" : "") + ")";
+    }
+
+    @Override
+    public int lanes() {
+        return L;
+    }
+
+    @Override
+    public boolean emulated() {
+        return S.vectorBitSize() > FloatVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
     // Lane sums: not reduceLanes(ADD), whose order differs between the C2 intrinsic and the
     // interpreter's fallback, so results would depend on the JIT state; lane 0 first instead.
 
+    // Each kernel: the vector loops over the whole vectors of the range (two at a time for mse and
+    // huber), their sum in float64 by the scalar kernel instead when the float lanes gave none
+    // (not finite: a float overflow, or NaN), then the tail by the scalar kernel. Those calls are
+    // here, outside the hot methods, so that the JIT inlines no scalar kernel into a vector loop.
+
     @Override
     public double mse(float[] x, float[] y, float[] g, int from, int to, float scale) {
+        int vend = from + (to - from) / L2 * L2;
         // value-only and value+gradient are separate loops: the JIT need not unswitch on g
-        return g == null ? mseValue(x, y, from, to) : mseGrad(x, y, g, from, to, 2f * scale);
+        double v = g == null ? mseValue(x, y, from, vend) : mseGrad(x, y, g, from, vend, scale);
+        if (!Double.isFinite(v)) {
+            v = SCALAR.mse(x, y, g, from, vend, scale);
+        }
+        return vend == to ? v : v + SCALAR.mse(x, y, g, vend, to, scale);
     }
 
-    private static double mseGrad(float[] x, float[] y, float[] g, int from, int to, float s2) {
+    private static double mseGrad(float[] x, float[] y, float[] g, int from, int to, float scale) {
+        final float s2 = 2f * scale;
         double sum = 0;
-        int i = from;
-        while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
-            int vend = i + (end - i) / L2 * L2;
+        for (int s = from; s < to; s += BLOCK2) {
+            int end = Math.min(to, s + BLOCK2);
+            int vend = s + (end - s) / L2 * L2;
+            int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
             for (; i < vend; i += L2) {
@@ -80,12 +123,6 @@ final class VectorFloatKernels extends FloatKernels {
                 d0.mul(s2).intoArray(g, i);
                 d1.mul(s2).intoArray(g, i + L);
             }
-            float tail = 0;
-            for (; i < end; i++) {
-                float d = x[i] - y[i];
-                tail += d * d;
-                g[i] = d * s2;
-            }
             // the lanes in float64, lane 0 first, written out in each loop: a helper taking the
             // vector would box it wherever the JIT declines to inline the helper
             FloatVector a = a0.add(a1);
@@ -93,17 +130,17 @@ final class VectorFloatKernels extends FloatKernels {
             for (int k = 0; k < L; k++) {
                 ls += a.lane(k);
             }
-            sum += ls + tail;
+            sum += ls;
         }
         return sum;
     }
 
     private static double mseValue(float[] x, float[] y, int from, int to) {
         double sum = 0;
-        int i = from;
-        while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
-            int vend = i + (end - i) / L2 * L2;
+        for (int s = from; s < to; s += BLOCK2) {
+            int end = Math.min(to, s + BLOCK2);
+            int vend = s + (end - s) / L2 * L2;
+            int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
             for (; i < vend; i += L2) {
@@ -112,34 +149,34 @@ final class VectorFloatKernels extends FloatKernels {
                 a0 = a0.add(d0.mul(d0));
                 a1 = a1.add(d1.mul(d1));
             }
-            float tail = 0;
-            for (; i < end; i++) {
-                float d = x[i] - y[i];
-                tail += d * d;
-            }
             FloatVector a = a0.add(a1);
             double ls = 0;
             for (int k = 0; k < L; k++) {
                 ls += a.lane(k);
             }
-            sum += ls + tail;
+            sum += ls;
         }
         return sum;
     }
 
     @Override
     public double huber(float[] x, float[] y, float[] g, int from, int to, float scale, float delta) {
-        return g == null ? huberValue(x, y, from, to, delta) : huberGrad(x, y, g, from, to, scale, delta);
+        int vend = from + (to - from) / L2 * L2;
+        double v = g == null ? huberValue(x, y, from, vend, delta) : huberGrad(x, y, g, from, vend, scale, delta);
+        if (!Double.isFinite(v)) {
+            v = SCALAR.huber(x, y, g, from, vend, scale, delta);
+        }
+        return vend == to ? v : v + SCALAR.huber(x, y, g, vend, to, scale, delta);
     }
 
     // c = clamp(d, -δ, δ) (lanewise MAX/MIN keep NaN); term c·(d − c/2); gradient c
     private static double huberGrad(float[] x, float[] y, float[] g, int from, int to, float scale, float dl) {
         final float nd = -dl;
         double sum = 0;
-        int i = from;
-        while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
-            int vend = i + (end - i) / L2 * L2;
+        for (int s = from; s < to; s += BLOCK2) {
+            int end = Math.min(to, s + BLOCK2);
+            int vend = s + (end - s) / L2 * L2;
+            int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
             for (; i < vend; i += L2) {
@@ -152,19 +189,12 @@ final class VectorFloatKernels extends FloatKernels {
                 c0.mul(scale).intoArray(g, i);
                 c1.mul(scale).intoArray(g, i + L);
             }
-            float tail = 0;
-            for (; i < end; i++) {
-                float d = x[i] - y[i];
-                float c = Math.min(Math.max(d, nd), dl);
-                tail += c * (d - 0.5f * c);
-                g[i] = c * scale;
-            }
             FloatVector a = a0.add(a1);
             double ls = 0;
             for (int k = 0; k < L; k++) {
                 ls += a.lane(k);
             }
-            sum += ls + tail;
+            sum += ls;
         }
         return sum;
     }
@@ -172,10 +202,10 @@ final class VectorFloatKernels extends FloatKernels {
     private static double huberValue(float[] x, float[] y, int from, int to, float dl) {
         final float nd = -dl;
         double sum = 0;
-        int i = from;
-        while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
-            int vend = i + (end - i) / L2 * L2;
+        for (int s = from; s < to; s += BLOCK2) {
+            int end = Math.min(to, s + BLOCK2);
+            int vend = s + (end - s) / L2 * L2;
+            int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
             for (; i < vend; i += L2) {
@@ -186,18 +216,12 @@ final class VectorFloatKernels extends FloatKernels {
                 a0 = a0.add(c0.mul(d0.sub(c0.mul(0.5f))));
                 a1 = a1.add(c1.mul(d1.sub(c1.mul(0.5f))));
             }
-            float tail = 0;
-            for (; i < end; i++) {
-                float d = x[i] - y[i];
-                float c = Math.min(Math.max(d, nd), dl);
-                tail += c * (d - 0.5f * c);
-            }
             FloatVector a = a0.add(a1);
             double ls = 0;
             for (int k = 0; k < L; k++) {
                 ls += a.lane(k);
             }
-            sum += ls + tail;
+            sum += ls;
         }
         return sum;
     }
@@ -288,7 +312,14 @@ final class VectorFloatKernels extends FloatKernels {
     @Override
     public double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
             float yb) {
-        return g == null ? bceValue(x, y, from, to, ya, yb) : bceGrad(x, y, g, from, to, scale, ya, yb);
+        int vend = from + (to - from) / L * L;
+        double v = g == null ? bceValue(x, y, from, vend, ya, yb) : bceGrad(x, y, g, from, vend, scale, ya, yb);
+        // INVALID_TARGET (−∞) is no sum of valid terms (see FloatKernels): it stays
+        if (!Double.isFinite(v) && v != INVALID_TARGET) {
+            v = SCALAR.bceWithLogits(x, y, g, from, vend, scale, ya, yb);
+        }
+        double t = vend == to ? 0 : SCALAR.bceWithLogits(x, y, g, vend, to, scale, ya, yb);
+        return v == INVALID_TARGET || t == INVALID_TARGET ? INVALID_TARGET : v + t;
     }
 
     private static double bceGrad(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,
@@ -307,10 +338,10 @@ final class VectorFloatKernels extends FloatKernels {
         final FloatVector h6 = FloatVector.broadcast(S, BCE_H6);
         double sum = 0;
         boolean suspect = false;
-        int i = from;
-        while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
-            int vend = i + (end - i) / L * L;
+        for (int s = from; s < to; s += BLOCK) {
+            int end = Math.min(to, s + BLOCK);
+            int vend = s + (end - s) / L * L;
+            int i = s;
             FloatVector acc = FloatVector.zero(S);
             IntVector tmax = IntVector.broadcast(IS, SIGN_BIT);
             if (!tIsY) {
@@ -363,28 +394,12 @@ final class VectorFloatKernels extends FloatKernels {
                     e = en;
                 }
             }
-            float tail = 0;
-            for (; i < end; i++) {
-                float z = x[i];
-                float t = ya * y[i] + yb;
-                float e = (float) Math.exp(-Math.abs(z));
-                tail += Math.max(z, 0f) - z * t + (float) Math.log1p(e);
-                float r = 1f / (1f + e);
-                g[i] = ((z >= 0 ? r : e * r) - t) * scale;
-                suspect |= y[i] < 0f || y[i] > 1f;
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += acc.lane(k);
             }
-            double ls;
-            if (L == 8) { // written out: the JIT keeps the loop below, with a switch per lane
-                ls = (double) acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5)
-                        + acc.lane(6) + acc.lane(7);
-            } else {
-                ls = 0;
-                for (int k = 0; k < L; k++) {
-                    ls += acc.lane(k);
-                }
-            }
-            sum += ls + tail;
             suspect |= tmax.reduceLanes(VectorOperators.MAX) > (ONE_BITS | SIGN_BIT);
+            sum += ls;
         }
         return suspect && outsideUnit(y, from, to) ? INVALID_TARGET : sum;
     }
@@ -403,10 +418,10 @@ final class VectorFloatKernels extends FloatKernels {
         final FloatVector h6 = FloatVector.broadcast(S, BCE_H6);
         double sum = 0;
         boolean suspect = false;
-        int i = from;
-        while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
-            int vend = i + (end - i) / L * L;
+        for (int s = from; s < to; s += BLOCK) {
+            int end = Math.min(to, s + BLOCK);
+            int vend = s + (end - s) / L * L;
+            int i = s;
             FloatVector acc = FloatVector.zero(S);
             IntVector tmax = IntVector.broadcast(IS, SIGN_BIT);
             if (!tIsY) {
@@ -455,25 +470,12 @@ final class VectorFloatKernels extends FloatKernels {
                     e = en;
                 }
             }
-            float tail = 0;
-            for (; i < end; i++) {
-                float z = x[i];
-                float t = ya * y[i] + yb;
-                tail += Math.max(z, 0f) - z * t + (float) Math.log1p((float) Math.exp(-Math.abs(z)));
-                suspect |= y[i] < 0f || y[i] > 1f;
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += acc.lane(k);
             }
-            double ls;
-            if (L == 8) { // written out: the JIT keeps the loop below, with a switch per lane
-                ls = (double) acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5)
-                        + acc.lane(6) + acc.lane(7);
-            } else {
-                ls = 0;
-                for (int k = 0; k < L; k++) {
-                    ls += acc.lane(k);
-                }
-            }
-            sum += ls + tail;
             suspect |= tmax.reduceLanes(VectorOperators.MAX) > (ONE_BITS | SIGN_BIT);
+            sum += ls;
         }
         return suspect && outsideUnit(y, from, to) ? INVALID_TARGET : sum;
     }
@@ -544,7 +546,7 @@ final class VectorFloatKernels extends FloatKernels {
             double sd = 0;
             int i = base;
             while (i < end) {
-                int sEnd = Math.min(end, i + SUB_BLOCK);
+                int sEnd = Math.min(end, i + BLOCK);
                 int vend = i + (sEnd - i) / L * L;
                 FloatVector acc = FloatVector.zero(S);
                 FloatVector accD = FloatVector.zero(S);
@@ -641,9 +643,11 @@ final class VectorFloatKernels extends FloatKernels {
 
     /**
      * Rows of fewer classes than this go through {@link #crossEntropyLanes}, one row per lane
-     * (measured with 8 lanes: faster than the row kernel up to ~64 classes, even at ~100).
+     * (measured with 8 lanes: faster than the row kernel up to ~64 classes, even at ~100). The
+     * same at every width, so a row takes the same kernel whatever the width; a lane sums its row's
+     * fewer than 2·{@value FloatKernels#LANE_TERMS} exponentials in one float accumulator.
      */
-    static final int LANE_ROWS_BELOW = 8 * L;
+    static final int LANE_ROWS_BELOW = 2 * LANE_TERMS;
 
     /** Blocks of L rows whose terms are summed in float lanes before being added in float64. */
     private static final int CE_FLUSH_BLOCKS = 16;
@@ -746,7 +750,7 @@ final class VectorFloatKernels extends FloatKernels {
         double spg = 0, sp = 0, sg = 0;
         boolean bad = false;
         // Two streams: [from, from + h) alongside [from + h, from + 2h), in sub-blocks of HALF
-        // elements of each (SUB_BLOCK together); the rest (< SUB_BLOCK elements) in one stream
+        // elements of each (BLOCK2 together); the rest (< BLOCK2 elements) in one stream
         // below. Two far-apart streams per array keep more cache misses
         // in flight than one: 10-20 % faster from memory on one thread here.
         int h = (to - from) / 2 / HALF * HALF;
@@ -782,21 +786,25 @@ final class VectorFloatKernels extends FloatKernels {
             FloatVector vp = p0.add(p1);
             FloatVector vg = g0.add(g1);
             double lpg = 0, lp = 0, lg = 0;
-            if (L <= 16) {
-                if (L == 16) {
-                    vpg = vpg.add(vpg.rearrange(SH8));
-                    vp = vp.add(vp.rearrange(SH8));
-                    vg = vg.add(vg.rearrange(SH8));
+            if (L <= 16) { // log2(L) steps: L/2, L/4, L/8, L/16 (the constants are folded, the ifs too)
+                vpg = vpg.add(vpg.rearrange(SH_HALF));
+                vp = vp.add(vp.rearrange(SH_HALF));
+                vg = vg.add(vg.rearrange(SH_HALF));
+                if (L >= 4) {
+                    vpg = vpg.add(vpg.rearrange(SH_QUARTER));
+                    vp = vp.add(vp.rearrange(SH_QUARTER));
+                    vg = vg.add(vg.rearrange(SH_QUARTER));
                 }
-                vpg = vpg.add(vpg.rearrange(SH4));
-                vp = vp.add(vp.rearrange(SH4));
-                vg = vg.add(vg.rearrange(SH4));
-                vpg = vpg.add(vpg.rearrange(SH2));
-                vp = vp.add(vp.rearrange(SH2));
-                vg = vg.add(vg.rearrange(SH2));
-                vpg = vpg.add(vpg.rearrange(SH1));
-                vp = vp.add(vp.rearrange(SH1));
-                vg = vg.add(vg.rearrange(SH1));
+                if (L >= 8) {
+                    vpg = vpg.add(vpg.rearrange(SH_EIGHTH));
+                    vp = vp.add(vp.rearrange(SH_EIGHTH));
+                    vg = vg.add(vg.rearrange(SH_EIGHTH));
+                }
+                if (L >= 16) {
+                    vpg = vpg.add(vpg.rearrange(SH_SIXTEENTH));
+                    vp = vp.add(vp.rearrange(SH_SIXTEENTH));
+                    vg = vg.add(vg.rearrange(SH_SIXTEENTH));
+                }
                 lpg = vpg.lane(0);
                 lp = vp.lane(0);
                 lg = vg.lane(0);
@@ -814,7 +822,7 @@ final class VectorFloatKernels extends FloatKernels {
         }
         int i = from + 2 * h;
         while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
+            int end = Math.min(to, i + BLOCK2);
             int vend = i + (end - i) / L2 * L2;
             IntVector hi = IntVector.zero(IS);
             FloatVector pg0 = FloatVector.zero(S);
@@ -872,7 +880,7 @@ final class VectorFloatKernels extends FloatKernels {
         boolean bad = false;
         int i = from;
         while (i < to) {
-            int end = Math.min(to, i + SUB_BLOCK);
+            int end = Math.min(to, i + BLOCK);
             int vend = i + (end - i) / L * L;
             IntVector hi = IntVector.zero(IS);
             FloatVector pg = FloatVector.zero(S);
@@ -982,6 +990,8 @@ final class VectorFloatKernels extends FloatKernels {
             m = m.blend(xj, xj.compare(VectorOperators.GT, m));
         }
         boolean smooth = uni != 0;
+        // the row's exponentials in one accumulator: each lane sums the c − 1 < 2·LANE_TERMS of
+        // its row (split in two, or switching accumulators, measured 7-50 % slower on c = 10)
         FloatVector below = zero;
         FloatVector ties = zero;
         FloatVector sd = zero;

@@ -75,8 +75,8 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!json) {
-            out.printf("kernels: %s; threads: %d; Java %s%n", Kernels.description(), threads,
-                    System.getProperty("java.version"));
+            out.printf("kernels: %s; threads: %d; Java %s; cpu: %s%n", Kernels.description(), threads,
+                    System.getProperty("java.version"), Platform.cpu());
         }
         float[] ta = new float[TRIAD_N];
         float[] tb = new float[TRIAD_N];
@@ -92,8 +92,8 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             out.println(String.format(Locale.ROOT,
                     "{\"workload\": \"triad_f32\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, "
-                            + "\"elements\": %d, \"bytes\": %d, \"gb_per_s\": %.2f, \"kernels\": \"%s\"}",
-                    threads, triad.median, triad.min, TRIAD_N, 12L * TRIAD_N, bytesPerMs / 1e6, Kernels.path()));
+                            + "\"elements\": %d, \"bytes\": %d, \"gb_per_s\": %.2f%s}",
+                    threads, triad.median, triad.min, TRIAD_N, 12L * TRIAD_N, bytesPerMs / 1e6, machineJson()));
         } else {
             out.printf(Locale.ROOT, "triad c = a + s*b on 3 x %d floats: %.2f GB/s (best of %d; median %.3f ms)%n%n",
                     TRIAD_N, bytesPerMs / 1e6, reps, triad.median);
@@ -142,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
                             ", \"triad_gb_per_s\": %.2f, \"limit_ms\": %.3f, \"fraction_of_limit\": %.3f", bw / 1e6,
                             limit, limit / t.median));
                 }
-                sb.append(", \"kernels\": \"").append(Kernels.path()).append("\"}");
+                sb.append(machineJson()).append('}');
                 out.println(sb);
             } else {
                 out.printf(Locale.ROOT, "%-26s %10.3f %10.3f %12d %8s %10s %9s%n", name, t.median, t.min, w.elements,
@@ -225,5 +225,12 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = from; i < to; i++) {
             c[i] = a[i] + s * b[i];
         }
+    }
+
+    /** The fields every JSON line ends with: kernel path, vector width, CPU model, Java version. */
+    private static String machineJson() {
+        return ", \"kernels\": \"" + Kernels.path() + "\", \"vector_bits\": " + Platform.vectorBits()
+                + ", \"cpu\": \"" + Platform.cpu().replace("\\", "\\\\").replace("\"", "\\\"") + "\", \"java\": \""
+                + System.getProperty("java.version") + "\"";
     }
 }

@@ -39,6 +39,13 @@ public final class Main implements Runnable {
             return 2;
         });
         try {
+            // losses4j.vector.bits / LOSSES4J_VECTOR_BITS (and losses4j.kernels) checked before any command
+            org.losses4j.Kernels.checkConfiguration();
+        } catch (LossException e) {
+            cl.getErr().println("losses: " + oneLine(e.getMessage()));
+            return 2;
+        }
+        try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             System.err.println("losses: out of memory (raise it with LOSSES_JAVA_OPTS=-Xmx8g; elementwise losses"
@@ -100,7 +107,8 @@ public final class Main implements Runnable {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"losses4j " + (v == null ? "dev" : v),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
-                "kernels: " + org.losses4j.Kernels.description()};
+                "kernels: " + org.losses4j.Kernels.description(),
+                "cpu: " + Platform.cpu()};
         }
     }
 }

@@ -43,6 +43,13 @@ class BenchCommandTest {
                 .isCloseTo(mse.get("limit_ms").asDouble() / mse.get("median_ms").asDouble(),
                         org.assertj.core.data.Offset.offset(0.002));
         assertThat(mse.get("kernels").asText()).isEqualTo(Kernels.path());
+        for (JsonNode line : List.of(triad, mse)) {
+            // the machine: timings and the last bits of float32 results differ between CPUs and widths
+            assertThat(line.get("vector_bits").asInt())
+                    .isEqualTo(Kernels.path().equals("vector") ? 32 * Kernels.floats().lanes() : 0);
+            assertThat(line.get("cpu").asText()).isEqualTo(Platform.cpu()).contains(System.getProperty("os.arch"));
+            assertThat(line.get("java").asText()).isEqualTo(System.getProperty("java.version"));
+        }
     }
 
     @Test

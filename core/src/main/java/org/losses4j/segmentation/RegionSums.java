@@ -15,7 +15,7 @@ import org.losses4j.Kernels;
  * class b % C ({@link Average#CLASS}) or b itself ({@link Average#SAMPLE_CLASS}). Float64
  * data: sums accumulated in float64 with several accumulators per block, in a fixed order, on
  * one thread. Float32 data: the {@link FloatKernels} region kernels (float lanes over
- * sub-blocks of {@value FloatKernels#SUB_BLOCK} elements, then float64) on the fixed split of
+ * at most {@value FloatKernels#LANE_TERMS} terms per lane, then float64) on the fixed split of
  * {@link Kernels}, so both passes run on {@link Kernels#threads()} threads with the same bits
  * for any thread count; no copy or widening of the data is made.
  */
