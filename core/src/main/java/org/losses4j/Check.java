@@ -65,21 +65,25 @@ public final class Check {
         }
     }
 
-    /** Every label in [0, classes) or equal to {@code ignoreIndex}. */
+    /** Every label in [0, classes) or equal to {@code ignoreIndex} (the loss's configured ignore_index). */
     public static void labels(String name, Tensor t, int classes, long ignoreIndex) {
+        labels(name, t, classes, true, ignoreIndex);
+    }
+
+    /** Every label in [0, classes), with no exception (no value is a sentinel). */
+    public static void labels(String name, Tensor t, int classes) {
+        labels(name, t, classes, false, 0);
+    }
+
+    private static void labels(String name, Tensor t, int classes, boolean ignoring, long ignoreIndex) {
         long[] v = t.i64();
         for (int i = 0; i < v.length; i++) {
             long c = v[i];
-            if ((c < 0 || c >= classes) && c != ignoreIndex) {
+            if ((c < 0 || c >= classes) && !(ignoring && c == ignoreIndex)) {
                 throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, at(name, t, i) + " = " + c
                         + " is outside [0, " + classes + ") classes");
             }
         }
-    }
-
-    /** Every label in [0, classes). */
-    public static void labels(String name, Tensor t, int classes) {
-        labels(name, t, classes, Long.MIN_VALUE);
     }
 
     /** Every value in [lo, hi] (NaN allowed: it propagates). */

@@ -302,14 +302,15 @@ class ValidationTest {
             }));
         }
 
-        // labels out of range (ints); ignore_index exempt
+        // labels out of range (ints), including Long.MIN_VALUE and values that wrap when cast to int;
+        // only a configured ignore_index is exempt (below)
         for (LossInfo.InputSpec s : info.inputs()) {
-            if (s.integerType() != DType.INT64) {
+            if (s.integerType() != DType.INT64 && !ALSO_INT64.contains(name + "." + s.name())) {
                 continue;
             }
-            for (long v : new long[] {1_000_000L, -1L}) {
+            for (long v : OUT_OF_RANGE_LABELS) {
                 tests.add(test(name, s.name() + "[0] = " + v + " -> label_out_of_range", () -> {
-                    Inputs b = base.get();
+                    Inputs b = withIntegerLabels(base.get(), s.name());
                     Tensor t = b.get(s.name());
                     Inputs bad = Fixtures.replace(b, s.name(), Fixtures.withElement(t, 0, v));
                     LossException e = refused(ErrorKind.LABEL_OUT_OF_RANGE, () -> create(name, opts).compute(bad),
@@ -396,6 +397,29 @@ class ValidationTest {
     }
 
     // ---------------------------------------------------------------- derivations from the metadata
+
+    /**
+     * Labels outside every [0, C): far out, −1, the extremes of long (Long.MIN_VALUE was once an
+     * internal "no ignore_index" sentinel and passed as class 0) and values that wrap to small
+     * ints when cast ((int) 2^32 = 0, (int) (2^32 + 1) = 1).
+     */
+    static final long[] OUT_OF_RANGE_LABELS = {1_000_000L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 32,
+        (1L << 32) + 1, Integer.MIN_VALUE};
+
+    /**
+     * {@code in} with input {@code name} as int64 class labels: the fixture's own when it is
+     * int64, else (a floating target that also takes labels, zero_one's) labels 0 of the input's
+     * shape without its class dimension.
+     */
+    static Inputs withIntegerLabels(Inputs in, String name) {
+        Tensor t = in.get(name);
+        if (t.dtype() == DType.INT64) {
+            return in;
+        }
+        int[] shape = in.get("input").shape();
+        int[] rows = Arrays.copyOf(shape, shape.length - 1);
+        return Fixtures.replace(in, name, Tensor.ofLabels(new long[rows.length == 0 ? 1 : rows[0]], rows));
+    }
 
     private static final Pattern GROUP = Pattern.compile("\\[([^\\[\\]]*)\\]");
 
