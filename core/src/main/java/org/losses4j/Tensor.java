@@ -145,6 +145,11 @@ public final class Tensor {
         return i64;
     }
 
+    /** The wrapped array, whatever its type (for identity checks: is a buffer an input's own array?). */
+    Object array() {
+        return f32 != null ? f32 : f64 != null ? (Object) f64 : i64;
+    }
+
     /** Element {@code i} of the flat data as a double. */
     public double getDouble(int i) {
         switch (dtype) {

@@ -175,4 +175,42 @@ class ApiTest {
         assertThat(f.asFloat32()).isSameAs(f);
         assertThat(Tensor.ofLabels(new long[] {3, -2}, 2).asFloat32().f32()).containsExactly(3f, -2f);
     }
+
+    @Test
+    void gradientBuffersMustOwnTheirArrayAndNameAGradient() {
+        Mse mse = Mse.builder().build();
+        double[] x = {1, 2, 3};
+        Inputs in = Inputs.of(Tensor.vector(x), Tensor.vector(new double[3]));
+        // the docs/errors.md examples, verbatim
+        assertThatThrownBy(() -> mse.compute(in.gradInto("input", Tensor.vector(x))))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.ALIASED_BUFFER);
+                    assertThat(e.getMessage()).isEqualTo("gradient buffer for input is the array of input input: give"
+                            + " the gradient an array of its own (the loss reads input while it writes the gradient)");
+                });
+        assertThat(x).containsExactly(1, 2, 3); // refused before anything was written
+        assertThatThrownBy(() -> mse.compute(in.gradInto("target", Tensor.vector(new double[3]))))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.NO_GRADIENT);
+                    assertThat(e.getMessage()).isEqualTo(
+                            "gradient buffer for target: loss mse gives no gradient for input 'target' (gradients: input)");
+                });
+        assertThatThrownBy(() -> mse.compute(in.gradInto("inputs", Tensor.vector(new double[3]))))
+                .isInstanceOfSatisfying(LossException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("gradient buffer for inputs: loss mse has no input 'inputs' (gradients: input)"));
+        LossResult r = mse.compute(in);
+        assertThatThrownBy(() -> r.grad("inputs"))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.NO_GRADIENT);
+                    assertThat(e.getMessage()).isEqualTo("no gradient for 'inputs' (gradients: input)");
+                });
+        assertThat(mse.value(in).grad("input")).as("a value-only result has no gradients").isNull();
+        float[] a = new float[3];
+        Inputs tr = Inputs.of("anchor", Tensor.of(new float[] {1, 2, 3}, 1, 3))
+                .with("positive", Tensor.of(new float[] {0, 2, 1}, 1, 3)).with("negative", Tensor.of(new float[3], 1, 3))
+                .gradInto("anchor", Tensor.of(a, 1, 3)).gradInto("positive", Tensor.of(a, 1, 3));
+        assertThatThrownBy(() -> Losses.create("triplet").compute(tr))
+                .isInstanceOfSatisfying(LossException.class, e -> assertThat(e.getMessage()).isEqualTo(
+                        "gradient buffers for anchor and positive are the same array: give each gradient an array of its own"));
+    }
 }

@@ -343,6 +343,67 @@ class ValidationTest {
             }));
         }
 
+        // caller gradient buffers: one that is an input's own array (float64 and float32), one array for two
+        // gradients, a buffer for an input without gradient or not of the loss, a typo in LossResult.grad
+        List<String> differentiable = new ArrayList<>();
+        for (LossInfo.InputSpec s : info.inputs()) {
+            if (s.differentiable() && base.get().get(s.name()) != null) {
+                differentiable.add(s.name());
+            }
+        }
+        for (String d : differentiable) {
+            for (boolean f32 : new boolean[] {false, true}) {
+                tests.add(test(name, "gradient buffer that is " + d + "'s own array" + (f32 ? " (float32)" : "")
+                        + " -> aliased_buffer", () -> {
+                            Inputs b = f32 ? Fixtures.toFloat32(base.get()) : base.get();
+                            Tensor t = b.get(d);
+                            Tensor same = t.dtype() == DType.FLOAT32 ? Tensor.of(t.f32(), t.shape())
+                                    : Tensor.of(t.f64(), t.shape());
+                            LossException e = refused(ErrorKind.ALIASED_BUFFER,
+                                    () -> create(name, opts).compute(b.gradInto(d, same)), "input " + d);
+                            assertTrue(e.getMessage().contains("gradient buffer for " + d), e.getMessage());
+                        }));
+            }
+        }
+        if (differentiable.size() >= 2 && base.get().get(differentiable.get(0)).size()
+                == base.get().get(differentiable.get(1)).size()) {
+            String a = differentiable.get(0);
+            String c = differentiable.get(1);
+            tests.add(test(name, "one array as the buffer of " + a + " and " + c + " -> aliased_buffer", () -> {
+                Inputs b = base.get();
+                double[] shared = new double[b.get(a).size()];
+                Inputs twice = b.gradInto(a, Tensor.of(shared, b.get(a).shape()))
+                        .gradInto(c, Tensor.of(shared, b.get(c).shape()));
+                refused(ErrorKind.ALIASED_BUFFER, () -> create(name, opts).compute(twice), a + " and " + c);
+            }));
+        }
+        for (LossInfo.InputSpec s : info.inputs()) {
+            if (!s.differentiable() && base.get().get(s.name()) != null
+                    && base.get().get(s.name()).dtype() != DType.INT64) {
+                tests.add(test(name, "gradient buffer for " + s.name() + " (no gradient) -> no_gradient", () -> {
+                    Inputs b = base.get();
+                    Tensor t = b.get(s.name());
+                    refused(ErrorKind.NO_GRADIENT, () -> create(name, opts).compute(
+                            b.gradInto(s.name(), Tensor.zeros(t.dtype(), t.shape()))), "'" + s.name() + "'");
+                }));
+                break;
+            }
+        }
+        tests.add(test(name, "gradient buffer for an input it does not have -> no_gradient", () -> refused(
+                ErrorKind.NO_GRADIENT, () -> create(name, opts).compute(base.get().gradInto("inputs",
+                        Tensor.vector(new double[1]))), "'inputs'")));
+        tests.add(test(name, "LossResult.grad of a name without gradient -> no_gradient", () -> {
+            LossResult r = create(name, opts).compute(base.get());
+            if (r.grads().isEmpty()) {
+                assertEquals(null, r.grad("inputs"), "no gradients: null");
+                return;
+            }
+            LossException e = refused(ErrorKind.NO_GRADIENT, () -> r.grad("inputs"), "'inputs'");
+            for (String g : r.grads().keySet()) {
+                assertTrue(e.getMessage().contains(g), "message '" + e.getMessage() + "' does not list " + g);
+            }
+        }));
+
         // options: every real/choice/bool/reduction option outside its declared range, NaN, wrong type
         for (OptionSpec<?> spec : info.options()) {
             for (Object bad : badValues(spec)) {
