@@ -150,6 +150,43 @@ public final class Check {
         }
     }
 
+    /** The most elements a Java array holds on every common JVM (a few below Integer.MAX_VALUE). */
+    public static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * {@code elements} as an array length, computed by the caller in long: refused with
+     * {@link ErrorKind#TOO_LARGE} when it exceeds {@link #MAX_ARRAY} or when
+     * {@code elements × bytesPerElement} exceeds the heap's limit ({@code -Xmx}), so that a size
+     * that cannot fit is named instead of failing with NegativeArraySizeException or
+     * OutOfMemoryError. {@code what} says what is being sized, e.g. {@code shape [65536, 65536]}.
+     */
+    public static int arraySize(long elements, int bytesPerElement, String what) {
+        if (elements < 0 || elements > MAX_ARRAY) {
+            throw new LossException(ErrorKind.TOO_LARGE, what + " needs "
+                    + (elements < 0 || elements == Long.MAX_VALUE ? "more than 2^63-1" : Long.toString(elements))
+                    + " elements, more than a Java array holds (" + MAX_ARRAY + ")");
+        }
+        long bytes = elements * bytesPerElement;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heap != Long.MAX_VALUE && bytes > heap) {
+            throw new LossException(ErrorKind.TOO_LARGE, what + " needs " + elements + " elements (" + mib(bytes)
+                    + " MiB), more than the heap holds (" + mib(heap) + " MiB, java -Xmx)");
+        }
+        return (int) elements;
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
+    }
+
+    /** Refuses a null array or name given to a factory with {@link ErrorKind#MISSING_INPUT}, naming it. */
+    public static <T> T notNull(T v, String what) {
+        if (v == null) {
+            throw new LossException(ErrorKind.MISSING_INPUT, what + " is null");
+        }
+        return v;
+    }
+
     /** {@code name[i]} for vectors, {@code name[i, j, ...]} for higher ranks, from a flat index. */
     public static String at(String name, Tensor t, int flat) {
         int[] shape = t.shape();

@@ -27,7 +27,9 @@ public enum ErrorKind {
     /** A gradient asked for that the loss does not compute (a gradient buffer or LossResult.grad of another name). */
     NO_GRADIENT,
     /** A caller's gradient buffer shares its array with an input or with another gradient buffer. */
-    ALIASED_BUFFER;
+    ALIASED_BUFFER,
+    /** A size that cannot fit: more elements than a Java array holds, or more bytes than the heap. */
+    TOO_LARGE;
 
     /** The conformance error category: always {@code invalid_argument}. */
     public String category() {

@@ -53,8 +53,12 @@ public final class Inputs {
         return of("input", input).with("target", target);
     }
 
-    /** A copy with one more named input (replacing one of the same name). */
+    /**
+     * A copy with one more named input (replacing one of the same name). A null tensor adds
+     * nothing (an optional input left out); a null name is refused.
+     */
     public Inputs with(String name, Tensor t) {
+        Check.notNull(name, "Inputs.with: the input name");
         if (t == null) {
             return this;
         }
@@ -69,6 +73,8 @@ public final class Inputs {
 
     /** A copy that asks for the gradient with respect to {@code name} to be written into {@code buffer}. */
     public Inputs gradInto(String name, Tensor buffer) {
+        Check.notNull(name, "Inputs.gradInto: the input name");
+        Check.notNull(buffer, "Inputs.gradInto: the gradient buffer for '" + name + "'");
         int i = indexOf(gradNames, name);
         if (i >= 0) {
             Tensor[] bs = gradBuffers.clone();

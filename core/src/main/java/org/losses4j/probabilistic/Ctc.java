@@ -353,6 +353,12 @@ public final class Ctc extends AbstractLoss {
             this.w = maxL + 4;
             this.maxK = Math.min(b.c, maxS + 1);
             int rows = grad ? maxT : 2;
+            // the two largest blocks, sized in long: refused by name when they cannot fit
+            String lengths = "ctc with input length T = " + maxT + " and target length S = " + maxS;
+            int cells = Check.arraySize((long) rows * w, 12, lengths + ": the forward variables (" + rows + " × "
+                    + w + ")");
+            int emissions = Check.arraySize((long) maxT * maxK, 20, lengths + ": the emission table (" + maxT
+                    + " × " + maxK + ")");
             this.kOf = ws.ints(maxL);
             this.classOf = ws.ints(maxK);
             this.slot = ws.ints(b.c);
@@ -361,13 +367,13 @@ public final class Ctc extends AbstractLoss {
             this.skipInMask = ws.ints(maxL);
             this.skipOut = ws.doubles(maxL);
             this.skipOutMask = ws.ints(maxL);
-            this.aLin = ws.doubles(rows * w);
-            this.aLev = ws.ints(rows * w);
+            this.aLin = ws.doubles(cells);
+            this.aLev = ws.ints(cells);
             this.ref = ws.doubles(rows);
             this.refLo = ws.doubles(rows);
-            this.ek = ws.doubles(maxT * maxK);
-            this.exM = ws.doubles(maxT * maxK);
-            this.exL = ws.ints(maxT * maxK);
+            this.ek = ws.doubles(emissions);
+            this.exM = ws.doubles(emissions);
+            this.exL = ws.ints(emissions);
             this.emax = ws.doubles(maxT);
             this.bLin = grad ? ws.doubles(2 * w) : null;
             this.bLev = grad ? ws.ints(2 * w) : null;
