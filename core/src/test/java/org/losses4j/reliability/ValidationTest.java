@@ -580,6 +580,7 @@ class ValidationTest {
         if (a.equals("a list of numbers")) {
             out.add("x, y");
             out.add(List.of("a"));
+            out.add(List.of(1.0, Double.POSITIVE_INFINITY)); // every element finite
             return out;
         }
         switch (a) {
@@ -613,6 +614,26 @@ class ValidationTest {
                 out.add(-1.0);
                 out.add(2.5);
                 break;
+            case "in [-1e15, 1e15]":
+                out.add(2e15);
+                out.add(-2e15);
+                break;
+            case "in [0, 1e15]":
+                out.add(-0.5);
+                out.add(2e15);
+                break;
+            case "in (0, 1e15]":
+                out.add(0.0);
+                out.add(2e15);
+                break;
+            case ">= 1e-8":
+                out.add(0.0);
+                out.add(1e-9);
+                break;
+            case ">= 1e-100":
+                out.add(0.0);
+                out.add(1e-101);
+                break;
             case "a number":
                 break;
             default:
@@ -620,7 +641,11 @@ class ValidationTest {
                         + "': teach ValidationTest.badValues what it refuses");
         }
         if (!(def instanceof Boolean) && !(def instanceof String)) {
+            // every number option is finite, whatever its range ("1e999" parses as Infinity)
             out.add(Double.NaN);
+            out.add(Double.POSITIVE_INFINITY);
+            out.add(Double.NEGATIVE_INFINITY);
+            out.add("1e999");
             out.add("not a number");
         }
         return out;
