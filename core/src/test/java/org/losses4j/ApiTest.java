@@ -293,4 +293,22 @@ class ApiTest {
                             + " array holds (2147483639)");
                 });
     }
+
+    @Test
+    void numberOptionsAreFiniteAndIntegerOptionsExact() {
+        // "1e999" parses as Infinity: refused like Infinity itself
+        assertThatThrownBy(() -> Losses.create("huber", Map.of("delta", "1e999")))
+                .isInstanceOfSatisfying(LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_OPTION);
+                    assertThat(e.getMessage()).isEqualTo("option delta = '1e999' must be finite and > 0");
+                });
+        // an integer beyond 2^53 is not exact in a double (1e300 became Long.MAX_VALUE as an ignore_index)
+        for (double v : new double[] {1e300, -9007199254740994.0}) {
+            assertThatThrownBy(() -> Losses.create("cross_entropy", Map.of("ignore_index", v)))
+                    .isInstanceOfSatisfying(LossException.class, e -> assertThat(e.getMessage())
+                            .isEqualTo("option ignore_index = " + v + " must be an integer of magnitude at most 2^53"));
+        }
+        assertThat(Losses.create("cross_entropy", Map.of("ignore_index", -9007199254740992.0)).options()
+                .asText().get("ignore_index")).isEqualTo("-9007199254740992");
+    }
 }
