@@ -349,14 +349,16 @@ public final class Ctc extends AbstractLoss {
                 maxT = Math.max(maxT, (int) b.inputLengths[i]);
                 maxS = Math.max(maxS, (int) b.targetLengths[i]);
             }
-            int maxL = 2 * maxS + 1;
-            this.w = maxL + 4;
             this.maxK = Math.min(b.c, maxS + 1);
             int rows = grad ? maxT : 2;
-            // the two largest blocks, sized in long: refused by name when they cannot fit
+            // the two largest blocks, sized in long: refused by name when they cannot fit; rows >= 2,
+            // so a row width 2S + 5 that passes (and 2S + 1, and two rows of it) fits an int
             String lengths = "ctc with input length T = " + maxT + " and target length S = " + maxS;
-            int cells = Check.arraySize((long) rows * w, 12, lengths + ": the forward variables (" + rows + " × "
-                    + w + ")");
+            long width = 2L * maxS + 5;
+            int cells = Check.arraySize(rows * width, 12, lengths + ": the forward variables (" + rows + " × "
+                    + width + ")");
+            this.w = (int) width;
+            int maxL = w - 4;
             int emissions = Check.arraySize((long) maxT * maxK, 20, lengths + ": the emission table (" + maxT
                     + " × " + maxK + ")");
             this.kOf = ws.ints(maxL);
