@@ -112,7 +112,55 @@ public abstract class AbstractLoss implements Loss {
                 }
             }
         }
+        if (in.gradCount() > 0) {
+            checkGradBuffers(in);
+        }
         return dt == null ? DType.FLOAT64 : dt;
+    }
+
+    /**
+     * The one check of the caller's gradient buffers, before anything is computed: each names an
+     * input the loss differentiates and that was given, and owns its array. A buffer that is an
+     * input's own array (or another buffer's) would be overwritten while the loss still reads it.
+     * Shape and dtype are checked where the buffer is adopted (they depend on the path).
+     */
+    private void checkGradBuffers(Inputs in) {
+        for (int i = 0, n = in.gradCount(); i < n; i++) {
+            String name = in.gradName(i);
+            LossInfo.InputSpec s = findInput(name);
+            if (s == null || !s.differentiable() || in.get(name) == null) {
+                String why = s == null ? "has no input '" + name + "'"
+                        : !s.differentiable() ? "gives no gradient for input '" + name + "'"
+                        : "was given no input '" + name + "'";
+                throw new LossException(ErrorKind.NO_GRADIENT, "gradient buffer for " + name + ": loss " + info.name()
+                        + " " + why + " (gradients: " + gradientNames(info) + ")");
+            }
+            Object a = in.gradTensor(i).array();
+            for (int j = 0, m = in.count(); j < m; j++) {
+                if (in.tensor(j).array() == a) {
+                    throw new LossException(ErrorKind.ALIASED_BUFFER, "gradient buffer for " + name + " is the array of"
+                            + " input " + in.name(j) + ": give the gradient an array of its own (the loss reads "
+                            + in.name(j) + " while it writes the gradient)");
+                }
+            }
+            for (int j = 0; j < i; j++) {
+                if (in.gradTensor(j).array() == a) {
+                    throw new LossException(ErrorKind.ALIASED_BUFFER, "gradient buffers for " + in.gradName(j) + " and "
+                            + name + " are the same array: give each gradient an array of its own");
+                }
+            }
+        }
+    }
+
+    /** The differentiable inputs of a loss, as text: {@code input, target}. */
+    static String gradientNames(LossInfo info) {
+        StringBuilder sb = new StringBuilder();
+        for (LossInfo.InputSpec s : info.inputs()) {
+            if (s.differentiable()) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(s.name());
+            }
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     /** Overridden by losses whose floating input may alternatively be int64 (cross_entropy's target). */

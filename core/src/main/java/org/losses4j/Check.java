@@ -65,21 +65,25 @@ public final class Check {
         }
     }
 
-    /** Every label in [0, classes) or equal to {@code ignoreIndex}. */
+    /** Every label in [0, classes) or equal to {@code ignoreIndex} (the loss's configured ignore_index). */
     public static void labels(String name, Tensor t, int classes, long ignoreIndex) {
+        labels(name, t, classes, true, ignoreIndex);
+    }
+
+    /** Every label in [0, classes), with no exception (no value is a sentinel). */
+    public static void labels(String name, Tensor t, int classes) {
+        labels(name, t, classes, false, 0);
+    }
+
+    private static void labels(String name, Tensor t, int classes, boolean ignoring, long ignoreIndex) {
         long[] v = t.i64();
         for (int i = 0; i < v.length; i++) {
             long c = v[i];
-            if ((c < 0 || c >= classes) && c != ignoreIndex) {
+            if ((c < 0 || c >= classes) && !(ignoring && c == ignoreIndex)) {
                 throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, at(name, t, i) + " = " + c
                         + " is outside [0, " + classes + ") classes");
             }
         }
-    }
-
-    /** Every label in [0, classes). */
-    public static void labels(String name, Tensor t, int classes) {
-        labels(name, t, classes, Long.MIN_VALUE);
     }
 
     /** Every value in [lo, hi] (NaN allowed: it propagates). */
@@ -144,6 +148,43 @@ public final class Check {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "gradient buffer for " + name + " has shape "
                     + buf.shapeString() + " but " + name + " has shape " + like.shapeString());
         }
+    }
+
+    /** The most elements a Java array holds on every common JVM (a few below Integer.MAX_VALUE). */
+    public static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * {@code elements} as an array length, computed by the caller in long: refused with
+     * {@link ErrorKind#TOO_LARGE} when it exceeds {@link #MAX_ARRAY} or when
+     * {@code elements × bytesPerElement} exceeds the heap's limit ({@code -Xmx}), so that a size
+     * that cannot fit is named instead of failing with NegativeArraySizeException or
+     * OutOfMemoryError. {@code what} says what is being sized, e.g. {@code shape [65536, 65536]}.
+     */
+    public static int arraySize(long elements, int bytesPerElement, String what) {
+        if (elements < 0 || elements > MAX_ARRAY) {
+            throw new LossException(ErrorKind.TOO_LARGE, what + " needs "
+                    + (elements < 0 || elements == Long.MAX_VALUE ? "more than 2^63-1" : Long.toString(elements))
+                    + " elements, more than a Java array holds (" + MAX_ARRAY + ")");
+        }
+        long bytes = elements * bytesPerElement;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heap != Long.MAX_VALUE && bytes > heap) {
+            throw new LossException(ErrorKind.TOO_LARGE, what + " needs " + elements + " elements (" + mib(bytes)
+                    + " MiB), more than the heap holds (" + mib(heap) + " MiB, java -Xmx)");
+        }
+        return (int) elements;
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
+    }
+
+    /** Refuses a null array or name given to a factory with {@link ErrorKind#MISSING_INPUT}, naming it. */
+    public static <T> T notNull(T v, String what) {
+        if (v == null) {
+            throw new LossException(ErrorKind.MISSING_INPUT, what + " is null");
+        }
+        return v;
     }
 
     /** {@code name[i]} for vectors, {@code name[i, j, ...]} for higher ranks, from a flat index. */

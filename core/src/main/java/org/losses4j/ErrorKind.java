@@ -23,7 +23,13 @@ public enum ErrorKind {
     /** An option name the loss does not have. */
     UNKNOWN_OPTION,
     /** A loss name not in the registry. */
-    UNKNOWN_LOSS;
+    UNKNOWN_LOSS,
+    /** A gradient asked for that the loss does not compute (a gradient buffer or LossResult.grad of another name). */
+    NO_GRADIENT,
+    /** A caller's gradient buffer shares its array with an input or with another gradient buffer. */
+    ALIASED_BUFFER,
+    /** A size that cannot fit: more elements than a Java array holds, or more bytes than the heap. */
+    TOO_LARGE;
 
     /** The conformance error category: always {@code invalid_argument}. */
     public String category() {

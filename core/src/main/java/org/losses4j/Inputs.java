@@ -13,9 +13,11 @@ import java.util.Map;
  *                   .gradInto("input", Tensor.vector(gradBuffer));
  * }</pre>
  *
- * <p>A gradient buffer must have the shape and dtype of its input; the loss writes the
- * gradient into it (overwriting it) and returns that same tensor in the result, allocating
- * nothing for it. When a call fails with a {@link LossException}, the buffer's contents are
+ * <p>A gradient buffer must have the shape and dtype of its input and an array of its own
+ * (not an input's array, not another buffer's: refused with {@link ErrorKind#ALIASED_BUFFER}),
+ * and may be given only for an input the loss differentiates ({@link ErrorKind#NO_GRADIENT}
+ * otherwise); the loss writes the gradient into it (overwriting it) and returns that same
+ * tensor in the result, allocating nothing for it. When a call fails with a {@link LossException}, the buffer's contents are
  * unspecified: a check made inside the single pass (bce_with_logits' target range on float32)
  * may find the bad value after part of the gradient was written.
  */
@@ -51,8 +53,12 @@ public final class Inputs {
         return of("input", input).with("target", target);
     }
 
-    /** A copy with one more named input (replacing one of the same name). */
+    /**
+     * A copy with one more named input (replacing one of the same name). A null tensor adds
+     * nothing (an optional input left out); a null name is refused.
+     */
     public Inputs with(String name, Tensor t) {
+        Check.notNull(name, "Inputs.with: the input name");
         if (t == null) {
             return this;
         }
@@ -67,6 +73,8 @@ public final class Inputs {
 
     /** A copy that asks for the gradient with respect to {@code name} to be written into {@code buffer}. */
     public Inputs gradInto(String name, Tensor buffer) {
+        Check.notNull(name, "Inputs.gradInto: the input name");
+        Check.notNull(buffer, "Inputs.gradInto: the gradient buffer for '" + name + "'");
         int i = indexOf(gradNames, name);
         if (i >= 0) {
             Tensor[] bs = gradBuffers.clone();
@@ -105,6 +113,21 @@ public final class Inputs {
     /** The tensor of input {@code i}. */
     Tensor tensor(int i) {
         return tensors[i];
+    }
+
+    /** The number of gradient buffers. */
+    int gradCount() {
+        return gradNames.length;
+    }
+
+    /** The input name of gradient buffer {@code i}. */
+    String gradName(int i) {
+        return gradNames[i];
+    }
+
+    /** Gradient buffer {@code i}. */
+    Tensor gradTensor(int i) {
+        return gradBuffers[i];
     }
 
     /** The caller's gradient buffer for {@code name}, or null. */

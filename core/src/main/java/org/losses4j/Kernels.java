@@ -4,7 +4,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,8 +65,8 @@ public final class Kernels {
 
     private static final Object LOCK = new Object();
     private static volatile int threads = initialThreads();
-    private static ExecutorService pool;
-    private static int poolSize;
+    /** The one pool of worker threads: grown in place, never replaced or shut down (see {@link #pool}). */
+    private static ThreadPoolExecutor pool;
 
     static {
         String error = null;
@@ -316,21 +318,30 @@ public final class Kernels {
         }
     }
 
+    /**
+     * The shared pool, with at least {@code workers} threads. It is grown in place and never
+     * shut down, so a call that took it keeps submitting to it while another thread raises or
+     * lowers {@link #setThreads}; idle threads end after {@value #IDLE_SECONDS} s (they are
+     * started again on demand), so a pool once grown large does not hold its threads.
+     */
     private static ExecutorService pool(int workers) {
         synchronized (LOCK) {
-            if (pool == null || poolSize < workers) {
-                if (pool != null) {
-                    pool.shutdown();
-                }
+            if (pool == null) {
                 AtomicInteger id = new AtomicInteger();
-                pool = Executors.newFixedThreadPool(workers, r -> {
-                    Thread th = new Thread(r, "losses4j-" + id.incrementAndGet());
-                    th.setDaemon(true);
-                    return th;
-                });
-                poolSize = workers;
+                pool = new ThreadPoolExecutor(workers, workers, IDLE_SECONDS, TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(), r -> {
+                            Thread th = new Thread(r, "losses4j-" + id.incrementAndGet());
+                            th.setDaemon(true);
+                            return th;
+                        });
+                pool.allowCoreThreadTimeOut(true);
+            } else if (pool.getMaximumPoolSize() < workers) {
+                pool.setMaximumPoolSize(workers); // first: the core size may not exceed it
+                pool.setCorePoolSize(workers);
             }
             return pool;
         }
     }
+
+    private static final long IDLE_SECONDS = 30;
 }

@@ -102,14 +102,23 @@ public final class LossResult {
         return terms;
     }
 
-    /** The gradient with respect to the named input, or null when it was not computed. */
+    /**
+     * The gradient with respect to the named input. Null when no gradient was computed at all (a
+     * value-only call, a loss without gradient); otherwise a name without a gradient (a typo, an
+     * input the loss does not differentiate) is refused with {@link ErrorKind#NO_GRADIENT},
+     * naming the gradients there are.
+     */
     public Tensor grad(String input) {
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(input)) {
                 return grads[i];
             }
         }
-        return null;
+        if (names.length == 0) {
+            return null;
+        }
+        throw new LossException(ErrorKind.NO_GRADIENT, "no gradient for '" + input + "' (gradients: "
+                + String.join(", ", names) + ")");
     }
 
     /** The gradient with respect to {@code input} (the usual prediction input). */

@@ -153,11 +153,16 @@ public final class OptionSpec<T> {
                 } else {
                     throw bad(raw, "is not a number");
                 }
-                if (Double.isNaN(v) || !range.test(v)) {
+                // every number option is finite (1e999 parses as Infinity): NaN and ±∞ are refused
+                // whatever the range, which then bounds the finite values
+                if (!Double.isFinite(v)) {
+                    throw bad(raw, "must be finite and " + rangeText);
+                }
+                if (!range.test(v)) {
                     throw bad(raw, "must be " + rangeText);
                 }
-                if (type == Type.INT && (v != Math.rint(v) || Double.isInfinite(v))) {
-                    throw bad(raw, "must be an integer");
+                if (type == Type.INT && (v != Math.rint(v) || Math.abs(v) > MAX_EXACT_INTEGER)) {
+                    throw bad(raw, "must be an integer of magnitude at most 2^53");
                 }
                 return (T) Double.valueOf(v);
             }
@@ -185,44 +190,61 @@ public final class OptionSpec<T> {
                     return (T) Reduction.parse((String) raw);
                 }
                 throw bad(raw, "must be " + rangeText);
-            default: { // REAL_LIST
-                if (raw instanceof double[]) {
-                    return (T) ((double[]) raw).clone();
-                }
-                if (raw instanceof List) {
-                    List<?> l = (List<?>) raw;
-                    double[] out = new double[l.size()];
-                    for (int i = 0; i < out.length; i++) {
-                        Object o = l.get(i);
-                        if (!(o instanceof Number)) {
-                            throw bad(raw, "element " + i + " is not a number");
-                        }
-                        out[i] = ((Number) o).doubleValue();
-                    }
-                    return (T) out;
-                }
-                if (raw instanceof String) {
-                    String s = ((String) raw).trim();
-                    if (s.startsWith("[") && s.endsWith("]")) {
-                        s = s.substring(1, s.length() - 1);
-                    }
-                    if (s.isBlank()) {
-                        return (T) new double[0];
-                    }
-                    String[] parts = s.split(",");
-                    double[] out = new double[parts.length];
-                    for (int i = 0; i < parts.length; i++) {
-                        try {
-                            out[i] = Double.parseDouble(parts[i].trim());
-                        } catch (NumberFormatException e) {
-                            throw bad(raw, "element " + i + " is not a number");
-                        }
-                    }
-                    return (T) out;
-                }
-                throw bad(raw, "must be a list of numbers");
+            default: // REAL_LIST
+                return (T) finiteList(raw, parseList(raw));
+        }
+    }
+
+    /** The most an integer option may be in magnitude: every integer up to 2^53 is exact in a double. */
+    private static final double MAX_EXACT_INTEGER = 9007199254740992.0;
+
+    /** Refuses a list with a NaN or infinite element, naming it. */
+    private double[] finiteList(Object raw, double[] list) {
+        for (int i = 0; list != null && i < list.length; i++) {
+            if (!Double.isFinite(list[i])) {
+                throw bad(raw, "element " + i + " = " + list[i] + " must be finite");
             }
         }
+        return list;
+    }
+
+    /** A list option's raw value as numbers (a double[], a List of Numbers, or text "[1, 2.5]"). */
+    private double[] parseList(Object raw) {
+        if (raw instanceof double[]) {
+            return ((double[]) raw).clone();
+        }
+        if (raw instanceof List) {
+            List<?> l = (List<?>) raw;
+            double[] out = new double[l.size()];
+            for (int i = 0; i < out.length; i++) {
+                Object o = l.get(i);
+                if (!(o instanceof Number)) {
+                    throw bad(raw, "element " + i + " is not a number");
+                }
+                out[i] = ((Number) o).doubleValue();
+            }
+            return out;
+        }
+        if (raw instanceof String) {
+            String s = ((String) raw).trim();
+            if (s.startsWith("[") && s.endsWith("]")) {
+                s = s.substring(1, s.length() - 1);
+            }
+            if (s.isBlank()) {
+                return new double[0];
+            }
+            String[] parts = s.split(",");
+            double[] out = new double[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    out[i] = Double.parseDouble(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw bad(raw, "element " + i + " is not a number");
+                }
+            }
+            return out;
+        }
+        throw bad(raw, "must be a list of numbers");
     }
 
     private LossException bad(Object raw, String why) {
@@ -230,7 +252,13 @@ public final class OptionSpec<T> {
         return new LossException(ErrorKind.INVALID_OPTION, "option " + name + " = " + shown + " " + why);
     }
 
-    /** Allowed ranges of real options. */
+    /**
+     * Allowed ranges of real options. Every number option is also finite (NaN and ±∞ are refused
+     * whatever the range). The bounded ranges are for options whose large or tiny values make a
+     * finite computation overflow: {@value #BOUND} bounds what scales a loss, a margin or a
+     * distance (a squared margin of 1e15 is 1e30, and a gradient scaled by 1e15 stays far below
+     * float32's 3.4e38); each such option's description says why it has its bound.
+     */
     public enum Range {
         ANY(v -> true, "a number"),
         POSITIVE(v -> v > 0, "> 0"),
@@ -240,7 +268,15 @@ public final class OptionSpec<T> {
         BELOW_ONE(v -> v < 1, "< 1"),
         AT_LEAST_ONE(v -> v >= 1, ">= 1"),
         ONE_OR_TWO(v -> v == 1 || v == 2, "1 or 2"),
-        ODD_POSITIVE(v -> v >= 1 && v % 2 == 1, "an odd integer >= 1");
+        ODD_POSITIVE(v -> v >= 1 && v % 2 == 1, "an odd integer >= 1"),
+        BOUNDED(v -> Math.abs(v) <= Range.BOUND, "in [-1e15, 1e15]"),
+        BOUNDED_NON_NEGATIVE(v -> v >= 0 && v <= Range.BOUND, "in [0, 1e15]"),
+        BOUNDED_POSITIVE(v -> v > 0 && v <= Range.BOUND, "in (0, 1e15]"),
+        AT_LEAST_1E_MINUS_8(v -> v >= 1e-8, ">= 1e-8"),
+        AT_LEAST_1E_MINUS_100(v -> v >= 1e-100, ">= 1e-100");
+
+        /** The bound of the bounded ranges. */
+        public static final double BOUND = 1e15;
 
         final DoublePredicate test;
         final String text;

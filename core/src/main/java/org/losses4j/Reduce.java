@@ -38,6 +38,16 @@ public final class Reduce {
         return of(r, divisor, divisor);
     }
 
+    /**
+     * A weighted mean computed with scaled weights: {@code mean} multiplies by
+     * {@code 1 / computedDivisor} (Σ of the weights as the kernel uses them), while
+     * {@link #divisor()} reports {@code divisor} (Σ of the caller's weights). Other reductions
+     * are those of {@link #of(Reduction, double)}.
+     */
+    public static Reduce weightedMean(Reduction r, double divisor, double computedDivisor) {
+        return r == Reduction.MEAN ? new Reduce(r, 1.0 / computedDivisor, divisor) : of(r, divisor);
+    }
+
     /** What {@code mean} divides by for this call (batch size for {@code batchmean}). */
     public double divisor() {
         return divisor;

@@ -22,19 +22,12 @@ public final class Tensor {
     private final long[] i64;
 
     private Tensor(DType dtype, int[] shape, float[] f32, double[] f64, long[] i64, int length) {
+        long n = elements(shape);
         this.dtype = dtype;
         this.shape = shape.clone();
-        long n = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] < 0) {
-                throw new LossException(ErrorKind.SHAPE_MISMATCH,
-                        "shape " + Arrays.toString(shape) + " has a negative dimension at index " + i);
-            }
-            n *= shape[i];
-            if (n > Integer.MAX_VALUE) {
-                throw new LossException(ErrorKind.SHAPE_MISMATCH,
-                        "shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
-            }
+        if (n > Integer.MAX_VALUE) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH,
+                    "shape " + Arrays.toString(shape) + " has more than 2^31-1 elements (the array has " + length + ")");
         }
         if (n != length) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH,
@@ -47,34 +40,65 @@ public final class Tensor {
         this.i64 = i64;
     }
 
+    /**
+     * The number of elements of {@code shape}, computed in long (no wrap-around, whatever the
+     * dimensions: a zero dimension makes it 0; Long.MAX_VALUE when the product exceeds a long);
+     * refuses a null shape and a negative dimension. May exceed any array length: the caller
+     * compares it with its array or refuses it.
+     */
+    private static long elements(int[] shape) {
+        Check.notNull(shape, "Tensor: shape");
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                throw new LossException(ErrorKind.SHAPE_MISMATCH,
+                        "shape " + Arrays.toString(shape) + " has a negative dimension at index " + i);
+            }
+            if (shape[i] == 0) {
+                return 0;
+            }
+        }
+        long n = 1;
+        for (int d : shape) {
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return n;
+    }
+
     /** A float64 tensor of the given shape ({@code []}, no dimensions, is a scalar of one element). */
     public static Tensor of(double[] data, int... shape) {
+        Check.notNull(data, "Tensor.of: data");
         return new Tensor(DType.FLOAT64, shape, null, data, null, data.length);
     }
 
     /** A float32 tensor of the given shape. */
     public static Tensor of(float[] data, int... shape) {
+        Check.notNull(data, "Tensor.of: data");
         return new Tensor(DType.FLOAT32, shape, data, null, null, data.length);
     }
 
     /** An int64 tensor of labels, indices or lengths, of the given shape. */
     public static Tensor ofLabels(long[] data, int... shape) {
+        Check.notNull(data, "Tensor.ofLabels: data");
         return new Tensor(DType.INT64, shape, null, null, data, data.length);
     }
 
     /** A float64 vector of the array's length. */
     public static Tensor vector(double[] data) {
-        return of(data, data.length);
+        return of(Check.notNull(data, "Tensor.vector: data"), data.length);
     }
 
     /** A float32 vector of the array's length. */
     public static Tensor vector(float[] data) {
-        return of(data, data.length);
+        return of(Check.notNull(data, "Tensor.vector: data"), data.length);
     }
 
     /** An int64 vector of the array's length. */
     public static Tensor labels(long... data) {
-        return ofLabels(data, data.length);
+        return ofLabels(Check.notNull(data, "Tensor.labels: data"), data.length);
     }
 
     /** A float64 scalar (shape {@code []}). */
@@ -82,13 +106,16 @@ public final class Tensor {
         return new Tensor(DType.FLOAT64, new int[0], null, new double[] {v}, null, 1);
     }
 
-    /** A new zero-filled tensor of the given type and shape. */
+    /**
+     * A new zero-filled tensor of the given type and shape; a shape of more elements than an
+     * array holds, or than the heap has room for, is refused ({@link ErrorKind#TOO_LARGE}, naming
+     * the shape) before anything is allocated.
+     */
     public static Tensor zeros(DType dtype, int... shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= Math.max(d, 0);
-        }
-        int len = (int) Math.min(n, Integer.MAX_VALUE);
+        Check.notNull(dtype, "Tensor.zeros: dtype");
+        long n = elements(shape);
+        int len = Check.arraySize(n, dtype == DType.FLOAT32 ? 4 : 8,
+                "Tensor.zeros(" + dtype.label() + ", shape " + Arrays.toString(shape) + ")");
         switch (dtype) {
             case FLOAT32:
                 return new Tensor(dtype, shape, new float[len], null, null, len);
@@ -143,6 +170,11 @@ public final class Tensor {
     public long[] i64() {
         requireType(DType.INT64);
         return i64;
+    }
+
+    /** The wrapped array, whatever its type (for identity checks: is a buffer an input's own array?). */
+    Object array() {
+        return f32 != null ? f32 : f64 != null ? (Object) f64 : i64;
     }
 
     /** Element {@code i} of the flat data as a double. */

@@ -133,4 +133,66 @@ class ParallelKernelsTest {
         LossException bad = assertThrows(LossException.class, () -> Kernels.setThreads(0));
         assertTrue(bad.getMessage().contains("threads = 0"), bad.getMessage());
     }
+
+    /**
+     * setThreads while other threads compute: every call completes with its exact result (a pool
+     * that a running call submits to must not be shut down under it: that threw
+     * RejectedExecutionException), for chunked sums and for a loss.
+     */
+    @Test
+    void setThreadsWhileOtherThreadsComputeLosesNoCall() throws Exception {
+        int n = 64 * Kernels.CHUNK;
+        int m = 3 * Kernels.CHUNK + 17;
+        float[] x = new float[m];
+        float[] y = new float[m];
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < m; i++) {
+            x[i] = (float) r.nextGaussian();
+            y[i] = (float) r.nextGaussian();
+        }
+        Loss mse = Losses.create("mse");
+        Inputs in = Inputs.of(Tensor.vector(x), Tensor.vector(y));
+        Kernels.setThreads(1);
+        long want = Double.doubleToRawLongBits(mse.compute(in).value());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] workers = new Thread[4];
+        for (int w = 0; w < workers.length; w++) {
+            boolean loss = w == 0;
+            workers[w] = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        if (loss) {
+                            assertEquals(want, Double.doubleToRawLongBits(mse.compute(in).value()), "mse value");
+                        } else {
+                            // each chunk's partial is its length: the sum is n exactly
+                            assertEquals(n, Kernels.sumChunks(n, (from, to) -> to - from), 0.0, "sum over chunks");
+                        }
+                        calls.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            workers[w].start();
+        }
+        try {
+            for (int k = 2; k <= 48 && failure.get() == null; k++) {
+                Kernels.setThreads(k);
+                Thread.sleep(2);
+                Kernels.setThreads(1 + k % 3);
+                Thread.sleep(1);
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : workers) {
+                t.join(60_000);
+            }
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a call failed while setThreads ran: " + failure.get(), failure.get());
+        }
+        assertTrue(calls.get() > 0);
+    }
 }

@@ -114,6 +114,43 @@ final class ClassLayout {
         return t.toDoubleArray();
     }
 
+    /**
+     * The class weights a weighted mean {@code Σ w_y·ℓ / Σ w_y} is computed with: for reduction
+     * {@code mean}, {@code w} divided by its largest magnitude, so that neither the products nor
+     * {@code Σ w_y} underflow and {@code 1 / Σ w_y} cannot overflow (the mean does not depend on
+     * the scale: equal weights of any positive finite size give the unweighted mean). Other
+     * reductions are defined in the weights' own units and get {@code w} itself, as do weights
+     * whose largest magnitude is 0, infinite or NaN (nothing to scale by). Null stays null.
+     */
+    static double[] forMean(double[] w, Reduction r) {
+        if (w == null || r != Reduction.MEAN) {
+            return w;
+        }
+        double max = 0;
+        for (double v : w) {
+            max = Math.max(max, Math.abs(v));
+        }
+        if (!(max > 0) || Double.isInfinite(max)) {
+            return w;
+        }
+        double[] out = new double[w.length];
+        for (int k = 0; k < w.length; k++) {
+            out[k] = w[k] / max;
+        }
+        return out;
+    }
+
+    /** {@code Σ w_y} over the labels other than {@code ignore} (their count when {@code w} is null). */
+    static double weightSum(long[] y, double[] w, long ignore) {
+        double d = 0;
+        for (long v : y) {
+            if (v != ignore) {
+                d += w == null ? 1.0 : w[(int) v];
+            }
+        }
+        return d;
+    }
+
     /** Refuses an empty input when the reduction is {@code mean} (the mean of no terms is undefined). */
     static void nonEmptyForMean(Reduce red, String name, Tensor t) {
         if (red.reduction() == Reduction.MEAN) {

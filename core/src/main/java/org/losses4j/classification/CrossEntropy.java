@@ -105,6 +105,8 @@ public final class CrossEntropy extends AbstractLoss {
         double[] w;
         boolean index;
         double divisor;
+        /** The reduction; a weighted mean is computed with the weights scaled (ClassLayout.forMean). */
+        Reduce red;
     }
 
     private Call prepare(Inputs in) {
@@ -127,15 +129,12 @@ public final class CrossEntropy extends AbstractLoss {
         k.w = l.classVector("weight", in.get("weight"));
         if (k.index) {
             long[] y = k.target.i64();
-            double d = 0;
-            for (long v : y) {
-                if (v != ignoreIndex) {
-                    d += k.w == null ? 1.0 : k.w[(int) v];
-                }
-            }
-            k.divisor = d;
+            k.divisor = ClassLayout.weightSum(y, k.w, ignoreIndex);
+            k.w = ClassLayout.forMean(k.w, reduction());
+            k.red = Reduce.weightedMean(reduction(), k.divisor, ClassLayout.weightSum(y, k.w, ignoreIndex));
         } else {
             k.divisor = l.terms();
+            k.red = Reduce.of(reduction(), k.divisor);
         }
         return k;
     }
@@ -143,7 +142,7 @@ public final class CrossEntropy extends AbstractLoss {
     @Override
     protected LossResult compute64(Inputs in, Grads g) {
         Call k = prepare(in);
-        Reduce red = Reduce.of(reduction(), k.divisor);
+        Reduce red = k.red;
         ClassLayout.nonEmptyForMean(red, "input", k.x);
         double[] g64 = g == null ? null : g.zeros("input", k.x);
         double[] terms = red.unreduced() ? new double[k.layout.terms()] : null;
@@ -160,7 +159,7 @@ public final class CrossEntropy extends AbstractLoss {
         }
         checkInputs(in);
         Call k = prepare(in);
-        Reduce red = Reduce.of(reduction(), k.divisor);
+        Reduce red = k.red;
         ClassLayout.nonEmptyForMean(red, "input", x);
         Map<String, Tensor> grads = new LinkedHashMap<>();
         float[] g32 = null;

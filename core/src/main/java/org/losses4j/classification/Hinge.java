@@ -24,8 +24,8 @@ import org.losses4j.Tensor;
  * {@code hinge_loss}.
  */
 public final class Hinge extends ElementwiseLoss {
-    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
-            "the score y·x beyond which a prediction costs nothing");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
+            "the score y·x beyond which a prediction costs nothing (within ±1e15: a larger margin overflows the loss, squared or summed)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("hinge", Family.CLASSIFICATION)

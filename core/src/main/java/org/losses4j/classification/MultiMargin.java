@@ -28,8 +28,8 @@ import org.losses4j.Tensor;
 public final class MultiMargin extends IndexRowLoss {
     public static final OptionSpec<Double> P = OptionSpec.integer("p", 1, OptionSpec.Range.ONE_OR_TWO,
             "exponent of each margin violation: 1 (hinge) or 2 (squared hinge)");
-    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
-            "required gap between the label's score and each other class's score");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
+            "required gap between the label's score and each other class's score (within ±1e15: a larger margin overflows the loss, squared or summed)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("multi_margin", Family.CLASSIFICATION)

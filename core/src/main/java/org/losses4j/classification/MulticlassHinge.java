@@ -24,8 +24,8 @@ import org.losses4j.Tensor;
  * Kernel-based Vector Machines".
  */
 public final class MulticlassHinge extends IndexRowLoss {
-    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
-            "required gap between the label's score and every other class's score");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
+            "required gap between the label's score and every other class's score (within ±1e15: a larger margin overflows the loss, squared or summed)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("multiclass_hinge", Family.CLASSIFICATION)

@@ -68,15 +68,11 @@ public final class Nll extends AbstractLoss {
         ClassLayout l = ClassLayout.of(x, true, true);
         l.requireIndexTarget(x, target);
         Check.labels("target", target, l.c, ignoreIndex);
-        double[] w = l.classVector("weight", in.get("weight"));
+        double[] given = l.classVector("weight", in.get("weight"));
         long[] y = target.i64();
-        double divisor = 0;
-        for (long v : y) {
-            if (v != ignoreIndex) {
-                divisor += w == null ? 1.0 : w[(int) v];
-            }
-        }
-        Reduce red = Reduce.of(reduction(), divisor);
+        double[] w = ClassLayout.forMean(given, reduction());
+        Reduce red = Reduce.weightedMean(reduction(), ClassLayout.weightSum(y, given, ignoreIndex),
+                ClassLayout.weightSum(y, w, ignoreIndex));
         ClassLayout.nonEmptyForMean(red, "input", x);
         double scale = red.gradScale();
         double[] xs = x.f64();

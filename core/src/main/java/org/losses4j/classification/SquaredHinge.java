@@ -24,8 +24,8 @@ import org.losses4j.Tensor;
  * <p>Reference: Keras {@code SquaredHinge}; L2-SVM (Mangasarian &amp; Musicant 2001).
  */
 public final class SquaredHinge extends ElementwiseLoss {
-    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.ANY,
-            "the score y·x beyond which a prediction costs nothing");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
+            "the score y·x beyond which a prediction costs nothing (within ±1e15: a larger margin overflows the loss, squared or summed)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("squared_hinge", Family.CLASSIFICATION)

@@ -37,8 +37,8 @@ import org.losses4j.Tensor;
  * <p>Reference: Gulrajani et al. 2017, "Improved Training of Wasserstein GANs".
  */
 public final class GradientPenalty extends AbstractLoss {
-    public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 10.0, OptionSpec.Range.NON_NEGATIVE,
-            "weight λ of the penalty");
+    public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 10.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "weight λ of the penalty (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 
     public static final LossInfo INFO = LossInfo.builder("gradient_penalty", Family.GENERATIVE)
             .summary("WGAN-GP penalty: keeps the critic's gradient norm near 1 (a soft Lipschitz constraint)")

@@ -71,10 +71,17 @@ public final class ObjectiveResult {
 
         /**
          * The gradient of the total with respect to the named input of this term (the loss's
-         * gradient times {@link #weight()}), or null when not computed.
+         * gradient times {@link #weight()}); null for a value-only evaluation (no gradients),
+         * and as {@link org.losses4j.LossResult#grad(String)} a name without a gradient is
+         * refused ({@link ErrorKind#NO_GRADIENT}), naming the gradients there are.
          */
         public Tensor grad(String input) {
-            return grads.get(input);
+            Tensor t = grads.get(input);
+            if (t == null && !grads.isEmpty()) {
+                throw new LossException(ErrorKind.NO_GRADIENT, "term " + name + " has no gradient for '" + input
+                        + "' (gradients: " + String.join(", ", grads.keySet()) + ")");
+            }
+            return t;
         }
 
         /** Every gradient of this term, by input name (empty for a value-only evaluation). */

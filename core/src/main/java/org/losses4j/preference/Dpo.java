@@ -49,8 +49,8 @@ import org.losses4j.Workspace;
  * (IPO); Mitchell 2023 (conservative DPO); Hugging Face TRL {@code DPOTrainer.dpo_loss}.
  */
 public final class Dpo extends AbstractLoss {
-    public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.1, OptionSpec.Range.POSITIVE,
-            "β: strength of the implicit KL constraint to the reference model");
+    public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.1, OptionSpec.Range.BOUNDED_POSITIVE,
+            "β: strength of the implicit KL constraint to the reference model (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
             OptionSpec.Range.UNIT_CLOSED, "assumed probability that a preference label is flipped (sigmoid only)");
     public static final OptionSpec<String> LOSS_TYPE = OptionSpec.choice("loss_type", "sigmoid",

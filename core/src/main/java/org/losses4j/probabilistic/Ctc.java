@@ -349,10 +349,18 @@ public final class Ctc extends AbstractLoss {
                 maxT = Math.max(maxT, (int) b.inputLengths[i]);
                 maxS = Math.max(maxS, (int) b.targetLengths[i]);
             }
-            int maxL = 2 * maxS + 1;
-            this.w = maxL + 4;
             this.maxK = Math.min(b.c, maxS + 1);
             int rows = grad ? maxT : 2;
+            // the two largest blocks, sized in long: refused by name when they cannot fit; rows >= 2,
+            // so a row width 2S + 5 that passes (and 2S + 1, and two rows of it) fits an int
+            String lengths = "ctc with input length T = " + maxT + " and target length S = " + maxS;
+            long width = 2L * maxS + 5;
+            int cells = Check.arraySize(rows * width, 12, lengths + ": the forward variables (" + rows + " × "
+                    + width + ")");
+            this.w = (int) width;
+            int maxL = w - 4;
+            int emissions = Check.arraySize((long) maxT * maxK, 20, lengths + ": the emission table (" + maxT
+                    + " × " + maxK + ")");
             this.kOf = ws.ints(maxL);
             this.classOf = ws.ints(maxK);
             this.slot = ws.ints(b.c);
@@ -361,13 +369,13 @@ public final class Ctc extends AbstractLoss {
             this.skipInMask = ws.ints(maxL);
             this.skipOut = ws.doubles(maxL);
             this.skipOutMask = ws.ints(maxL);
-            this.aLin = ws.doubles(rows * w);
-            this.aLev = ws.ints(rows * w);
+            this.aLin = ws.doubles(cells);
+            this.aLev = ws.ints(cells);
             this.ref = ws.doubles(rows);
             this.refLo = ws.doubles(rows);
-            this.ek = ws.doubles(maxT * maxK);
-            this.exM = ws.doubles(maxT * maxK);
-            this.exL = ws.ints(maxT * maxK);
+            this.ek = ws.doubles(emissions);
+            this.exM = ws.doubles(emissions);
+            this.exL = ws.ints(emissions);
             this.emax = ws.doubles(maxT);
             this.bLin = grad ? ws.doubles(2 * w) : null;
             this.bLev = grad ? ws.ints(2 * w) : null;

@@ -42,8 +42,8 @@ import org.losses4j.Tensor;
 public final class Vae extends AbstractLoss {
     public static final OptionSpec<String> RECONSTRUCTION = OptionSpec.choice("reconstruction", "bce",
             "reconstruction error summed over each row", "bce", "bce_with_logits", "mse");
-    public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 1.0, OptionSpec.Range.NON_NEGATIVE,
-            "weight of the KL term (β-VAE when ≠ 1)");
+    public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "weight of the KL term (β-VAE when ≠ 1) (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("vae", Family.PROBABILISTIC)

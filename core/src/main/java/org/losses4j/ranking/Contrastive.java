@@ -32,8 +32,8 @@ import org.losses4j.Workspace;
  * Invariant Mapping".
  */
 public final class Contrastive extends AbstractLoss {
-    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.NON_NEGATIVE,
-            "distance beyond which a dissimilar pair costs nothing");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "distance beyond which a dissimilar pair costs nothing (at most 1e15: the squared margin overflows beyond ~1e154)");
     public static final OptionSpec<Double> SIMILAR_LABEL = OptionSpec.integer("similar_label", 1,
             OptionSpec.Range.UNIT_CLOSED, "the target value that marks a similar pair: 1 or 0");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();

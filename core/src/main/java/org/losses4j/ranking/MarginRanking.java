@@ -31,8 +31,8 @@ import org.losses4j.Workspace;
  * "Support vector learning for ordinal regression".
  */
 public final class MarginRanking extends AbstractLoss {
-    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 0.0, OptionSpec.Range.ANY,
-            "by how much the preferred score must exceed the other");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 0.0, OptionSpec.Range.BOUNDED,
+            "by how much the preferred score must exceed the other (within ±1e15: a larger margin overflows the loss, squared or summed)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("margin_ranking", Family.RANKING)

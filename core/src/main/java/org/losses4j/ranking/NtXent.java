@@ -38,7 +38,8 @@ import org.losses4j.Workspace;
  */
 public final class NtXent extends AbstractLoss {
     public static final OptionSpec<Double> TEMPERATURE = OptionSpec.real("temperature", 0.5,
-            OptionSpec.Range.POSITIVE, "divides the cosine similarities: smaller is sharper");
+            OptionSpec.Range.AT_LEAST_1E_MINUS_8, "divides the cosine similarities: smaller is sharper (at least 1e-8:"
+                    + " the gradient grows as 1/temperature and overflows float32 for tiny values)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("nt_xent", Family.RANKING)

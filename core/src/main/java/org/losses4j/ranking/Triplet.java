@@ -41,8 +41,8 @@ import org.losses4j.Workspace;
  * PyTorch {@code TripletMarginLoss} (with {@code eps = 0}).
  */
 public final class Triplet extends AbstractLoss {
-    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.NON_NEGATIVE,
-            "how much closer the positive must be than the negative");
+    public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "how much closer the positive must be than the negative (at most 1e15: a larger margin overflows the summed loss)");
     public static final OptionSpec<String> DISTANCE = OptionSpec.choice("distance", "euclidean",
             "the distance between embeddings", "euclidean", "squared_euclidean", "cosine");
     public static final OptionSpec<Boolean> SWAP = OptionSpec.bool("swap", false,

@@ -28,10 +28,10 @@ import org.losses4j.Tensor;
  * <p>Reference: Zou &amp; Hastie 2005, "Regularization and variable selection via the elastic net".
  */
 public final class ElasticNet extends AbstractLoss {
-    public static final OptionSpec<Double> L1 = OptionSpec.real("l1", 1.0, OptionSpec.Range.NON_NEGATIVE,
-            "strength λ1 of the L1 part");
-    public static final OptionSpec<Double> L2 = OptionSpec.real("l2", 1.0, OptionSpec.Range.NON_NEGATIVE,
-            "strength λ2 of the L2 part");
+    public static final OptionSpec<Double> L1 = OptionSpec.real("l1", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "strength λ1 of the L1 part (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
+    public static final OptionSpec<Double> L2 = OptionSpec.real("l2", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "strength λ2 of the L2 part (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 
     public static final LossInfo INFO = LossInfo.builder("elastic_net", Family.REGULARIZATION)
             .summary("elastic-net penalty: L1 sparsity plus L2 shrinkage (stable with correlated features)")

@@ -30,8 +30,8 @@ import org.losses4j.Tensor;
  * <p>Reference: Tibshirani 1996, "Regression Shrinkage and Selection via the Lasso".
  */
 public final class L1 extends AbstractLoss {
-    public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 1.0, OptionSpec.Range.NON_NEGATIVE,
-            "penalty strength λ");
+    public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "penalty strength λ (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 
     public static final LossInfo INFO = LossInfo.builder("l1", Family.REGULARIZATION)
             .summary("L1 (lasso) penalty: drives weights to exactly zero (sparsity)")

@@ -28,8 +28,8 @@ import org.losses4j.Tensor;
  * <p>Reference: Hoerl &amp; Kennard 1970 (ridge regression); Tikhonov regularisation.
  */
 public final class L2 extends AbstractLoss {
-    public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 1.0, OptionSpec.Range.NON_NEGATIVE,
-            "penalty strength λ");
+    public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "penalty strength λ (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 
     public static final LossInfo INFO = LossInfo.builder("l2", Family.REGULARIZATION)
             .summary("L2 (ridge) penalty: shrinks all weights smoothly towards zero")

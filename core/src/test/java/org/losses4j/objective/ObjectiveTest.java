@@ -161,6 +161,12 @@ class ObjectiveTest {
         }
         assertThat(res.part("fit").grads().keySet()).containsExactly("input");
         assertThat(res.part("pref").grads().keySet()).containsExactly("policy_chosen_logps", "policy_rejected_logps");
+        // a typo is refused, naming the term's gradients (it once gave null)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> res.grad("fit", "inputs"))
+                .isInstanceOfSatisfying(org.losses4j.LossException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(org.losses4j.ErrorKind.NO_GRADIENT);
+                    assertThat(e.getMessage()).isEqualTo("term fit has no gradient for 'inputs' (gradients: input)");
+                });
     }
 
     @Property(tries = 15)

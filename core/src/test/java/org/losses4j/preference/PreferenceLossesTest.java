@@ -436,7 +436,7 @@ class PreferenceLossesTest {
         assertThat(loss("dpo", "reduction", "sum").compute(dpo(new double[0], new double[0], new double[0],
                 new double[0])).value()).isZero();
         assertRefused(() -> loss("dpo", "beta", 0.0, "loss_type", "ipo"), ErrorKind.INVALID_OPTION,
-                "option beta = 0.0 must be > 0");
+                "option beta = 0.0 must be in (0, 1e15]");
         assertRefused(() -> loss("dpo", "label_smoothing", 1.5), ErrorKind.INVALID_OPTION,
                 "option label_smoothing = 1.5 must be in [0, 1]");
         assertRefused(() -> loss("dpo", "loss_type", "kto"), ErrorKind.INVALID_OPTION,

@@ -311,9 +311,9 @@ class RegularizationLossesTest {
 
     @Test
     void refusals() {
-        assertRefused(() -> loss("l1", "lambda", -0.1), ErrorKind.INVALID_OPTION, "option lambda = -0.1 must be >= 0");
+        assertRefused(() -> loss("l1", "lambda", -0.1), ErrorKind.INVALID_OPTION, "option lambda = -0.1 must be in [0, 1e15]");
         assertRefused(() -> loss("l2", "lambda", "strong"), ErrorKind.INVALID_OPTION, "option lambda = 'strong' is not a number");
-        assertRefused(() -> loss("elastic_net", "l2", -1.0), ErrorKind.INVALID_OPTION, "option l2 = -1.0 must be >= 0");
+        assertRefused(() -> loss("elastic_net", "l2", -1.0), ErrorKind.INVALID_OPTION, "option l2 = -1.0 must be in [0, 1e15]");
         assertRefused(() -> loss("elastic_net", "lambda", 1.0), ErrorKind.UNKNOWN_OPTION, "has no option 'lambda'");
         assertRefused(() -> loss("l1", "reduction", "mean"), ErrorKind.UNKNOWN_OPTION, "has no option 'reduction'");
         assertRefused(() -> loss("l1").compute(Inputs.of("input", Tensor.vector(new double[] {1}))), ErrorKind.MISSING_INPUT,

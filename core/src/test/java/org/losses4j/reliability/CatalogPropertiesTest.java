@@ -88,9 +88,13 @@ class CatalogPropertiesTest {
         }
         switch (a) {
             case "> 0":
+            case "in (0, 1e15]": // the bounded ranges: the same values, far inside their bounds
+            case ">= 1e-8":
+            case ">= 1e-100":
                 out.addAll(List.of(d, d * 0.5, d * 2));
                 break;
             case ">= 0":
+            case "in [0, 1e15]":
                 out.addAll(List.of(d, 0.0, d == 0 ? 1.0 : d * 2));
                 break;
             case "in [0, 1]":
@@ -109,6 +113,7 @@ class CatalogPropertiesTest {
                 out.addAll(List.of(1.0, 2.0));
                 break;
             case "a number":
+            case "in [-1e15, 1e15]":
                 out.addAll(List.of(d, d + 0.5, d - 0.5));
                 break;
             default:

@@ -302,14 +302,15 @@ class ValidationTest {
             }));
         }
 
-        // labels out of range (ints); ignore_index exempt
+        // labels out of range (ints), including Long.MIN_VALUE and values that wrap when cast to int;
+        // only a configured ignore_index is exempt (below)
         for (LossInfo.InputSpec s : info.inputs()) {
-            if (s.integerType() != DType.INT64) {
+            if (s.integerType() != DType.INT64 && !ALSO_INT64.contains(name + "." + s.name())) {
                 continue;
             }
-            for (long v : new long[] {1_000_000L, -1L}) {
+            for (long v : OUT_OF_RANGE_LABELS) {
                 tests.add(test(name, s.name() + "[0] = " + v + " -> label_out_of_range", () -> {
-                    Inputs b = base.get();
+                    Inputs b = withIntegerLabels(base.get(), s.name());
                     Tensor t = b.get(s.name());
                     Inputs bad = Fixtures.replace(b, s.name(), Fixtures.withElement(t, 0, v));
                     LossException e = refused(ErrorKind.LABEL_OUT_OF_RANGE, () -> create(name, opts).compute(bad),
@@ -341,6 +342,67 @@ class ValidationTest {
                 }
             }));
         }
+
+        // caller gradient buffers: one that is an input's own array (float64 and float32), one array for two
+        // gradients, a buffer for an input without gradient or not of the loss, a typo in LossResult.grad
+        List<String> differentiable = new ArrayList<>();
+        for (LossInfo.InputSpec s : info.inputs()) {
+            if (s.differentiable() && base.get().get(s.name()) != null) {
+                differentiable.add(s.name());
+            }
+        }
+        for (String d : differentiable) {
+            for (boolean f32 : new boolean[] {false, true}) {
+                tests.add(test(name, "gradient buffer that is " + d + "'s own array" + (f32 ? " (float32)" : "")
+                        + " -> aliased_buffer", () -> {
+                            Inputs b = f32 ? Fixtures.toFloat32(base.get()) : base.get();
+                            Tensor t = b.get(d);
+                            Tensor same = t.dtype() == DType.FLOAT32 ? Tensor.of(t.f32(), t.shape())
+                                    : Tensor.of(t.f64(), t.shape());
+                            LossException e = refused(ErrorKind.ALIASED_BUFFER,
+                                    () -> create(name, opts).compute(b.gradInto(d, same)), "input " + d);
+                            assertTrue(e.getMessage().contains("gradient buffer for " + d), e.getMessage());
+                        }));
+            }
+        }
+        if (differentiable.size() >= 2 && base.get().get(differentiable.get(0)).size()
+                == base.get().get(differentiable.get(1)).size()) {
+            String a = differentiable.get(0);
+            String c = differentiable.get(1);
+            tests.add(test(name, "one array as the buffer of " + a + " and " + c + " -> aliased_buffer", () -> {
+                Inputs b = base.get();
+                double[] shared = new double[b.get(a).size()];
+                Inputs twice = b.gradInto(a, Tensor.of(shared, b.get(a).shape()))
+                        .gradInto(c, Tensor.of(shared, b.get(c).shape()));
+                refused(ErrorKind.ALIASED_BUFFER, () -> create(name, opts).compute(twice), a + " and " + c);
+            }));
+        }
+        for (LossInfo.InputSpec s : info.inputs()) {
+            if (!s.differentiable() && base.get().get(s.name()) != null
+                    && base.get().get(s.name()).dtype() != DType.INT64) {
+                tests.add(test(name, "gradient buffer for " + s.name() + " (no gradient) -> no_gradient", () -> {
+                    Inputs b = base.get();
+                    Tensor t = b.get(s.name());
+                    refused(ErrorKind.NO_GRADIENT, () -> create(name, opts).compute(
+                            b.gradInto(s.name(), Tensor.zeros(t.dtype(), t.shape()))), "'" + s.name() + "'");
+                }));
+                break;
+            }
+        }
+        tests.add(test(name, "gradient buffer for an input it does not have -> no_gradient", () -> refused(
+                ErrorKind.NO_GRADIENT, () -> create(name, opts).compute(base.get().gradInto("inputs",
+                        Tensor.vector(new double[1]))), "'inputs'")));
+        tests.add(test(name, "LossResult.grad of a name without gradient -> no_gradient", () -> {
+            LossResult r = create(name, opts).compute(base.get());
+            if (r.grads().isEmpty()) {
+                assertEquals(null, r.grad("inputs"), "no gradients: null");
+                return;
+            }
+            LossException e = refused(ErrorKind.NO_GRADIENT, () -> r.grad("inputs"), "'inputs'");
+            for (String g : r.grads().keySet()) {
+                assertTrue(e.getMessage().contains(g), "message '" + e.getMessage() + "' does not list " + g);
+            }
+        }));
 
         // options: every real/choice/bool/reduction option outside its declared range, NaN, wrong type
         for (OptionSpec<?> spec : info.options()) {
@@ -396,6 +458,29 @@ class ValidationTest {
     }
 
     // ---------------------------------------------------------------- derivations from the metadata
+
+    /**
+     * Labels outside every [0, C): far out, −1, the extremes of long (Long.MIN_VALUE was once an
+     * internal "no ignore_index" sentinel and passed as class 0) and values that wrap to small
+     * ints when cast ((int) 2^32 = 0, (int) (2^32 + 1) = 1).
+     */
+    static final long[] OUT_OF_RANGE_LABELS = {1_000_000L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 32,
+        (1L << 32) + 1, Integer.MIN_VALUE};
+
+    /**
+     * {@code in} with input {@code name} as int64 class labels: the fixture's own when it is
+     * int64, else (a floating target that also takes labels, zero_one's) labels 0 of the input's
+     * shape without its class dimension.
+     */
+    static Inputs withIntegerLabels(Inputs in, String name) {
+        Tensor t = in.get(name);
+        if (t.dtype() == DType.INT64) {
+            return in;
+        }
+        int[] shape = in.get("input").shape();
+        int[] rows = Arrays.copyOf(shape, shape.length - 1);
+        return Fixtures.replace(in, name, Tensor.ofLabels(new long[rows.length == 0 ? 1 : rows[0]], rows));
+    }
 
     private static final Pattern GROUP = Pattern.compile("\\[([^\\[\\]]*)\\]");
 
@@ -495,6 +580,7 @@ class ValidationTest {
         if (a.equals("a list of numbers")) {
             out.add("x, y");
             out.add(List.of("a"));
+            out.add(List.of(1.0, Double.POSITIVE_INFINITY)); // every element finite
             return out;
         }
         switch (a) {
@@ -528,6 +614,26 @@ class ValidationTest {
                 out.add(-1.0);
                 out.add(2.5);
                 break;
+            case "in [-1e15, 1e15]":
+                out.add(2e15);
+                out.add(-2e15);
+                break;
+            case "in [0, 1e15]":
+                out.add(-0.5);
+                out.add(2e15);
+                break;
+            case "in (0, 1e15]":
+                out.add(0.0);
+                out.add(2e15);
+                break;
+            case ">= 1e-8":
+                out.add(0.0);
+                out.add(1e-9);
+                break;
+            case ">= 1e-100":
+                out.add(0.0);
+                out.add(1e-101);
+                break;
             case "a number":
                 break;
             default:
@@ -535,7 +641,11 @@ class ValidationTest {
                         + "': teach ValidationTest.badValues what it refuses");
         }
         if (!(def instanceof Boolean) && !(def instanceof String)) {
+            // every number option is finite, whatever its range ("1e999" parses as Infinity)
             out.add(Double.NaN);
+            out.add(Double.POSITIVE_INFINITY);
+            out.add(Double.NEGATIVE_INFINITY);
+            out.add("1e999");
             out.add("not a number");
         }
         return out;

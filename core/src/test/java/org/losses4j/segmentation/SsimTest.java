@@ -124,9 +124,9 @@ class SsimTest {
                 "image 14×6 is smaller than the SSIM window 7×7");
         assertRefused(() -> loss("window", 4), ErrorKind.INVALID_OPTION, "window = 4 must be an odd integer >= 1");
         assertRefused(() -> loss("window", 5.5), ErrorKind.INVALID_OPTION, "window = 5.5 must be an odd integer >= 1");
-        assertRefused(() -> loss("sigma", 0.0), ErrorKind.INVALID_OPTION, "sigma = 0.0 must be > 0");
-        assertRefused(() -> loss("data_range", -1.0), ErrorKind.INVALID_OPTION, "data_range = -1.0 must be > 0");
-        assertRefused(() -> loss("k2", 0.0), ErrorKind.INVALID_OPTION, "k2 = 0.0 must be > 0");
+        assertRefused(() -> loss("sigma", 0.0), ErrorKind.INVALID_OPTION, "sigma = 0.0 must be >= 1e-100");
+        assertRefused(() -> loss("data_range", -1.0), ErrorKind.INVALID_OPTION, "data_range = -1.0 must be in (0, 1e15]");
+        assertRefused(() -> loss("k2", 0.0), ErrorKind.INVALID_OPTION, "k2 = 0.0 must be in (0, 1e15]");
         assertRefused(() -> loss("reduction", "batchmean"), ErrorKind.INVALID_OPTION, "must be one of mean, sum, none");
         assertRefused(() -> loss("window", 5).compute(Inputs.of(ok.get("input"), Tensor.of(new double[2 * 12 * 13], 2, 1, 12, 13))),
                 ErrorKind.SHAPE_MISMATCH, "target shape [2, 1, 12, 13] != input shape [2, 1, 12, 12]");
