@@ -38,9 +38,11 @@ class VectorWidthIT {
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
-        // less the JVM's own "WARNING: Using incubator modules" line (the launcher filters it too)
+        // less the JVM's own lines ("WARNING: Using incubator modules", which the launcher filters
+        // too, and "Picked up JAVA_TOOL_OPTIONS" where the environment sets JVM options)
         String e = String.join("\n", Files.readString(err).lines()
-                .filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList());
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules") && !l.startsWith("Picked up "))
+                .toList());
         return new Proc(p.exitValue(), Files.readString(out), e);
     }
 
