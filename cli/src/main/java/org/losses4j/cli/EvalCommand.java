@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,10 @@ final class EvalCommand implements Callable<Integer> {
             + " and row losses when the input file is larger than 4 MB)")
     boolean stream;
 
+    @Option(names = "--stream-chunk-rows", hidden = true, paramLabel = "N",
+            description = "rows per streamed chunk (tests; default: 65536 values a chunk)")
+    int chunkRows;
+
     /** Input files above this size are streamed when the loss allows it. */
     static final long STREAM_BYTES = 4L << 20;
 
@@ -84,19 +89,31 @@ final class EvalCommand implements Callable<Integer> {
             if (name != null || input != null) {
                 throw new Main.UserError("--cases takes no loss name and no --input");
             }
+            OutputFiles files = new OutputFiles();
+            cases.forEach(c -> files.input("--cases", c));
+            files.output("--out", out, List.of());
             return answerCases();
         }
         if (name == null || input == null) {
             throw new Main.UserError("eval needs NAME --input FILE [--target FILE], or --cases FILE.jsonl");
         }
+        if (out != null) {
+            throw new Main.UserError("--out writes the answers of --cases; write the value with > FILE, the"
+                    + " gradient with --grad, the terms with --per-sample");
+        }
+        OutputFiles files = new OutputFiles().input("--input", input).input("--target", target);
+        extra.forEach((k, v) -> files.input("--input-file " + k + "=", v));
+        files.output("--grad", gradOut, OutputFiles.TENSOR_EXTENSIONS)
+                .output("--per-sample", perSample, OutputFiles.TENSOR_EXTENSIONS);
         return evalFiles();
     }
 
     private int answerCases() throws IOException {
         int n = 0;
         int refused = 0;
-        try (Writer w = out == null ? new PrintWriter(spec.commandLine().getOut())
-                : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (OutputFiles.Sink sink = out == null ? null : OutputFiles.open(out)) {
+            Writer w = sink == null ? stdout : new OutputStreamWriter(sink.stream(), StandardCharsets.UTF_8);
             for (Path p : cases) {
                 int lineNo = 0;
                 try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
@@ -117,6 +134,16 @@ final class EvalCommand implements Callable<Integer> {
                 } catch (NoSuchFileException e) {
                     throw new Main.UserError(p + ": no such file");
                 }
+            }
+            if (sink == null) {
+                OutputFiles.flushStdout(stdout);
+            } else {
+                try {
+                    w.flush();
+                } catch (IOException e) {
+                    throw OutputFiles.cannotWrite(out, e);
+                }
+                sink.commit();
             }
         }
         spec.commandLine().getErr().printf("answered %d cases (%d refused)%n", n, refused);
@@ -156,8 +183,9 @@ final class EvalCommand implements Callable<Integer> {
         Loss loss = info.create(opts);
         if (target != null && StreamingEval.supports(info, extra) && (stream || size(input) > STREAM_BYTES)) {
             double v = StreamingEval.run(info, opts, input, target, extra, targetIsLabels(info, input, target),
-                    gradOut, perSample, spec.commandLine().getErr());
+                    gradOut, perSample, chunkRows, spec.commandLine().getErr());
             spec.commandLine().getOut().println(v);
+            OutputFiles.flushStdout(spec.commandLine().getOut());
             return 0;
         }
         if (stream) {
@@ -174,8 +202,6 @@ final class EvalCommand implements Callable<Integer> {
             in = in.with(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
         }
         LossResult r = loss.compute(in);
-        var o = spec.commandLine().getOut();
-        o.println(r.value());
         if (gradOut != null) {
             Tensor g = r.grad(firstInputName(info));
             if (g == null) {
@@ -193,6 +219,9 @@ final class EvalCommand implements Callable<Integer> {
                 TensorFiles.write(perSample, u.terms());
             }
         }
+        var o = spec.commandLine().getOut();
+        o.println(r.value());
+        OutputFiles.flushStdout(o);
         return 0;
     }
 

@@ -1,11 +1,9 @@
 package org.losses4j.cli;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -401,57 +399,82 @@ final class TensorFiles {
         }
     }
 
-    /** Writes a tensor as .npy (by extension) or CSV (rows = first dimension). */
+    /**
+     * Writes a tensor as .npy (by extension) or CSV (rows = first dimension; tab-separated for
+     * .tsv), through {@link OutputFiles}: a temporary file moved into place when complete.
+     */
     static void write(Path p, Tensor t) {
-        try {
-            if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
-                writeNpy(p, t);
+        write(p, t, p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy"));
+    }
+
+    /** Writes a tensor as .npy whatever the file's name. */
+    static void writeNpy(Path p, Tensor t) {
+        write(p, t, true);
+    }
+
+    private static void write(Path p, Tensor t, boolean npy) {
+        try (OutputFiles.Sink s = OutputFiles.open(p)) {
+            if (npy) {
+                writeNpy(s, t);
             } else {
-                writeCsv(p, t);
+                writeCsv(s, t, separator(p));
             }
-        } catch (IOException e) {
-            throw new Main.UserError(p + ": cannot write: " + e.getMessage());
+            s.commit();
         }
     }
 
-    static void writeCsv(Path p, Tensor t) throws IOException {
+    /** The CSV separator of a file name: tab for .tsv, else comma. */
+    static char separator(Path p) {
+        return p.toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+    }
+
+    private static void writeCsv(OutputFiles.Sink s, Tensor t, char sep) {
         int rows = t.rank() == 0 ? 1 : t.dim(0);
         int cols = rows == 0 ? 0 : t.size() / rows;
-        try (BufferedWriter w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
-            StringBuilder sb = new StringBuilder();
-            for (int r = 0; r < rows; r++) {
-                sb.setLength(0);
-                for (int c = 0; c < cols; c++) {
-                    if (c > 0) {
-                        sb.append(',');
-                    }
-                    double v = t.getDouble(r * cols + c);
-                    sb.append(t.dtype() == DType.INT64 ? Long.toString((long) v)
-                            : t.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v));
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            sb.setLength(0);
+            for (int c = 0; c < cols; c++) {
+                if (c > 0) {
+                    sb.append(sep);
                 }
-                w.write(sb.toString());
-                w.newLine();
+                double v = t.getDouble(r * cols + c);
+                sb.append(t.dtype() == DType.INT64 ? Long.toString((long) v)
+                        : t.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v));
             }
+            sb.append(System.lineSeparator());
+            s.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    static void writeNpy(Path p, Tensor t) throws IOException {
-        String descr = t.dtype() == DType.FLOAT32 ? "<f4" : t.dtype() == DType.FLOAT64 ? "<f8" : "<i8";
-        StringBuilder shape = new StringBuilder();
-        for (int d : t.shape()) {
-            shape.append(d).append(", ");
-        }
-        String sh = t.rank() == 1 ? shape.toString().trim() : shape.length() == 0 ? ""
-                : shape.substring(0, shape.length() - 2);
-        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + sh + "), }";
-        int total = 10 + header.length() + 1;
-        int pad = (64 - total % 64) % 64;
+    /**
+     * The magic, version and header of a version 1.0 .npy file of {@code descr} ({@code <f8} ...)
+     * and {@code shape} (the text between the parentheses), padded to 64 bytes as numpy does.
+     */
+    static byte[] npyHeader(String descr, String shape) {
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
+        int pad = (64 - (10 + header.length() + 1) % 64) % 64;
         header = header + " ".repeat(pad) + "\n";
+        ByteBuffer hb = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        hb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        hb.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return hb.array();
+    }
+
+    /** The shape as a .npy header writes it: {@code 3,} for one dimension, {@code 2, 3} for two. */
+    static String npyShape(int... shape) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(shape[i]);
+        }
+        return shape.length == 1 ? sb + "," : sb.toString();
+    }
+
+    private static void writeNpy(OutputFiles.Sink s, Tensor t) {
+        String descr = t.dtype() == DType.FLOAT32 ? "<f4" : t.dtype() == DType.FLOAT64 ? "<f8" : "<i8";
+        s.write(npyHeader(descr, npyShape(t.shape())));
         int width = t.dtype() == DType.FLOAT32 ? 4 : 8;
-        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + t.size() * width).order(ByteOrder.LITTLE_ENDIAN);
-        bb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-        bb.putShort((short) header.length());
-        bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer bb = ByteBuffer.allocate(t.size() * width).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < t.size(); i++) {
             switch (t.dtype()) {
                 case FLOAT32:
@@ -464,8 +487,6 @@ final class TensorFiles {
                     bb.putLong(t.i64()[i]);
             }
         }
-        try (OutputStream o = Files.newOutputStream(p)) {
-            o.write(bb.array());
-        }
+        s.write(bb.array());
     }
 }
