@@ -1,12 +1,15 @@
 package org.losses4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -115,10 +118,14 @@ final class EvalCommand implements Callable<Integer> {
         try (OutputFiles.Sink sink = out == null ? null : OutputFiles.open(out)) {
             Writer w = sink == null ? stdout : new OutputStreamWriter(sink.stream(), StandardCharsets.UTF_8);
             for (Path p : cases) {
+                if (Files.isDirectory(p)) {
+                    throw new Main.UserError("--cases " + p + " is a directory (give the .jsonl files in it)");
+                }
                 int lineNo = 0;
-                try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                try (InputStream in = Files.newInputStream(p)) {
+                    TensorFiles.Lines r = new TensorFiles.Lines(p, in, MAX_CASE_LINE, Integer.MAX_VALUE);
                     String line;
-                    while ((line = r.readLine()) != null) {
+                    while ((line = r.next(lineNo + 1)) != null) {
                         lineNo++;
                         if (line.isBlank()) {
                             continue;
@@ -157,21 +164,93 @@ final class EvalCommand implements Callable<Integer> {
     static Map<String, Object> answerLine(String line, String where) {
         Map<String, Object> c;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = JSON.readValue(line, Map.class);
+            Map<String, Object> parsed = CASE_READER.readValue(line);
             c = parsed;
         } catch (JsonProcessingException e) {
-            throw new Main.UserError(where + ": not a JSON object: " + e.getOriginalMessage());
+            throw new Main.UserError(where + ": not one JSON object: " + e.getOriginalMessage());
         }
         if (c == null) {
             throw new Main.UserError(where + ": not a JSON object: null");
         }
+        validate(c, where);
         try {
             return Conformance.answer(c);
         } catch (ClassCastException | NullPointerException e) {
             // a malformed case (wrong JSON types) is the file's fault, not ours
             throw new Main.UserError(where + ": malformed case: " + e.getMessage());
         }
+    }
+
+    /** The longest line of a case file (a line-less input such as /dev/zero must not exhaust memory). */
+    static final int MAX_CASE_LINE = 1 << 24;
+
+    /** One JSON object per line: a second value on the line is an error, not silently dropped. */
+    private static final ObjectReader CASE_READER = JSON.readerFor(Map.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Checks what {@link Conformance#answer} would otherwise convert silently: the loss is a
+     * string, every shape entry an integer in [0, 2^31), every int64 datum an integer in int64's
+     * range.
+     */
+    private static void validate(Map<String, Object> c, String where) {
+        Object loss = c.get("loss");
+        if (!(loss instanceof String)) {
+            throw new Main.UserError(where + ": 'loss' must be a string (the loss name), got "
+                    + TensorFiles.shown(String.valueOf(loss), 40));
+        }
+        if (!(c.getOrDefault("inputs", Map.of()) instanceof Map<?, ?> ins)) {
+            return; // Conformance reports the wrong type
+        }
+        for (Map.Entry<?, ?> e : ins.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> t)) {
+                continue;
+            }
+            String name = "inputs." + TensorFiles.shown(String.valueOf(e.getKey()), 40);
+            if (t.get("shape") instanceof List<?> shape) {
+                for (int i = 0; i < shape.size(); i++) {
+                    if (!shapeEntry(shape.get(i))) {
+                        throw new Main.UserError(where + ": " + name + ".shape[" + i + "] = "
+                                + TensorFiles.shown(String.valueOf(shape.get(i)), 40)
+                                + " is not an integer in [0, 2147483647]");
+                    }
+                }
+            }
+            if ("int64".equals(t.get("dtype")) && t.get("data") instanceof List<?> data) {
+                for (int i = 0; i < data.size(); i++) {
+                    if (!int64(data.get(i))) {
+                        throw new Main.UserError(where + ": " + name + ".data[" + i + "] = "
+                                + TensorFiles.shown(String.valueOf(data.get(i)), 40) + " is not an int64 integer");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether {@code o} is a JSON number with an integer value in [0, 2^31). */
+    private static boolean shapeEntry(Object o) {
+        if (o instanceof Integer || o instanceof Long) {
+            long v = ((Number) o).longValue();
+            return v >= 0 && v <= Integer.MAX_VALUE;
+        }
+        if (o instanceof Double d) {
+            return d == Math.rint(d) && d >= 0 && d <= Integer.MAX_VALUE;
+        }
+        return false;
+    }
+
+    /** Whether {@code o} is a JSON number with an integer value in int64's range. */
+    private static boolean int64(Object o) {
+        if (o instanceof Integer || o instanceof Long) {
+            return true;
+        }
+        if (o instanceof BigInteger b) {
+            return b.bitLength() < 64;
+        }
+        if (o instanceof Double d) {
+            return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63;
+        }
+        return false;
     }
 
     private int evalFiles() throws IOException {
@@ -181,7 +260,14 @@ final class EvalCommand implements Callable<Integer> {
             opts.put("reduction", reduction);
         }
         Loss loss = info.create(opts);
-        if (target != null && StreamingEval.supports(info, extra) && (stream || size(input) > STREAM_BYTES)) {
+        if (target != null && StreamingEval.supports(info, extra) && rowsOf(info, input)
+                && (stream || size(input) > STREAM_BYTES)) {
+            for (Path p : streamed(info)) {
+                if (Files.exists(p) && !Files.isRegularFile(p)) {
+                    throw new Main.UserError("--stream reads " + p + " more than once, and it is not a regular file"
+                            + " (a pipe or device): save it to a file, or leave out --stream to read it once");
+                }
+            }
             double v = StreamingEval.run(info, opts, input, target, extra, targetIsLabels(info, input, target),
                     gradOut, perSample, chunkRows, spec.commandLine().getErr());
             spec.commandLine().getOut().println(v);
@@ -190,7 +276,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (stream) {
             throw new Main.UserError("--stream works for elementwise losses (with at most a weight input) and for"
-                    + " losses with one term per row, with a reduction; " + name + " is evaluated whole");
+                    + " losses with one term per row of an [N, C] input, with a reduction; " + name + " on "
+                    + input + " is evaluated whole");
         }
         Tensor x = TensorFiles.read(input, false);
         Inputs in = Inputs.of(firstInputName(info), x);
@@ -261,7 +348,12 @@ final class EvalCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Targets are labels when the loss declares int64 targets, or accepts them and the file is a label column. */
+    /**
+     * Targets are labels when the loss declares int64 targets, or is a class loss (not
+     * elementwise) and the file is one column beside [N, C] scores; an elementwise loss's target
+     * is never labels (a shape mismatch is reported as one). A file that is not a regular file (a
+     * pipe) is read once.
+     */
     private static Tensor readTarget(LossInfo info, Tensor x, Path p) {
         LossInfo.InputSpec s = spec(info, "target");
         if (s != null && s.integerType() != null) {
@@ -269,7 +361,25 @@ final class EvalCommand implements Callable<Integer> {
         }
         Tensor t = TensorFiles.read(p, false);
         // one column for [N, C] scores (C > 1) can only be class labels: a probability target needs C columns
-        boolean labelColumn = t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1 && t.dim(0) == x.dim(0);
-        return labelColumn ? TensorFiles.read(p, true) : t;
+        boolean labelColumn = s != null && !info.elementwise() && t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1
+                && t.dim(0) == x.dim(0);
+        if (!labelColumn) {
+            return t;
+        }
+        return Files.isRegularFile(p) ? TensorFiles.read(p, true) : TensorFiles.toLabels(p, t);
+    }
+
+    /** The files a stream reads chunk by chunk (and more than once). */
+    private List<Path> streamed(LossInfo info) {
+        List<Path> l = new java.util.ArrayList<>(List.of(input, target));
+        if (info.elementwise() && extra.containsKey("weight")) {
+            l.add(extra.get("weight"));
+        }
+        return l;
+    }
+
+    /** Whether a row loss's input is [N] or [N, C] (a stream reads rows so); elementwise losses: always. */
+    private static boolean rowsOf(LossInfo info, Path input) {
+        return info.elementwise() || TensorFiles.npyRank(input) <= 2;
     }
 }

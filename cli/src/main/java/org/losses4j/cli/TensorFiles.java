@@ -4,9 +4,12 @@ import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,16 +57,28 @@ final class TensorFiles {
         throw new Main.UserError(p + ": unknown file type (use .csv or .npy)");
     }
 
-    private static Tensor toLabels(Path p, Tensor t) {
+    static Tensor toLabels(Path p, Tensor t) {
         long[] out = new long[t.size()];
         for (int i = 0; i < out.length; i++) {
             double v = t.getDouble(i);
-            if (v != Math.rint(v) || Double.isInfinite(v) || Double.isNaN(v)) {
+            if (!RowStream.label(v)) {
                 throw new Main.UserError(p + ": element " + i + " = " + v + " is not an integer label");
             }
             out[i] = (long) v;
         }
         return Tensor.ofLabels(out, t.shape());
+    }
+
+    /** The rank of a regular .npy file's shape; 0 for anything else (CSV is read as rows). */
+    static int npyRank(Path p) {
+        if (!p.toString().toLowerCase(Locale.ROOT).endsWith(".npy") || !Files.isRegularFile(p)) {
+            return 0;
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
+            return NpyHeader.read(p, in, Long.MAX_VALUE / 8).shape.length;
+        } catch (IOException e) {
+            return 0; // the reader reports it
+        }
     }
 
     static Tensor readCsv(Path p) throws IOException {
@@ -74,93 +89,49 @@ final class TensorFiles {
     static final int MAX_LINE = 1 << 28;
 
     /**
-     * Reads CSV; with {@code labels} every cell must be an integer and the result is int64.
-     * Values go straight into one growing flat array (8 bytes a cell, no per-row objects);
-     * at most {@link #MAX_ELEMENTS} values and lines of at most {@link #MAX_LINE} characters.
+     * Reads CSV by the rules of {@link RowStream.CsvRows} (header, missing values); with
+     * {@code labels} every cell must be an integer and the result is int64. Values go straight
+     * into one growing flat array (8 bytes a cell, no per-row objects); at most
+     * {@link #MAX_ELEMENTS} values and lines of at most {@link #MAX_LINE} characters.
      */
     static Tensor readCsv(Path p, boolean labels) throws IOException {
-        char sep = p.toString().endsWith(".tsv") ? '\t' : ',';
         double[] flat = new double[256];
         int size = 0;
         int rows = 0;
-        int cols = -1;
-        int lineNo = 0;
-        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            Lines lines = new Lines(r);
+        try (InputStream in = Files.newInputStream(p)) {
+            Lines lines = new Lines(p, in, MAX_LINE, MAX_LINE);
+            RowStream.CsvRows csv = new RowStream.CsvRows(p, labels);
             String line;
-            while ((line = lines.next(p, lineNo + 1)) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+            while ((line = lines.next(csv.lineNo + 1)) != null) {
+                int cells = csv.parse(line);
+                if (cells < 0) {
                     continue;
                 }
-                int cells = 1;
-                for (int i = line.indexOf(sep); i >= 0; i = line.indexOf(sep, i + 1)) {
-                    cells++;
-                }
                 if ((long) size + cells > MAX_ELEMENTS) {
-                    throw new Main.UserError(p + ":" + lineNo + ": more than " + MAX_ELEMENTS + " values");
+                    throw new Main.UserError(p + ":" + csv.lineNo + ": more than " + MAX_ELEMENTS + " values");
                 }
                 if (size + cells > flat.length) {
                     flat = Arrays.copyOf(flat, (int) Math.min(MAX_ELEMENTS, Math.max((long) size + cells,
                             2L * flat.length)));
                 }
-                boolean header = false;
-                int start = 0;
-                for (int c = 0; c < cells; c++) {
-                    int end = line.indexOf(sep, start);
-                    if (end < 0) {
-                        end = line.length();
-                    }
-                    String s = line.substring(start, end).trim();
-                    start = end + 1;
-                    double v;
-                    try {
-                        v = parseNumber(s);
-                    } catch (NumberFormatException e) {
-                        if (rows == 0 && cols < 0 && c == 0) {
-                            header = true;
-                            break;
-                        }
-                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + shorten(s)
-                                + "' is not a number");
-                    }
-                    if (labels && (v != Math.rint(v) || Double.isInfinite(v))) {
-                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + shorten(s)
-                                + "' is not an integer class label");
-                    }
-                    flat[size + c] = v;
-                }
-                if (header) {
-                    cols = cells;
-                    continue;
-                }
-                if (cols < 0) {
-                    cols = cells;
-                } else if (cells != cols) {
-                    throw new Main.UserError(p + ":" + lineNo + ": row has " + cells + " columns, expected "
-                            + cols);
-                }
+                System.arraycopy(csv.row, 0, flat, size, cells);
                 size += cells;
                 rows++;
             }
-        }
-        if (rows == 0) {
-            throw new Main.UserError(p + ": no data rows");
-        }
-        int[] shape = cols == 1 ? new int[] {rows} : new int[] {rows, cols};
-        if (labels) {
-            long[] l = new long[size];
-            for (int i = 0; i < size; i++) {
-                l[i] = (long) flat[i];
+            if (rows == 0) {
+                throw new Main.UserError(p + ": no data rows");
             }
-            return Tensor.ofLabels(l, shape);
+            int cols = csv.cols;
+            int[] shape = cols == 1 ? new int[] {rows} : new int[] {rows, cols};
+            if (labels) {
+                long[] l = new long[size];
+                for (int i = 0; i < size; i++) {
+                    l[i] = (long) flat[i];
+                }
+                return Tensor.ofLabels(l, shape);
+            }
+            return Tensor.of(size == flat.length ? flat : Arrays.copyOf(flat, size), shape);
         }
-        return Tensor.of(size == flat.length ? flat : Arrays.copyOf(flat, size), shape);
-    }
-
-    /** A cell as shown in a message: at most 40 characters, control characters escaped. */
-    private static String shorten(String s) {
-        return shown(s, 40);
     }
 
     /**
@@ -181,72 +152,140 @@ final class TensorFiles {
     }
 
     /**
-     * Lines ended by \n, \r\n or \r (as {@link BufferedReader#readLine}), but refusing a line
-     * longer than {@link #MAX_LINE} characters instead of growing it until memory runs out.
+     * Lines of UTF-8 text ended by \n, \r\n or \r (as {@link BufferedReader#readLine}), a byte
+     * order mark at the start skipped; refusing bytes that are not UTF-8 (naming the byte
+     * offset), a line longer than {@code maxLine} characters, and (for a CSV row) a line with
+     * more than {@code maxCells} comma- or tab-separated cells, before holding it whole.
      */
     static final class Lines {
-        private final Reader in;
-        private final char[] buf = new char[8192];
-        private int pos;
-        private int len;
+        private final Path path;
+        private final InputStream in;
+        private final int maxLine;
+        private final int maxCells;
+        private final char sep;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final ByteBuffer bytes = ByteBuffer.allocate(8192);
+        private final CharBuffer chars = CharBuffer.allocate(8192);
+        /** Bytes decoded and dropped from {@link #bytes} before its current start. */
+        private long base;
+        private boolean eof;
+        private boolean started;
         private boolean skipLf;
 
-        Lines(Reader in) {
+        Lines(Path path, InputStream in, int maxLine, int maxCells) {
+            this.path = path;
             this.in = in;
+            this.maxLine = maxLine;
+            this.maxCells = maxCells;
+            this.sep = separator(path);
+            bytes.limit(0);
+            chars.limit(0);
         }
 
-        String next(Path p, int lineNo) throws IOException {
-            StringBuilder sb = null;
-            while (true) {
-                if (pos == len) {
-                    len = in.read(buf);
-                    pos = 0;
-                    if (len <= 0) {
-                        len = 0;
-                        return sb == null ? null : sb.toString();
+        /** Decodes more characters into {@link #chars}; false at the end of the input. */
+        private boolean fill(int lineNo) throws IOException {
+            chars.clear();
+            while (chars.position() == 0) {
+                if (!eof && bytes.remaining() < 16) {
+                    base += bytes.position();
+                    bytes.compact();
+                    int n = in.read(bytes.array(), bytes.position(), bytes.capacity() - bytes.position());
+                    if (n < 0) {
+                        eof = true;
+                    } else {
+                        bytes.position(bytes.position() + n);
                     }
+                    bytes.flip();
+                }
+                CoderResult r = decoder.decode(bytes, chars, eof);
+                // the text before a bad byte is read first, so that the error names the line it is on
+                if (r.isError() && chars.position() == 0) {
+                    throw new Main.UserError(path + ":" + lineNo + ": not UTF-8 text (byte offset "
+                            + (base + bytes.position()) + ")");
+                }
+                if (eof && chars.position() == 0) {
+                    chars.flip();
+                    return false;
+                }
+            }
+            chars.flip();
+            if (!started) {
+                started = true;
+                if (chars.get(0) == '\uFEFF') {
+                    chars.get();
+                }
+            }
+            return true;
+        }
+
+        String next(int lineNo) throws IOException {
+            StringBuilder sb = null;
+            long cells = 1;
+            while (true) {
+                if (!chars.hasRemaining() && !fill(lineNo)) {
+                    return sb == null ? null : sb.toString();
                 }
                 if (skipLf) {
                     skipLf = false;
-                    if (buf[pos] == '\n') {
-                        pos++;
+                    if (chars.get(chars.position()) == '\n') {
+                        chars.get();
                         continue;
                     }
                 }
+                char[] buf = chars.array();
+                int pos = chars.position();
+                int len = chars.limit();
                 int i = pos;
                 while (i < len && buf[i] != '\n' && buf[i] != '\r') {
+                    if (buf[i] == sep && ++cells > maxCells) {
+                        throw new Main.UserError(path + ":" + lineNo + ": row has more than " + maxCells
+                                + " values (the most one row may hold here)");
+                    }
                     i++;
                 }
                 if (sb == null) {
                     sb = new StringBuilder();
                 }
-                if ((long) sb.length() + (i - pos) > MAX_LINE) {
-                    throw new Main.UserError(p + ":" + lineNo + ": line longer than " + MAX_LINE + " characters");
+                if ((long) sb.length() + (i - pos) > maxLine) {
+                    throw new Main.UserError(path + ":" + lineNo + ": line longer than " + maxLine + " characters");
                 }
                 sb.append(buf, pos, i - pos);
                 if (i < len) {
                     skipLf = buf[i] == '\r';
-                    pos = i + 1;
+                    chars.position(i + 1);
                     return sb.toString();
                 }
-                pos = len;
+                chars.position(len);
             }
         }
     }
 
+    /** Cells that are a missing value (pandas' defaults), read as NaN. */
+    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "-nan", "null",
+            "none", "#n/a", "<na>");
+
+    /** Whether a (trimmed) cell is a missing-value marker: empty, NA, N/A, NaN, null, None, #N/A, <NA>. */
+    static boolean missing(String s) {
+        return MISSING.contains(s.toLowerCase(Locale.ROOT));
+    }
+
+    /** A number, infinity, or NaN for a missing value; else NumberFormatException. */
     static double parseNumber(String s) {
+        if (missing(s)) {
+            return Double.NaN;
+        }
         switch (s.toLowerCase(Locale.ROOT)) {
-            case "nan":
-                return Double.NaN;
             case "inf":
             case "+inf":
             case "infinity":
+            case "+infinity":
                 return Double.POSITIVE_INFINITY;
             case "-inf":
             case "-infinity":
                 return Double.NEGATIVE_INFINITY;
             default:
-                if (s.isEmpty() || s.endsWith("d") || s.endsWith("D") || s.endsWith("f") || s.endsWith("F")) {
+                if (s.endsWith("d") || s.endsWith("D") || s.endsWith("f") || s.endsWith("F")) {
                     throw new NumberFormatException(s);
                 }
                 return Double.parseDouble(s);
@@ -255,6 +294,7 @@ final class TensorFiles {
 
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern KEY = Pattern.compile("'([^']*)'\\s*:");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** A parsed .npy header: element kind ({@code f4}, {@code f8}, {@code i8}), byte order, shape. */
@@ -305,6 +345,13 @@ final class TensorFiles {
             if (!d.find() || !o.find() || !s.find()) {
                 throw new Main.UserError(p + ": .npy header is malformed: " + shown(header.trim(), 120));
             }
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            for (Matcher k = KEY.matcher(header); k.find();) {
+                if (!keys.add(k.group(1))) {
+                    throw new Main.UserError(p + ": .npy header has the key '" + shown(k.group(1), 40)
+                            + "' twice (which one numpy reads is not what a reader should guess)");
+                }
+            }
             if (o.group(1).equals("True")) {
                 throw new Main.UserError(p + ": Fortran-order .npy arrays are not supported (save with C order)");
             }
@@ -329,7 +376,11 @@ final class TensorFiles {
                     throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60)
                             + ") has a dimension of more than " + Math.min(maxElements, Integer.MAX_VALUE));
                 }
-                n *= v;
+                try {
+                    n = Math.multiplyExact(n, v);
+                } catch (ArithmeticException e) {
+                    n = Long.MAX_VALUE;
+                }
                 if (n > maxElements) {
                     throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60) + ") declares more than "
                             + maxElements + " elements");
@@ -352,7 +403,7 @@ final class TensorFiles {
                     throw new Main.UserError(p + ": .npy dtype '" + shown(descr, 40)
                             + "' is not float32, float64 or int64");
             }
-            if (n * width > Files.size(p)) {
+            if (Files.isRegularFile(p) && n > (Files.size(p) - (major == 1 ? 10 : 12) - headerLen) / width) {
                 throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * width + " bytes)");
             }
             return new NpyHeader(kind, order, shape, n, width);
