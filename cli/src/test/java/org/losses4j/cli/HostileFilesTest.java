@@ -172,6 +172,17 @@ class HostileFilesTest {
     }
 
     @Test
+    void aRowLossOnAnInputOfRankThreeIsNotStreamedAsRows() throws Exception {
+        // [N, C, d] logits streamed as rows of C·d values would be a different loss: evaluated whole
+        Path x = dir.resolve("x3.npy");
+        TensorFiles.writeNpy(x, Tensor.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2));
+        Path y = dir.resolve("y3.npy");
+        TensorFiles.writeNpy(y, Tensor.ofLabels(new long[] {0, 1, 2, 0}, 2, 2));
+        refused(eval("cross_entropy", x, y, "--stream"), "is evaluated whole");
+        assertThat(value(eval("cross_entropy", x, y))).isPositive();
+    }
+
+    @Test
     void binaryGarbageIsNotUtf8TextAtAByteOffset() throws Exception {
         Path g = dir.resolve("g.csv");
         Files.write(g, new byte[] {'1', '\n', '2', '\n', (byte) 0xff, (byte) 0xfe, '\n'});
