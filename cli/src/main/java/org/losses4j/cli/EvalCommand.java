@@ -60,8 +60,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--input-file", paramLabel = "NAME=FILE", description = "another named input, e.g. weight=w.csv")
     Map<String, Path> extra = new LinkedHashMap<>();
 
-    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "a loss option, e.g. -o delta=0.5")
-    Map<String, String> options = new LinkedHashMap<>();
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
+            description = "a loss option, e.g. -o delta=0.5 (each at most once)")
+    List<String> options = new java.util.ArrayList<>();
+
+    @Option(names = "--json", description = "print {\"loss\", \"reduction\", \"value\"} (and \"terms\" for"
+            + " reduction none) as one JSON object")
+    boolean json;
 
     @Option(names = "--reduction", paramLabel = "R", description = "mean, sum or none (where the loss has it)")
     String reduction;
@@ -255,12 +260,14 @@ final class EvalCommand implements Callable<Integer> {
 
     private int evalFiles() throws IOException {
         LossInfo info = Losses.info(name);
-        Map<String, Object> opts = new LinkedHashMap<>(options);
-        if (reduction != null) {
-            opts.put("reduction", reduction);
-        }
+        Map<String, Object> opts = options(options, reduction);
         Loss loss = info.create(opts);
-        if (target != null && StreamingEval.supports(info, extra) && rowsOf(info, input)
+        String red = String.valueOf(opts.getOrDefault("reduction", StreamingEval.defaultReduction(info)));
+        if (stream && red.equals("none")) {
+            throw new Main.UserError("--stream sums or averages the terms; for reduction none write them with"
+                    + " --per-sample FILE and a reduction");
+        }
+        if (target != null && !red.equals("none") && StreamingEval.supports(info, extra) && rowsOf(info, input)
                 && (stream || size(input) > STREAM_BYTES)) {
             for (Path p : streamed(info)) {
                 if (Files.exists(p) && !Files.isRegularFile(p)) {
@@ -270,8 +277,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             double v = StreamingEval.run(info, opts, input, target, extra, targetIsLabels(info, input, target),
                     gradOut, perSample, chunkRows, spec.commandLine().getErr());
-            spec.commandLine().getOut().println(v);
-            OutputFiles.flushStdout(spec.commandLine().getOut());
+            print(red, v, null);
             return 0;
         }
         if (stream) {
@@ -279,7 +285,7 @@ final class EvalCommand implements Callable<Integer> {
                     + " losses with one term per row of an [N, C] input, with a reduction; " + name + " on "
                     + input + " is evaluated whole");
         }
-        Tensor x = TensorFiles.read(input, false);
+        Tensor x = floats(info, TensorFiles.read(input, false));
         Inputs in = Inputs.of(firstInputName(info), x);
         if (target != null) {
             in = in.with("target", readTarget(info, x, target));
@@ -306,10 +312,53 @@ final class EvalCommand implements Callable<Integer> {
                 TensorFiles.write(perSample, u.terms());
             }
         }
-        var o = spec.commandLine().getOut();
-        o.println(r.value());
-        OutputFiles.flushStdout(o);
+        print(red, r.value(), r.isUnreduced() ? r.terms() : null);
         return 0;
+    }
+
+    /**
+     * Prints the result: the value, or for reduction none the terms as CSV lines (rows = first
+     * dimension); with --json one object {loss, reduction, value[, terms]}.
+     */
+    private void print(String red, double value, Tensor terms) throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("loss", name);
+            m.put("reduction", red);
+            m.put("value", Conformance.number(value));
+            if (terms != null) {
+                m.put("terms", Conformance.json(terms));
+            }
+            o.println(JSON.writeValueAsString(m));
+        } else if (terms != null) {
+            TensorFiles.csvLines(terms, ',', o::println);
+        } else {
+            o.println(value);
+        }
+        OutputFiles.flushStdout(o);
+    }
+
+    /**
+     * The loss options from {@code -o KEY=VALUE} and {@code --reduction}: a key given twice (also
+     * reduction both ways) or an argument without {@code =} is refused.
+     */
+    static Map<String, Object> options(List<String> raw, String reduction) {
+        Map<String, Object> opts = new LinkedHashMap<>();
+        for (String kv : raw) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new Main.UserError("-o " + TensorFiles.shown(kv, 60) + ": an option is KEY=VALUE");
+            }
+            String k = kv.substring(0, eq).trim();
+            if (opts.put(k, kv.substring(eq + 1).trim()) != null) {
+                throw new Main.UserError("option " + TensorFiles.shown(k, 40) + " is given twice (-o " + k + "=...)");
+            }
+        }
+        if (reduction != null && opts.put("reduction", reduction) != null) {
+            throw new Main.UserError("reduction is given twice (--reduction and -o reduction=...)");
+        }
+        return opts;
     }
 
     /** Whether the target file holds class labels, judged from the loss and the files' first rows. */
@@ -364,9 +413,24 @@ final class EvalCommand implements Callable<Integer> {
         boolean labelColumn = s != null && !info.elementwise() && t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1
                 && t.dim(0) == x.dim(0);
         if (!labelColumn) {
-            return t;
+            return floats(info, t);
         }
         return Files.isRegularFile(p) ? TensorFiles.read(p, true) : TensorFiles.toLabels(p, t);
+    }
+
+    /**
+     * An elementwise loss wants floating inputs: an all-integer file (an int64 .npy) is widened
+     * to float64 for it (a CSV of integers is read as floats already).
+     */
+    private static Tensor floats(LossInfo info, Tensor t) {
+        if (!info.elementwise() || t.dtype() != org.losses4j.DType.INT64) {
+            return t;
+        }
+        double[] d = new double[t.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.getDouble(i);
+        }
+        return Tensor.of(d, t.shape());
     }
 
     /** The files a stream reads chunk by chunk (and more than once). */

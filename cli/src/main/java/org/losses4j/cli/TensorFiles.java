@@ -480,6 +480,11 @@ final class TensorFiles {
     }
 
     private static void writeCsv(OutputFiles.Sink s, Tensor t, char sep) {
+        csvLines(t, sep, line -> s.write((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A tensor as CSV lines (rows = first dimension), each handed to {@code out} without its line break. */
+    static void csvLines(Tensor t, char sep, java.util.function.Consumer<String> out) {
         int rows = t.rank() == 0 ? 1 : t.dim(0);
         int cols = rows == 0 ? 0 : t.size() / rows;
         StringBuilder sb = new StringBuilder();
@@ -493,8 +498,7 @@ final class TensorFiles {
                 sb.append(t.dtype() == DType.INT64 ? Long.toString((long) v)
                         : t.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v));
             }
-            sb.append(System.lineSeparator());
-            s.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            out.accept(sb.toString());
         }
     }
 
