@@ -152,6 +152,10 @@ abstract class RowStream implements Closeable {
             in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
             header = TensorFiles.NpyHeader.read(p, in, Long.MAX_VALUE / 8);
             int[] s = header.shape;
+            if (header.fortran && s.length > 1) {
+                throw new Main.UserError(p + ": a Fortran-order .npy is not stored row by row: leave out --stream"
+                        + " (it is read whole) or save it in C order");
+            }
             long c = 1;
             for (int i = 1; i < s.length; i++) {
                 c *= s[i];
@@ -189,7 +193,7 @@ abstract class RowStream implements Closeable {
             ByteBuffer bb = ByteBuffer.wrap(bytes).order(header.order);
             long first = header.elements - remaining;
             for (int i = 0; i < n; i++) {
-                dst[i] = width == 4 ? bb.getFloat() : header.kind.equals("i8") ? bb.getLong() : bb.getDouble();
+                dst[i] = header.get(path, bb);
                 if (labels && !label(dst[i])) {
                     throw new Main.UserError(path + ": element " + (first + i) + " = " + dst[i]
                             + " is not an integer class label");

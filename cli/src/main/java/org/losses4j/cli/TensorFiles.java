@@ -304,13 +304,61 @@ final class TensorFiles {
         final int[] shape;
         final long elements;
         final int width;
+        /** Column-major data (numpy's {@code fortran_order}). */
+        final boolean fortran;
 
-        private NpyHeader(String kind, ByteOrder order, int[] shape, long elements, int width) {
+        private NpyHeader(String kind, ByteOrder order, int[] shape, long elements, int width, boolean fortran) {
+            this.fortran = fortran;
             this.kind = kind;
             this.order = order;
             this.shape = shape;
             this.elements = elements;
             this.width = width;
+        }
+
+        /** Floating data (float16, float32, float64); else integers or bool, read as int64. */
+        boolean floating() {
+            return kind.charAt(0) == 'f';
+        }
+
+        /** The next element of {@code bb} (in this header's byte order) as a double. */
+        double get(Path p, ByteBuffer bb) {
+            switch (kind) {
+                case "f2":
+                    return half(bb.getShort());
+                case "f4":
+                    return bb.getFloat();
+                case "f8":
+                    return bb.getDouble();
+                default:
+                    return getLong(p, bb);
+            }
+        }
+
+        /** The next integer (or bool) element of {@code bb}; a uint64 above int64's range is refused. */
+        long getLong(Path p, ByteBuffer bb) {
+            switch (kind) {
+                case "i1":
+                    return bb.get();
+                case "u1":
+                case "b1":
+                    return Byte.toUnsignedLong(bb.get());
+                case "i2":
+                    return bb.getShort();
+                case "u2":
+                    return Short.toUnsignedLong(bb.getShort());
+                case "i4":
+                    return bb.getInt();
+                case "u4":
+                    return Integer.toUnsignedLong(bb.getInt());
+                default:
+                    long v = bb.getLong();
+                    if (kind.equals("u8") && v < 0) {
+                        throw new Main.UserError(p + ": uint64 value " + Long.toUnsignedString(v)
+                                + " is beyond int64");
+                    }
+                    return v;
+            }
         }
 
         /**
@@ -352,9 +400,7 @@ final class TensorFiles {
                             + "' twice (which one numpy reads is not what a reader should guess)");
                 }
             }
-            if (o.group(1).equals("True")) {
-                throw new Main.UserError(p + ": Fortran-order .npy arrays are not supported (save with C order)");
-            }
+            boolean fortran = o.group(1).equals("True");
             String descr = d.group(1);
             List<Integer> dims = new ArrayList<>();
             long n = 1;
@@ -390,23 +436,15 @@ final class TensorFiles {
             int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
             ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             String kind = descr.replaceAll("^[<>|=]", "");
-            int width;
-            switch (kind) {
-                case "f4":
-                    width = 4;
-                    break;
-                case "f8":
-                case "i8":
-                    width = 8;
-                    break;
-                default:
-                    throw new Main.UserError(p + ": .npy dtype '" + shown(descr, 40)
-                            + "' is not float32, float64 or int64");
+            if (!kind.matches("f[248]|i[1248]|u[1248]|b1")) {
+                throw new Main.UserError(p + ": .npy dtype '" + shown(descr, 40) + "' is not one of float16, float32,"
+                        + " float64, int8-int64, uint8-uint64, bool");
             }
+            int width = kind.charAt(1) - '0';
             if (Files.isRegularFile(p) && n > (Files.size(p) - (major == 1 ? 10 : 12) - headerLen) / width) {
                 throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * width + " bytes)");
             }
-            return new NpyHeader(kind, order, shape, n, width);
+            return new NpyHeader(kind, order, shape, n, width, fortran);
         }
     }
 
@@ -422,9 +460,10 @@ final class TensorFiles {
             long bytes = n * width;
             // read in chunks straight into the result (no byte[] of the whole data: 2^28 doubles are 2 GiB)
             int len = (int) n;
-            float[] f4 = kind.equals("f4") ? new float[len] : null;
+            float[] f4 = kind.equals("f4") || kind.equals("f2") ? new float[len] : null;
             double[] f8 = kind.equals("f8") ? new double[len] : null;
-            long[] i8 = kind.equals("i8") ? new long[len] : null;
+            long[] i8 = h.floating() ? null : new long[len];
+            int[] at = h.fortran && shape.length > 1 ? cOrder(shape) : null;
             byte[] chunk = new byte[1 << 16];
             for (int done = 0; done < len;) {
                 int want = (int) Math.min((long) (len - done) * width, chunk.length);
@@ -435,12 +474,15 @@ final class TensorFiles {
                 }
                 ByteBuffer bb = ByteBuffer.wrap(chunk, 0, want).order(order);
                 int k = want / width;
-                if (f4 != null) {
-                    bb.asFloatBuffer().get(f4, done, k);
-                } else if (f8 != null) {
-                    bb.asDoubleBuffer().get(f8, done, k);
-                } else {
-                    bb.asLongBuffer().get(i8, done, k);
+                for (int i = done; i < done + k; i++) {
+                    int j = at == null ? i : at[i];
+                    if (f4 != null) {
+                        f4[j] = (float) h.get(p, bb);
+                    } else if (f8 != null) {
+                        f8[j] = bb.getDouble();
+                    } else {
+                        i8[j] = h.getLong(p, bb);
+                    }
                 }
                 done += k;
             }
@@ -472,6 +514,40 @@ final class TensorFiles {
             }
             s.commit();
         }
+    }
+
+    /** For column-major data of {@code shape}: the row-major index of each element in file order. */
+    private static int[] cOrder(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        int[] stride = new int[shape.length];
+        for (int k = shape.length - 1, st = 1; k >= 0; st *= shape[k], k--) {
+            stride[k] = st;
+        }
+        int[] idx = new int[shape.length];
+        int[] at = new int[n];
+        for (int f = 0; f < n; f++) {
+            int c = 0;
+            for (int k = 0; k < shape.length; k++) {
+                c += idx[k] * stride[k];
+            }
+            at[f] = c;
+            for (int k = 0; k < shape.length && ++idx[k] == shape[k]; k++) {
+                idx[k] = 0;
+            }
+        }
+        return at;
+    }
+
+    /** An IEEE half-precision value (the bits of numpy's float16) as a float, exactly. */
+    static float half(short bits) {
+        int e = (bits >> 10) & 0x1f;
+        int m = bits & 0x3ff;
+        float v = e == 0 ? m * 0x1p-24f : e == 31 ? (m == 0 ? Float.POSITIVE_INFINITY : Float.NaN)
+                : (1 + m / 1024f) * (float) Math.scalb(1.0, e - 15);
+        return bits < 0 ? -v : v;
     }
 
     /** The CSV separator of a file name: tab for .tsv, else comma. */

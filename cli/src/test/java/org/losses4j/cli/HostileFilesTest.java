@@ -171,6 +171,53 @@ class HostileFilesTest {
         refused(eval("mse", wide, wide), "wide.csv:1: row has more than " + RowStream.MAX_ROW + " values");
     }
 
+    private static byte[] le(int width, long... v) {
+        ByteBuffer bb = ByteBuffer.allocate(width * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : v) {
+            switch (width) {
+                case 1 -> bb.put((byte) x);
+                case 2 -> bb.putShort((short) x);
+                default -> bb.putInt((int) x);
+            }
+        }
+        return bb.array();
+    }
+
+    private static String dict(String descr, boolean fortran, String shape) {
+        return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" + shape
+                + "), }";
+    }
+
+    @Test
+    void npyInt32Uint8BoolFloat16AndFortranOrderAreRead() throws Exception {
+        // issue 21: labels, masks and half-precision outputs as numpy saves them
+        Path x = dir.resolve("x.npy");
+        TensorFiles.writeNpy(x, Tensor.of(new double[] {2, 0.5, -1, 0, 1, 3}, 3, 2));
+        Path y64 = dir.resolve("y64.npy");
+        TensorFiles.writeNpy(y64, Tensor.ofLabels(new long[] {0, 1, 1}, 3));
+        double expected = value(eval("cross_entropy", x, y64));
+        Path y32 = npy("y32.npy", dict("<i4", false, "3,"), le(4, 0, 1, 1));
+        assertThat(value(eval("cross_entropy", x, y32))).isEqualTo(expected);
+        assertThat(value(eval("cross_entropy", x, y32, "--stream"))).isEqualTo(expected);
+        // a uint8 / bool mask as an elementwise target: widened to float
+        Path p = dir.resolve("p.npy");
+        TensorFiles.writeNpy(p, Tensor.of(new double[] {0.5, 2, -1}, 3));
+        for (Path m : List.of(npy("u8.npy", dict("|u1", false, "3,"), le(1, 1, 0, 1)),
+                npy("b1.npy", dict("|b1", false, "3,"), le(1, 1, 0, 1)))) {
+            assertThat(value(eval("mse", p, m))).isEqualTo((0.25 + 4 + 4) / 3);
+        }
+        // float16 0.5, 2, -1 (bits 0x3800, 0x4000, 0xBC00)
+        Path h = npy("h.npy", dict("<f2", false, "3,"), le(2, 0x3800, 0x4000, 0xBC00));
+        assertThat(value(eval("mse", h, p))).isZero();
+        // Fortran order: [[1, 2, 3], [4, 5, 6]] stored by column
+        Path f = npy("f.npy", dict("<f8", true, "2, 3"), f8(1, 4, 2, 5, 3, 6));
+        Path c = npy("c.npy", dict("<f8", false, "2, 3"), f8(0, 0, 0, 0, 0, 0));
+        CliTest.Run terms = eval("mse", f, c, "--reduction=none");
+        assertThat(terms.out().strip().lines()).as(terms.err()).containsExactly("1.0,4.0,9.0", "16.0,25.0,36.0");
+        refused(eval("mse", f, c, "--stream"), "Fortran-order");
+        refused(eval("mse", npy("c16.npy", dict("<c16", false, "1,"), new byte[16]), c), "is not one of");
+    }
+
     @Test
     void aRowLossOnAnInputOfRankThreeIsNotStreamedAsRows() throws Exception {
         // [N, C, d] logits streamed as rows of C·d values would be a different loss: evaluated whole
