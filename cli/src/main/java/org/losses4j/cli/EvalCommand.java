@@ -57,7 +57,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "FILE", description = "targets (.csv or .npy); integer labels as one column")
     Path target;
 
-    @Option(names = "--input-file", paramLabel = "NAME=FILE", description = "another named input, e.g. weight=w.csv")
+    @Option(names = "--input-file", arity = "1..*", paramLabel = "NAME=FILE",
+            description = "other named inputs, e.g. weight=w.csv, or anchor=a.npy positive=p.npy negative=n.npy")
     Map<String, Path> extra = new LinkedHashMap<>();
 
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
@@ -102,8 +103,9 @@ final class EvalCommand implements Callable<Integer> {
             files.output("--out", out, List.of());
             return answerCases();
         }
-        if (name == null || input == null) {
-            throw new Main.UserError("eval needs NAME --input FILE [--target FILE], or --cases FILE.jsonl");
+        if (name == null || (input == null && extra.isEmpty())) {
+            throw new Main.UserError("eval needs NAME --input FILE [--target FILE] (or --input-file NAME=FILE ...),"
+                    + " or --cases FILE.jsonl");
         }
         if (out != null) {
             throw new Main.UserError("--out writes the answers of --cases; write the value with > FILE, the"
@@ -111,8 +113,10 @@ final class EvalCommand implements Callable<Integer> {
         }
         OutputFiles files = new OutputFiles().input("--input", input).input("--target", target);
         extra.forEach((k, v) -> files.input("--input-file " + k + "=", v));
-        files.output("--grad", gradOut, OutputFiles.TENSOR_EXTENSIONS)
-                .output("--per-sample", perSample, OutputFiles.TENSOR_EXTENSIONS);
+        for (Path g : gradPaths(Losses.info(name)).values()) {
+            files.output("--grad", g, OutputFiles.TENSOR_EXTENSIONS);
+        }
+        files.output("--per-sample", perSample, OutputFiles.TENSOR_EXTENSIONS);
         return evalFiles();
     }
 
@@ -267,7 +271,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new Main.UserError("--stream sums or averages the terms; for reduction none write them with"
                     + " --per-sample FILE and a reduction");
         }
-        if (target != null && !red.equals("none") && StreamingEval.supports(info, extra) && rowsOf(info, input)
+        if (input != null && target != null && !red.equals("none") && StreamingEval.supports(info, extra) && rowsOf(info, input)
                 && (stream || size(input) > STREAM_BYTES)) {
             for (Path p : streamed(info)) {
                 if (Files.exists(p) && !Files.isRegularFile(p)) {
@@ -285,8 +289,8 @@ final class EvalCommand implements Callable<Integer> {
                     + " losses with one term per row of an [N, C] input, with a reduction; " + name + " on "
                     + input + " is evaluated whole");
         }
-        Tensor x = floats(info, TensorFiles.read(input, false));
-        Inputs in = Inputs.of(firstInputName(info), x);
+        Tensor x = input == null ? null : floats(info, TensorFiles.read(input, false));
+        Inputs in = x == null ? Inputs.empty() : Inputs.of(firstInputName(info), x);
         if (target != null) {
             in = in.with("target", readTarget(info, x, target));
         }
@@ -295,12 +299,12 @@ final class EvalCommand implements Callable<Integer> {
             in = in.with(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
         }
         LossResult r = loss.compute(in);
-        if (gradOut != null) {
-            Tensor g = r.grad(firstInputName(info));
+        for (Map.Entry<String, Path> e : gradPaths(info).entrySet()) {
+            Tensor g = r.grad(e.getKey());
             if (g == null) {
-                throw new Main.UserError("loss " + name + " gives no gradient w.r.t. " + firstInputName(info));
+                throw new Main.UserError("loss " + name + " gives no gradient w.r.t. " + e.getKey());
             }
-            TensorFiles.write(gradOut, g);
+            TensorFiles.write(e.getValue(), g);
         }
         if (perSample != null) {
             if (r.isUnreduced()) {
@@ -431,6 +435,35 @@ final class EvalCommand implements Callable<Integer> {
             d[i] = t.getDouble(i);
         }
         return Tensor.of(d, t.shape());
+    }
+
+    /**
+     * Where {@code --grad G} writes each gradient: the gradient w.r.t. the {@code --input} file to
+     * G, and w.r.t. each differentiable input given as {@code --input-file NAME=FILE} (triplet's
+     * anchor, positive, negative) to G with the input's name before the extension
+     * ({@code g.npy} → {@code g.anchor.npy}).
+     */
+    private Map<String, Path> gradPaths(LossInfo info) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (gradOut == null) {
+            return out;
+        }
+        if (input != null) {
+            out.put(firstInputName(info), gradOut);
+        }
+        String f = gradOut.getFileName().toString();
+        int dot = f.lastIndexOf('.');
+        for (LossInfo.InputSpec in : info.inputs()) {
+            if (in.differentiable() && extra.containsKey(in.name()) && !out.containsKey(in.name())) {
+                String n = in.name();
+                out.put(n, gradOut.resolveSibling(dot < 0 ? f + "." + n : f.substring(0, dot) + "." + n
+                        + f.substring(dot)));
+            }
+        }
+        if (out.isEmpty()) {
+            out.put(firstInputName(info), gradOut);
+        }
+        return out;
     }
 
     /** The files a stream reads chunk by chunk (and more than once). */

@@ -90,4 +90,28 @@ class EvalOptionsTest {
         assertThat(Double.parseDouble(s.out().strip())).as(s.err()).isCloseTo((0.25 + 0 + 4) / 3,
                 org.assertj.core.data.Offset.offset(1e-15));
     }
+
+    @Test
+    void aMultiInputLossTakesEveryInputByNameAndWritesOneGradientFileEach() throws Exception {
+        // triplet, margin 1, euclidean: d(a, p) = 0 (a = p), d(a, n) = 0.5: max(0, 0 − 0.5 + 1) = 0.5
+        Path a = dir.resolve("a.npy");
+        Path p = dir.resolve("p.npy");
+        Path n = dir.resolve("n.npy");
+        TensorFiles.writeNpy(a, Tensor.of(new double[] {0, 0}, 1, 2));
+        TensorFiles.writeNpy(p, Tensor.of(new double[] {0, 0}, 1, 2));
+        TensorFiles.writeNpy(n, Tensor.of(new double[] {0.3, 0.4}, 1, 2));
+        Path g = dir.resolve("g.npy");
+        CliTest.Run r = CliTest.run("eval", "triplet", "--input-file", "anchor=" + a, "positive=" + p,
+                "negative=" + n, "--grad", g.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Double.parseDouble(r.out().strip())).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
+        for (String in : List.of("anchor", "positive", "negative")) {
+            assertThat(dir.resolve("g." + in + ".npy")).exists();
+        }
+        // ∂/∂negative of −‖a − n‖ = −(n − a)/‖n − a‖ = (−0.6, −0.8)
+        Tensor gn = TensorFiles.readNpy(dir.resolve("g.negative.npy"));
+        assertThat(gn.getDouble(0)).isCloseTo(-0.6, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(gn.getDouble(1)).isCloseTo(-0.8, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(g).doesNotExist();
+    }
 }
