@@ -51,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per line, like torch_baseline.py")
     boolean json;
 
+    /** The most timed repetitions (their timings are kept in memory). */
+    static final int MAX_REPS = 1_000_000;
+
     @Spec
     CommandSpec spec;
 
@@ -67,8 +70,11 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new Main.UserError("--threads must be at least 1, got " + threads);
         }
-        if (reps < 1) {
-            throw new Main.UserError("--reps must be at least 1, got " + reps);
+        if (reps < 1 || reps > MAX_REPS) {
+            throw new Main.UserError("--reps must be in [1, " + MAX_REPS + "], got " + reps);
+        }
+        if (!(warmup >= 0) || Double.isInfinite(warmup)) {
+            throw new Main.UserError("--warmup must be a finite number of seconds >= 0, got " + warmup);
         }
         List<String> names = Workloads.select(workload);
         Kernels.setThreads(threads);

@@ -1,11 +1,15 @@
 package org.losses4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,11 +57,17 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "FILE", description = "targets (.csv or .npy); integer labels as one column")
     Path target;
 
-    @Option(names = "--input-file", paramLabel = "NAME=FILE", description = "another named input, e.g. weight=w.csv")
+    @Option(names = "--input-file", arity = "1..*", paramLabel = "NAME=FILE",
+            description = "other named inputs, e.g. weight=w.csv, or anchor=a.npy positive=p.npy negative=n.npy")
     Map<String, Path> extra = new LinkedHashMap<>();
 
-    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "a loss option, e.g. -o delta=0.5")
-    Map<String, String> options = new LinkedHashMap<>();
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
+            description = "a loss option, e.g. -o delta=0.5 (each at most once)")
+    List<String> options = new java.util.ArrayList<>();
+
+    @Option(names = "--json", description = "print {\"loss\", \"reduction\", \"value\"} (and \"terms\" for"
+            + " reduction none) as one JSON object")
+    boolean json;
 
     @Option(names = "--reduction", paramLabel = "R", description = "mean, sum or none (where the loss has it)")
     String reduction;
@@ -72,6 +82,10 @@ final class EvalCommand implements Callable<Integer> {
             + " and row losses when the input file is larger than 4 MB)")
     boolean stream;
 
+    @Option(names = "--stream-chunk-rows", hidden = true, paramLabel = "N",
+            description = "rows per streamed chunk (tests; default: 65536 values a chunk)")
+    int chunkRows;
+
     /** Input files above this size are streamed when the loss allows it. */
     static final long STREAM_BYTES = 4L << 20;
 
@@ -84,24 +98,43 @@ final class EvalCommand implements Callable<Integer> {
             if (name != null || input != null) {
                 throw new Main.UserError("--cases takes no loss name and no --input");
             }
+            OutputFiles files = new OutputFiles();
+            cases.forEach(c -> files.input("--cases", c));
+            files.output("--out", out, List.of());
             return answerCases();
         }
-        if (name == null || input == null) {
-            throw new Main.UserError("eval needs NAME --input FILE [--target FILE], or --cases FILE.jsonl");
+        if (name == null || (input == null && extra.isEmpty())) {
+            throw new Main.UserError("eval needs NAME --input FILE [--target FILE] (or --input-file NAME=FILE ...),"
+                    + " or --cases FILE.jsonl");
         }
+        if (out != null) {
+            throw new Main.UserError("--out writes the answers of --cases; write the value with > FILE, the"
+                    + " gradient with --grad, the terms with --per-sample");
+        }
+        OutputFiles files = new OutputFiles().input("--input", input).input("--target", target);
+        extra.forEach((k, v) -> files.input("--input-file " + k + "=", v));
+        for (Path g : gradPaths(Losses.info(name)).values()) {
+            files.output("--grad", g, OutputFiles.TENSOR_EXTENSIONS);
+        }
+        files.output("--per-sample", perSample, OutputFiles.TENSOR_EXTENSIONS);
         return evalFiles();
     }
 
     private int answerCases() throws IOException {
         int n = 0;
         int refused = 0;
-        try (Writer w = out == null ? new PrintWriter(spec.commandLine().getOut())
-                : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (OutputFiles.Sink sink = out == null ? null : OutputFiles.open(out)) {
+            Writer w = sink == null ? stdout : new OutputStreamWriter(sink.stream(), StandardCharsets.UTF_8);
             for (Path p : cases) {
+                if (Files.isDirectory(p)) {
+                    throw new Main.UserError("--cases " + p + " is a directory (give the .jsonl files in it)");
+                }
                 int lineNo = 0;
-                try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                try (InputStream in = Files.newInputStream(p)) {
+                    TensorFiles.Lines r = new TensorFiles.Lines(p, in, MAX_CASE_LINE, Integer.MAX_VALUE);
                     String line;
-                    while ((line = r.readLine()) != null) {
+                    while ((line = r.next(lineNo + 1)) != null) {
                         lineNo++;
                         if (line.isBlank()) {
                             continue;
@@ -118,6 +151,16 @@ final class EvalCommand implements Callable<Integer> {
                     throw new Main.UserError(p + ": no such file");
                 }
             }
+            if (sink == null) {
+                OutputFiles.flushStdout(stdout);
+            } else {
+                try {
+                    w.flush();
+                } catch (IOException e) {
+                    throw OutputFiles.cannotWrite(out, e);
+                }
+                sink.commit();
+            }
         }
         spec.commandLine().getErr().printf("answered %d cases (%d refused)%n", n, refused);
         return 0;
@@ -130,15 +173,15 @@ final class EvalCommand implements Callable<Integer> {
     static Map<String, Object> answerLine(String line, String where) {
         Map<String, Object> c;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = JSON.readValue(line, Map.class);
+            Map<String, Object> parsed = CASE_READER.readValue(line);
             c = parsed;
         } catch (JsonProcessingException e) {
-            throw new Main.UserError(where + ": not a JSON object: " + e.getOriginalMessage());
+            throw new Main.UserError(where + ": not one JSON object: " + e.getOriginalMessage());
         }
         if (c == null) {
             throw new Main.UserError(where + ": not a JSON object: null");
         }
+        validate(c, where);
         try {
             return Conformance.answer(c);
         } catch (ClassCastException | NullPointerException e) {
@@ -147,25 +190,107 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
+    /** The longest line of a case file (a line-less input such as /dev/zero must not exhaust memory). */
+    static final int MAX_CASE_LINE = 1 << 24;
+
+    /** One JSON object per line: a second value on the line is an error, not silently dropped. */
+    private static final ObjectReader CASE_READER = JSON.readerFor(Map.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Checks what {@link Conformance#answer} would otherwise convert silently: the loss is a
+     * string, every shape entry an integer in [0, 2^31), every int64 datum an integer in int64's
+     * range.
+     */
+    private static void validate(Map<String, Object> c, String where) {
+        Object loss = c.get("loss");
+        if (!(loss instanceof String)) {
+            throw new Main.UserError(where + ": 'loss' must be a string (the loss name), got "
+                    + TensorFiles.shown(String.valueOf(loss), 40));
+        }
+        if (!(c.getOrDefault("inputs", Map.of()) instanceof Map<?, ?> ins)) {
+            return; // Conformance reports the wrong type
+        }
+        for (Map.Entry<?, ?> e : ins.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> t)) {
+                continue;
+            }
+            String name = "inputs." + TensorFiles.shown(String.valueOf(e.getKey()), 40);
+            if (t.get("shape") instanceof List<?> shape) {
+                for (int i = 0; i < shape.size(); i++) {
+                    if (!shapeEntry(shape.get(i))) {
+                        throw new Main.UserError(where + ": " + name + ".shape[" + i + "] = "
+                                + TensorFiles.shown(String.valueOf(shape.get(i)), 40)
+                                + " is not an integer in [0, 2147483647]");
+                    }
+                }
+            }
+            if ("int64".equals(t.get("dtype")) && t.get("data") instanceof List<?> data) {
+                for (int i = 0; i < data.size(); i++) {
+                    if (!int64(data.get(i))) {
+                        throw new Main.UserError(where + ": " + name + ".data[" + i + "] = "
+                                + TensorFiles.shown(String.valueOf(data.get(i)), 40) + " is not an int64 integer");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether {@code o} is a JSON number with an integer value in [0, 2^31). */
+    private static boolean shapeEntry(Object o) {
+        if (o instanceof Integer || o instanceof Long) {
+            long v = ((Number) o).longValue();
+            return v >= 0 && v <= Integer.MAX_VALUE;
+        }
+        if (o instanceof Double d) {
+            return d == Math.rint(d) && d >= 0 && d <= Integer.MAX_VALUE;
+        }
+        return false;
+    }
+
+    /** Whether {@code o} is a JSON number with an integer value in int64's range. */
+    private static boolean int64(Object o) {
+        if (o instanceof Integer || o instanceof Long) {
+            return true;
+        }
+        if (o instanceof BigInteger b) {
+            return b.bitLength() < 64;
+        }
+        if (o instanceof Double d) {
+            return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63;
+        }
+        return false;
+    }
+
     private int evalFiles() throws IOException {
         LossInfo info = Losses.info(name);
-        Map<String, Object> opts = new LinkedHashMap<>(options);
-        if (reduction != null) {
-            opts.put("reduction", reduction);
-        }
+        Map<String, Object> opts = options(options, reduction);
         Loss loss = info.create(opts);
-        if (target != null && StreamingEval.supports(info, extra) && (stream || size(input) > STREAM_BYTES)) {
+        String red = String.valueOf(opts.getOrDefault("reduction", StreamingEval.defaultReduction(info)));
+        if (stream && red.equals("none")) {
+            throw new Main.UserError("--stream sums or averages the terms; for reduction none write them with"
+                    + " --per-sample FILE and a reduction");
+        }
+        if (input != null && target != null && !red.equals("none") && StreamingEval.supports(info, extra) && rowsOf(info, input)
+                && (stream || size(input) > STREAM_BYTES)) {
+            for (Path p : streamed(info)) {
+                if (Files.exists(p) && !Files.isRegularFile(p)) {
+                    throw new Main.UserError("--stream reads " + p + " more than once, and it is not a regular file"
+                            + " (a pipe or device): save it to a file, or leave out --stream to read it once");
+                }
+            }
             double v = StreamingEval.run(info, opts, input, target, extra, targetIsLabels(info, input, target),
-                    gradOut, perSample, spec.commandLine().getErr());
-            spec.commandLine().getOut().println(v);
+                    gradOut, perSample, chunkRows, spec.commandLine().getErr());
+            print(red, v, null);
             return 0;
         }
         if (stream) {
             throw new Main.UserError("--stream works for elementwise losses (with at most a weight input) and for"
-                    + " losses with one term per row, with a reduction; " + name + " is evaluated whole");
+                    + " losses with one term per row of an [N, C] input, with a reduction; " + name + " on "
+                    + input + " is evaluated whole");
         }
-        Tensor x = TensorFiles.read(input, false);
-        Inputs in = Inputs.of(firstInputName(info), x);
+        Tensor x = input == null ? null : floats(info, TensorFiles.read(input, false));
+        Inputs in = x == null ? Inputs.empty() : Inputs.of(firstInputName(info), x);
         if (target != null) {
             in = in.with("target", readTarget(info, x, target));
         }
@@ -174,14 +299,12 @@ final class EvalCommand implements Callable<Integer> {
             in = in.with(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
         }
         LossResult r = loss.compute(in);
-        var o = spec.commandLine().getOut();
-        o.println(r.value());
-        if (gradOut != null) {
-            Tensor g = r.grad(firstInputName(info));
+        for (Map.Entry<String, Path> e : gradPaths(info).entrySet()) {
+            Tensor g = r.grad(e.getKey());
             if (g == null) {
-                throw new Main.UserError("loss " + name + " gives no gradient w.r.t. " + firstInputName(info));
+                throw new Main.UserError("loss " + name + " gives no gradient w.r.t. " + e.getKey());
             }
-            TensorFiles.write(gradOut, g);
+            TensorFiles.write(e.getValue(), g);
         }
         if (perSample != null) {
             if (r.isUnreduced()) {
@@ -193,7 +316,53 @@ final class EvalCommand implements Callable<Integer> {
                 TensorFiles.write(perSample, u.terms());
             }
         }
+        print(red, r.value(), r.isUnreduced() ? r.terms() : null);
         return 0;
+    }
+
+    /**
+     * Prints the result: the value, or for reduction none the terms as CSV lines (rows = first
+     * dimension); with --json one object {loss, reduction, value[, terms]}.
+     */
+    private void print(String red, double value, Tensor terms) throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("loss", name);
+            m.put("reduction", red);
+            m.put("value", Conformance.number(value));
+            if (terms != null) {
+                m.put("terms", Conformance.json(terms));
+            }
+            o.println(JSON.writeValueAsString(m));
+        } else if (terms != null) {
+            TensorFiles.csvLines(terms, ',', o::println);
+        } else {
+            o.println(value);
+        }
+        OutputFiles.flushStdout(o);
+    }
+
+    /**
+     * The loss options from {@code -o KEY=VALUE} and {@code --reduction}: a key given twice (also
+     * reduction both ways) or an argument without {@code =} is refused.
+     */
+    static Map<String, Object> options(List<String> raw, String reduction) {
+        Map<String, Object> opts = new LinkedHashMap<>();
+        for (String kv : raw) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new Main.UserError("-o " + TensorFiles.shown(kv, 60) + ": an option is KEY=VALUE");
+            }
+            String k = kv.substring(0, eq).trim();
+            if (opts.put(k, kv.substring(eq + 1).trim()) != null) {
+                throw new Main.UserError("option " + TensorFiles.shown(k, 40) + " is given twice (-o " + k + "=...)");
+            }
+        }
+        if (reduction != null && opts.put("reduction", reduction) != null) {
+            throw new Main.UserError("reduction is given twice (--reduction and -o reduction=...)");
+        }
+        return opts;
     }
 
     /** Whether the target file holds class labels, judged from the loss and the files' first rows. */
@@ -232,7 +401,12 @@ final class EvalCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Targets are labels when the loss declares int64 targets, or accepts them and the file is a label column. */
+    /**
+     * Targets are labels when the loss declares int64 targets, or is a class loss (not
+     * elementwise) and the file is one column beside [N, C] scores; an elementwise loss's target
+     * is never labels (a shape mismatch is reported as one). A file that is not a regular file (a
+     * pipe) is read once.
+     */
     private static Tensor readTarget(LossInfo info, Tensor x, Path p) {
         LossInfo.InputSpec s = spec(info, "target");
         if (s != null && s.integerType() != null) {
@@ -240,7 +414,69 @@ final class EvalCommand implements Callable<Integer> {
         }
         Tensor t = TensorFiles.read(p, false);
         // one column for [N, C] scores (C > 1) can only be class labels: a probability target needs C columns
-        boolean labelColumn = t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1 && t.dim(0) == x.dim(0);
-        return labelColumn ? TensorFiles.read(p, true) : t;
+        boolean labelColumn = s != null && !info.elementwise() && t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1
+                && t.dim(0) == x.dim(0);
+        if (!labelColumn) {
+            return floats(info, t);
+        }
+        return Files.isRegularFile(p) ? TensorFiles.read(p, true) : TensorFiles.toLabels(p, t);
+    }
+
+    /**
+     * An elementwise loss wants floating inputs: an all-integer file (an int64 .npy) is widened
+     * to float64 for it (a CSV of integers is read as floats already).
+     */
+    private static Tensor floats(LossInfo info, Tensor t) {
+        if (!info.elementwise() || t.dtype() != org.losses4j.DType.INT64) {
+            return t;
+        }
+        double[] d = new double[t.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.getDouble(i);
+        }
+        return Tensor.of(d, t.shape());
+    }
+
+    /**
+     * Where {@code --grad G} writes each gradient: the gradient w.r.t. the {@code --input} file to
+     * G, and w.r.t. each differentiable input given as {@code --input-file NAME=FILE} (triplet's
+     * anchor, positive, negative) to G with the input's name before the extension
+     * ({@code g.npy} → {@code g.anchor.npy}).
+     */
+    private Map<String, Path> gradPaths(LossInfo info) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (gradOut == null) {
+            return out;
+        }
+        if (input != null) {
+            out.put(firstInputName(info), gradOut);
+        }
+        String f = gradOut.getFileName().toString();
+        int dot = f.lastIndexOf('.');
+        for (LossInfo.InputSpec in : info.inputs()) {
+            if (in.differentiable() && extra.containsKey(in.name()) && !out.containsKey(in.name())) {
+                String n = in.name();
+                out.put(n, gradOut.resolveSibling(dot < 0 ? f + "." + n : f.substring(0, dot) + "." + n
+                        + f.substring(dot)));
+            }
+        }
+        if (out.isEmpty()) {
+            out.put(firstInputName(info), gradOut);
+        }
+        return out;
+    }
+
+    /** The files a stream reads chunk by chunk (and more than once). */
+    private List<Path> streamed(LossInfo info) {
+        List<Path> l = new java.util.ArrayList<>(List.of(input, target));
+        if (info.elementwise() && extra.containsKey("weight")) {
+            l.add(extra.get("weight"));
+        }
+        return l;
+    }
+
+    /** Whether a row loss's input is [N] or [N, C] (a stream reads rows so); elementwise losses: always. */
+    private static boolean rowsOf(LossInfo info, Path input) {
+        return info.elementwise() || TensorFiles.npyRank(input) <= 2;
     }
 }

@@ -5,13 +5,12 @@ import java.io.DataInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -19,6 +18,11 @@ import java.util.Locale;
  * are evaluated in bounded memory. Errors name the file, line and column.
  */
 abstract class RowStream implements Closeable {
+    /** The most values one streamed row may hold (8 MiB as float64); a wider row is refused with its size. */
+    static final int MAX_ROW = 1 << 20;
+    /** The longest CSV line a stream reads (32 characters a value of a row of {@link #MAX_ROW}). */
+    static final int MAX_LINE = 32 * MAX_ROW;
+
     final Path path;
     private final long totalBytes;
     private final Counting counting;
@@ -99,7 +103,7 @@ abstract class RowStream implements Closeable {
 
         Csv(Path p, Counting in, boolean labels) throws IOException {
             super(p, in);
-            reader = new TensorFiles.Lines(new InputStreamReader(in, StandardCharsets.UTF_8));
+            reader = new TensorFiles.Lines(p, in, MAX_LINE, MAX_ROW);
             rows = new CsvRows(p, labels);
             pending = next();
             if (pending == null) {
@@ -109,10 +113,10 @@ abstract class RowStream implements Closeable {
 
         private double[] next() throws IOException {
             String line;
-            while ((line = reader.next(path, rows.lineNo + 1)) != null) {
-                double[] row = rows.parse(line);
-                if (row != null) {
-                    return row;
+            while ((line = reader.next(rows.lineNo + 1)) != null) {
+                int n = rows.parse(line);
+                if (n >= 0) {
+                    return Arrays.copyOf(rows.row, n);
                 }
             }
             return null;
@@ -140,6 +144,7 @@ abstract class RowStream implements Closeable {
         private final DataInputStream in;
         private final TensorFiles.NpyHeader header;
         private final int cols;
+        private final boolean labels;
         private long remaining;
 
         Npy(Path p, Counting raw, boolean labels) throws IOException {
@@ -147,7 +152,26 @@ abstract class RowStream implements Closeable {
             in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
             header = TensorFiles.NpyHeader.read(p, in, Long.MAX_VALUE / 8);
             int[] s = header.shape;
-            cols = s.length <= 1 ? 1 : (int) (header.elements / Math.max(1, s[0]));
+            if (header.fortran && s.length > 1) {
+                throw new Main.UserError(p + ": a Fortran-order .npy is not stored row by row: leave out --stream"
+                        + " (it is read whole) or save it in C order");
+            }
+            long c = 1;
+            for (int i = 1; i < s.length; i++) {
+                c *= s[i];
+                if (c > MAX_ROW) {
+                    throw new Main.UserError(p + ": .npy shape " + Arrays.toString(s) + " has rows of more than "
+                            + MAX_ROW + " values (the most one streamed row may hold)");
+                }
+            }
+            if (c == 0) {
+                throw new Main.UserError(p + ": .npy shape " + Arrays.toString(s) + " has rows of no values");
+            }
+            if (s.length == 0 || s[0] == 0) {
+                throw new Main.UserError(p + ": no data rows (.npy shape " + Arrays.toString(s) + ")");
+            }
+            cols = (int) c;
+            this.labels = labels;
             remaining = header.elements;
         }
 
@@ -167,62 +191,109 @@ abstract class RowStream implements Closeable {
                 throw new Main.UserError(path + ": .npy data is truncated");
             }
             ByteBuffer bb = ByteBuffer.wrap(bytes).order(header.order);
+            long first = header.elements - remaining;
             for (int i = 0; i < n; i++) {
-                dst[i] = width == 4 ? bb.getFloat() : header.kind.equals("i8") ? bb.getLong() : bb.getDouble();
+                dst[i] = header.get(path, bb);
+                if (labels && !label(dst[i])) {
+                    throw new Main.UserError(path + ": element " + (first + i) + " = " + dst[i]
+                            + " is not an integer class label");
+                }
             }
             remaining -= n;
             return (int) (n / cols);
         }
     }
 
-    /** CSV line parsing shared by the whole-file reader and the stream: header detection, errors. */
+    /**
+     * CSV line parsing shared by the whole-file reader and the stream. The rules: the first line
+     * is a header when every cell of it is a name (not a number, not empty, not a missing-value
+     * marker such as NA or NaN); every other line is a row, a blank line a row of one missing
+     * value; a missing value (empty, NA, N/A, NaN, null, None) is NaN, refused as a class label.
+     */
     static final class CsvRows {
         private final Path path;
         private final boolean labels;
-        private final String sep;
+        private final char sep;
         int cols = -1;
         int lineNo;
-        private boolean seenData;
+        /** The cells of the last row parsed. */
+        double[] row = new double[16];
 
         CsvRows(Path path, boolean labels) {
             this.path = path;
             this.labels = labels;
-            this.sep = path.toString().endsWith(".tsv") ? "\t" : ",";
+            this.sep = TensorFiles.separator(path);
         }
 
-        /** The row of one line; null for a blank line or the header row. */
-        double[] parse(String line) {
+        /** Parses one line into {@link #row}: the number of cells, or -1 for the header. */
+        int parse(String line) {
             lineNo++;
-            if (line.isBlank()) {
-                return null;
+            int cells = 1;
+            for (int i = line.indexOf(sep); i >= 0; i = line.indexOf(sep, i + 1)) {
+                cells++;
             }
-            String[] cells = line.split(sep, -1);
-            double[] row = new double[cells.length];
-            for (int c = 0; c < cells.length; c++) {
-                String s = cells[c].trim();
+            if (lineNo == 1 && header(line)) {
+                cols = cells;
+                return -1;
+            }
+            if (cols >= 0 && cells != cols) {
+                throw new Main.UserError(path + ":" + lineNo + ": row has " + cells + " columns, expected " + cols
+                        + (line.isBlank() ? " (an empty line; write NA or NaN for missing values)" : ""));
+            }
+            if (row.length < cells) {
+                row = new double[Math.max(cells, 2 * row.length)];
+            }
+            int start = 0;
+            for (int c = 0; c < cells; c++) {
+                int end = line.indexOf(sep, start);
+                if (end < 0) {
+                    end = line.length();
+                }
+                String s = line.substring(start, end).trim();
+                start = end + 1;
+                double v;
                 try {
-                    row[c] = TensorFiles.parseNumber(s);
+                    v = TensorFiles.parseNumber(s);
                 } catch (NumberFormatException e) {
-                    if (!seenData && cols < 0 && c == 0) {
-                        cols = cells.length; // a header row
-                        return null;
-                    }
                     throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
                             + "' is not a number");
                 }
-                if (labels && (row[c] != Math.rint(row[c]) || Double.isInfinite(row[c]))) {
+                if (labels && !label(v)) {
                     throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
-                            + "' is not an integer class label");
+                            + "' is not an integer class label" + (Double.isNaN(v) ? " (a missing value)" : ""));
                 }
+                row[c] = v;
             }
-            if (cols < 0) {
-                cols = cells.length;
-            } else if (cells.length != cols) {
-                throw new Main.UserError(path + ":" + lineNo + ": row has " + cells.length + " columns, expected "
-                        + cols);
-            }
-            seenData = true;
-            return row;
+            cols = cells;
+            return cells;
         }
+
+        /** True when every cell is a name: not a number and not a missing-value marker. */
+        private boolean header(String line) {
+            int start = 0;
+            while (start <= line.length()) {
+                int end = line.indexOf(sep, start);
+                if (end < 0) {
+                    end = line.length();
+                }
+                String s = line.substring(start, end).trim();
+                if (TensorFiles.missing(s)) {
+                    return false;
+                }
+                try {
+                    TensorFiles.parseNumber(s);
+                    return false;
+                } catch (NumberFormatException e) {
+                    // a name
+                }
+                start = end + 1;
+            }
+            return true;
+        }
+    }
+
+    /** Whether a value read as a class label is one: an integer within int64's range (NaN is not). */
+    static boolean label(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 0x1p63;
     }
 }

@@ -1,16 +1,18 @@
 package org.losses4j.cli;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.losses4j.Inputs;
 import org.losses4j.Loss;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
+import org.losses4j.OptionSpec;
 import org.losses4j.Tensor;
 
 /**
@@ -35,6 +38,9 @@ final class StreamingEval {
 
     private StreamingEval() {
     }
+
+    /** Runs between the first and the second pass: tests change an input there. */
+    static Runnable betweenPasses = () -> { };
 
     /**
      * Losses with one independent term per row of dimension 0 (or per element), so that the
@@ -55,9 +61,16 @@ final class StreamingEval {
         return reducible && (elementwise || ROW_LOSSES.contains(info.name()));
     }
 
+    /**
+     * Evaluates the loss over the files chunk by chunk ({@code chunkRows} rows at a time; 0 for
+     * {@link #CHUNK} elements a chunk) and returns its value; writes gradients and per-sample
+     * terms when given paths (checked by {@link OutputFiles} beforehand). When a second pass is
+     * needed (the 1/N of a mean gradient, the row count of an .npy output), every input must be
+     * the same file with the same size, modification time and row count in both passes.
+     */
     static double run(LossInfo info, Map<String, Object> opts, Path input, Path target, Map<String, Path> extra,
-            boolean labels, Path gradOut, Path perSample, PrintWriter err) throws IOException {
-        String red = String.valueOf(opts.getOrDefault("reduction", "mean"));
+            boolean labels, Path gradOut, Path perSample, int chunkRows, PrintWriter err) throws IOException {
+        String red = String.valueOf(opts.getOrDefault("reduction", defaultReduction(info)));
         boolean mean = red.equals("mean") || red.equals("batchmean");
         Map<String, Object> sumOpts = new LinkedHashMap<>(opts);
         sumOpts.put("reduction", "sum");
@@ -75,30 +88,121 @@ final class StreamingEval {
                 whole.put(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
             }
         }
-        // mean of a long input = Σ chunk sums / Σ chunk divisors; a mean gradient needs the total divisor first
-        double divisor = Double.NaN;
-        if (gradOut != null && mean) {
-            divisor = pass(sum, input, target, weight, whole, labels, null, null, 1, null, err)[1];
+        Pass p = new Pass(sum, input, target, weight, whole, labels, red.equals("batchmean"), chunkRows, err);
+        // a mean gradient needs the total divisor first, an .npy output the row count: a first pass
+        boolean first = (gradOut != null && mean) || isNpy(gradOut) || isNpy(perSample);
+        double[] r1 = first ? p.run(null, null, 1, null) : null;
+        if (first) {
+            betweenPasses.run();
         }
-        long rows = gradOut != null || perSample != null ? countRows(input) : -1;
-        try (RowStream xs = RowStream.open(input);
-                Writer g = gradOut == null ? null : Writer.open(gradOut, rows, xs.cols());
-                Writer t = perSample == null ? null : Writer.open(perSample, rows, elementwise ? xs.cols() : 1)) {
-            double scale = gradOut != null && mean ? 1.0 / divisor : 1.0;
-            double[] r = pass(sum, input, target, weight, whole, labels, g, t == null ? null : none, scale, t, err);
+        if (r1 != null && r1[2] == 0) {
+            throw new Main.UserError(input + ": no data rows");
+        }
+        long rows = r1 == null ? -1 : (long) r1[2];
+        int cols = p.cols;
+        try (Writer g = gradOut == null ? null : Writer.open(gradOut, rows, cols);
+                Writer t = perSample == null ? null : Writer.open(perSample, rows, elementwise ? cols : 1)) {
+            double scale = gradOut != null && mean ? 1.0 / r1[1] : 1.0;
+            double[] r = p.run(g, t == null ? null : none, scale, t);
             if (r[2] == 0) {
                 throw new Main.UserError(input + ": no data rows");
+            }
+            if (r1 != null && (r1[2] != r[2] || r1[1] != r[1])) {
+                throw new Main.UserError(p.files.get(0) + " changed while it was being read: " + (long) r1[2]
+                        + " rows in the first pass, " + (long) r[2] + " in the second");
+            }
+            if (g != null) {
+                g.commit();
+            }
+            if (t != null) {
+                t.commit();
             }
             return mean ? r[0] / r[1] : r[0];
         }
     }
 
-    /** One pass over the files: {sum, divisor, rows}; writes gradients and terms when given writers. */
-    private static double[] pass(Loss sum, Path input, Path target, Path weight, Map<String, Tensor> whole,
-            boolean labels, Writer g, Loss none, double scale, Writer t, PrintWriter err) throws IOException {
-        try (RowStream xs = RowStream.open(input); RowStream ys = RowStream.open(target, labels);
-                RowStream ws = weight == null ? null : RowStream.open(weight)) {
-            int cols = xs.cols();
+    private static boolean isNpy(Path p) {
+        return p != null && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
+    }
+
+    /** The loss's default reduction, from its option spec ("mean" when it has none). */
+    static String defaultReduction(LossInfo info) {
+        return info.options().stream().filter(o -> o.name().equals("reduction")).findFirst()
+                .map(OptionSpec::defaultText).orElse("mean");
+    }
+
+    /** A file's identity and state, compared before and after each pass to see it did not change. */
+    record Snapshot(Object key, long size, FileTime modified) {
+        static Snapshot of(Path p) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                return new Snapshot(a.fileKey(), a.size(), a.lastModifiedTime());
+            } catch (IOException e) {
+                throw new Main.UserError(p + ": cannot read: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Passes over the same files: each reads them from the start and checks they did not change. */
+    private static final class Pass {
+        final Loss sum;
+        final List<Path> files = new ArrayList<>();
+        final List<Snapshot> snapshots = new ArrayList<>();
+        final Path input;
+        final Path target;
+        final Path weight;
+        final Map<String, Tensor> whole;
+        final boolean labels;
+        final boolean batchmean;
+        final int chunkRows;
+        final PrintWriter err;
+        int cols;
+
+        Pass(Loss sum, Path input, Path target, Path weight, Map<String, Tensor> whole, boolean labels,
+                boolean batchmean, int chunkRows, PrintWriter err) {
+            this.sum = sum;
+            this.input = input;
+            this.target = target;
+            this.weight = weight;
+            this.whole = whole;
+            this.labels = labels;
+            this.batchmean = batchmean;
+            this.chunkRows = chunkRows;
+            this.err = err;
+            for (Path p : weight == null ? List.of(input, target) : List.of(input, target, weight)) {
+                files.add(p);
+                snapshots.add(Snapshot.of(p));
+            }
+        }
+
+        /** Fails (exit 2) when a file's size, modification time or identity is not what it was. */
+        void unchanged() {
+            for (int i = 0; i < files.size(); i++) {
+                Snapshot now = Snapshot.of(files.get(i));
+                Snapshot then = snapshots.get(i);
+                if (!now.equals(then)) {
+                    throw new Main.UserError(files.get(i) + " changed while it was being read (" + then.size()
+                            + " bytes, modified " + then.modified() + "; now " + now.size() + " bytes, modified "
+                            + now.modified() + "): evaluate a file nothing writes to");
+                }
+            }
+        }
+
+        /** One pass: {sum, divisor, rows}; writes gradients and terms when given writers. */
+        double[] run(Writer g, Loss none, double scale, Writer t) throws IOException {
+            unchanged();
+            double[] result;
+            try (RowStream xs = RowStream.open(input); RowStream ys = RowStream.open(target, labels);
+                    RowStream ws = weight == null ? null : RowStream.open(weight)) {
+                result = run(xs, ys, ws, g, none, scale, t);
+            }
+            unchanged();
+            return result;
+        }
+
+        private double[] run(RowStream xs, RowStream ys, RowStream ws, Writer g, Loss none, double scale, Writer t)
+                throws IOException {
+            cols = xs.cols();
             int tcols = ys.cols();
             if (!labels) {
                 sameCols(xs, ys);
@@ -106,7 +210,7 @@ final class StreamingEval {
             if (ws != null) {
                 sameCols(xs, ws);
             }
-            int rowsPerChunk = Math.max(1, CHUNK / cols);
+            int rowsPerChunk = chunkRows > 0 ? chunkRows : Math.max(1, CHUNK / cols);
             double[] xb = new double[rowsPerChunk * cols];
             double[] yb = new double[rowsPerChunk * tcols];
             double[] wb = ws == null ? null : new double[xb.length];
@@ -150,12 +254,13 @@ final class StreamingEval {
                     throw new Main.UserError(sum.name() + " does not report its divisor: it cannot be streamed");
                 }
                 total += r.value();
-                divisor += r.divisor();
+                // batchmean divides by the batch size N (dim 0: the rows), mean by what the loss reports
+                divisor += batchmean ? rx : r.divisor();
                 if (g != null) {
-                    g.write(r.grad("input").f64(), scale);
+                    g.write(r.grad("input").f64(), rx, scale);
                 }
                 if (t != null) {
-                    t.write(none.value(in).terms().f64(), 1.0);
+                    t.write(none.value(in).terms().f64(), rx, 1.0);
                 }
                 rows += rx;
                 progress.update();
@@ -168,18 +273,6 @@ final class StreamingEval {
     private static void sameCols(RowStream a, RowStream b) {
         if (a.cols() != b.cols()) {
             throw new Main.UserError(b.path + " has " + b.cols() + " columns but " + a.path + " has " + a.cols());
-        }
-    }
-
-    private static long countRows(Path p) throws IOException {
-        try (RowStream s = RowStream.open(p)) {
-            double[] buf = new double[Math.max(1, CHUNK / s.cols()) * s.cols()];
-            long rows = 0;
-            int r;
-            while ((r = s.read(buf, buf.length / s.cols())) > 0) {
-                rows += r;
-            }
-            return rows;
         }
     }
 
@@ -217,50 +310,52 @@ final class StreamingEval {
         }
     }
 
-    /** Writes rows as they come: CSV, or .npy with the row count known up front. */
+    /** Writes rows as they come, to a temporary file moved into place on {@link #commit}. */
     private abstract static class Writer implements Closeable {
-        abstract void write(double[] values, double scale) throws IOException;
+        final OutputFiles.Sink sink;
 
-        static Writer open(Path p, long rows, int cols) throws IOException {
-            OutputStream o = new BufferedOutputStream(Files.newOutputStream(p), 1 << 16);
-            if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
-                String shape = cols == 1 ? rows + "," : rows + ", " + cols;
-                String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + shape + "), }";
-                int pad = (64 - (10 + header.length() + 1) % 64) % 64;
-                header = header + " ".repeat(pad) + "\n";
-                ByteBuffer hb = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
-                hb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
-                hb.put(header.getBytes(StandardCharsets.ISO_8859_1));
-                o.write(hb.array());
-                return new Writer() {
+        Writer(OutputFiles.Sink sink) {
+            this.sink = sink;
+        }
+
+        /** Writes the values of {@code rows} rows (values per row: their length / rows). */
+        abstract void write(double[] values, int rows, double scale);
+
+        void commit() {
+            sink.commit();
+        }
+
+        @Override
+        public void close() {
+            sink.close();
+        }
+
+        /** CSV, or .npy with the row count and columns known up front (from a first pass). */
+        static Writer open(Path p, long rows, int cols) {
+            OutputFiles.Sink o = OutputFiles.open(p);
+            if (isNpy(p)) {
+                o.write(TensorFiles.npyHeader("<f8", cols == 1 ? rows + "," : rows + ", " + cols));
+                return new Writer(o) {
                     @Override
-                    void write(double[] v, double scale) throws IOException {
+                    void write(double[] v, int rows, double scale) {
                         ByteBuffer bb = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
                         for (double d : v) {
                             bb.putDouble(d * scale);
                         }
                         o.write(bb.array());
                     }
-
-                    @Override
-                    public void close() throws IOException {
-                        o.close();
-                    }
                 };
             }
-            return new Writer() {
+            char sep = TensorFiles.separator(p);
+            return new Writer(o) {
                 @Override
-                void write(double[] v, double scale) throws IOException {
+                void write(double[] v, int rows, double scale) {
+                    int cols = v.length / rows;
                     StringBuilder sb = new StringBuilder();
                     for (int i = 0; i < v.length; i++) {
-                        sb.append(v[i] * scale).append((i + 1) % cols == 0 ? '\n' : ',');
+                        sb.append(v[i] * scale).append((i + 1) % cols == 0 ? '\n' : sep);
                     }
                     o.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void close() throws IOException {
-                    o.close();
                 }
             };
         }

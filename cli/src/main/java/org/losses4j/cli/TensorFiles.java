@@ -1,14 +1,15 @@
 package org.losses4j.cli;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -56,16 +57,28 @@ final class TensorFiles {
         throw new Main.UserError(p + ": unknown file type (use .csv or .npy)");
     }
 
-    private static Tensor toLabels(Path p, Tensor t) {
+    static Tensor toLabels(Path p, Tensor t) {
         long[] out = new long[t.size()];
         for (int i = 0; i < out.length; i++) {
             double v = t.getDouble(i);
-            if (v != Math.rint(v) || Double.isInfinite(v) || Double.isNaN(v)) {
+            if (!RowStream.label(v)) {
                 throw new Main.UserError(p + ": element " + i + " = " + v + " is not an integer label");
             }
             out[i] = (long) v;
         }
         return Tensor.ofLabels(out, t.shape());
+    }
+
+    /** The rank of a regular .npy file's shape; 0 for anything else (CSV is read as rows). */
+    static int npyRank(Path p) {
+        if (!p.toString().toLowerCase(Locale.ROOT).endsWith(".npy") || !Files.isRegularFile(p)) {
+            return 0;
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
+            return NpyHeader.read(p, in, Long.MAX_VALUE / 8).shape.length;
+        } catch (IOException e) {
+            return 0; // the reader reports it
+        }
     }
 
     static Tensor readCsv(Path p) throws IOException {
@@ -76,93 +89,49 @@ final class TensorFiles {
     static final int MAX_LINE = 1 << 28;
 
     /**
-     * Reads CSV; with {@code labels} every cell must be an integer and the result is int64.
-     * Values go straight into one growing flat array (8 bytes a cell, no per-row objects);
-     * at most {@link #MAX_ELEMENTS} values and lines of at most {@link #MAX_LINE} characters.
+     * Reads CSV by the rules of {@link RowStream.CsvRows} (header, missing values); with
+     * {@code labels} every cell must be an integer and the result is int64. Values go straight
+     * into one growing flat array (8 bytes a cell, no per-row objects); at most
+     * {@link #MAX_ELEMENTS} values and lines of at most {@link #MAX_LINE} characters.
      */
     static Tensor readCsv(Path p, boolean labels) throws IOException {
-        char sep = p.toString().endsWith(".tsv") ? '\t' : ',';
         double[] flat = new double[256];
         int size = 0;
         int rows = 0;
-        int cols = -1;
-        int lineNo = 0;
-        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            Lines lines = new Lines(r);
+        try (InputStream in = Files.newInputStream(p)) {
+            Lines lines = new Lines(p, in, MAX_LINE, MAX_LINE);
+            RowStream.CsvRows csv = new RowStream.CsvRows(p, labels);
             String line;
-            while ((line = lines.next(p, lineNo + 1)) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+            while ((line = lines.next(csv.lineNo + 1)) != null) {
+                int cells = csv.parse(line);
+                if (cells < 0) {
                     continue;
                 }
-                int cells = 1;
-                for (int i = line.indexOf(sep); i >= 0; i = line.indexOf(sep, i + 1)) {
-                    cells++;
-                }
                 if ((long) size + cells > MAX_ELEMENTS) {
-                    throw new Main.UserError(p + ":" + lineNo + ": more than " + MAX_ELEMENTS + " values");
+                    throw new Main.UserError(p + ":" + csv.lineNo + ": more than " + MAX_ELEMENTS + " values");
                 }
                 if (size + cells > flat.length) {
                     flat = Arrays.copyOf(flat, (int) Math.min(MAX_ELEMENTS, Math.max((long) size + cells,
                             2L * flat.length)));
                 }
-                boolean header = false;
-                int start = 0;
-                for (int c = 0; c < cells; c++) {
-                    int end = line.indexOf(sep, start);
-                    if (end < 0) {
-                        end = line.length();
-                    }
-                    String s = line.substring(start, end).trim();
-                    start = end + 1;
-                    double v;
-                    try {
-                        v = parseNumber(s);
-                    } catch (NumberFormatException e) {
-                        if (rows == 0 && cols < 0 && c == 0) {
-                            header = true;
-                            break;
-                        }
-                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + shorten(s)
-                                + "' is not a number");
-                    }
-                    if (labels && (v != Math.rint(v) || Double.isInfinite(v))) {
-                        throw new Main.UserError(p + ":" + lineNo + ":" + (c + 1) + ": '" + shorten(s)
-                                + "' is not an integer class label");
-                    }
-                    flat[size + c] = v;
-                }
-                if (header) {
-                    cols = cells;
-                    continue;
-                }
-                if (cols < 0) {
-                    cols = cells;
-                } else if (cells != cols) {
-                    throw new Main.UserError(p + ":" + lineNo + ": row has " + cells + " columns, expected "
-                            + cols);
-                }
+                System.arraycopy(csv.row, 0, flat, size, cells);
                 size += cells;
                 rows++;
             }
-        }
-        if (rows == 0) {
-            throw new Main.UserError(p + ": no data rows");
-        }
-        int[] shape = cols == 1 ? new int[] {rows} : new int[] {rows, cols};
-        if (labels) {
-            long[] l = new long[size];
-            for (int i = 0; i < size; i++) {
-                l[i] = (long) flat[i];
+            if (rows == 0) {
+                throw new Main.UserError(p + ": no data rows");
             }
-            return Tensor.ofLabels(l, shape);
+            int cols = csv.cols;
+            int[] shape = cols == 1 ? new int[] {rows} : new int[] {rows, cols};
+            if (labels) {
+                long[] l = new long[size];
+                for (int i = 0; i < size; i++) {
+                    l[i] = (long) flat[i];
+                }
+                return Tensor.ofLabels(l, shape);
+            }
+            return Tensor.of(size == flat.length ? flat : Arrays.copyOf(flat, size), shape);
         }
-        return Tensor.of(size == flat.length ? flat : Arrays.copyOf(flat, size), shape);
-    }
-
-    /** A cell as shown in a message: at most 40 characters, control characters escaped. */
-    private static String shorten(String s) {
-        return shown(s, 40);
     }
 
     /**
@@ -183,72 +152,140 @@ final class TensorFiles {
     }
 
     /**
-     * Lines ended by \n, \r\n or \r (as {@link BufferedReader#readLine}), but refusing a line
-     * longer than {@link #MAX_LINE} characters instead of growing it until memory runs out.
+     * Lines of UTF-8 text ended by \n, \r\n or \r (as {@link BufferedReader#readLine}), a byte
+     * order mark at the start skipped; refusing bytes that are not UTF-8 (naming the byte
+     * offset), a line longer than {@code maxLine} characters, and (for a CSV row) a line with
+     * more than {@code maxCells} comma- or tab-separated cells, before holding it whole.
      */
     static final class Lines {
-        private final Reader in;
-        private final char[] buf = new char[8192];
-        private int pos;
-        private int len;
+        private final Path path;
+        private final InputStream in;
+        private final int maxLine;
+        private final int maxCells;
+        private final char sep;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final ByteBuffer bytes = ByteBuffer.allocate(8192);
+        private final CharBuffer chars = CharBuffer.allocate(8192);
+        /** Bytes decoded and dropped from {@link #bytes} before its current start. */
+        private long base;
+        private boolean eof;
+        private boolean started;
         private boolean skipLf;
 
-        Lines(Reader in) {
+        Lines(Path path, InputStream in, int maxLine, int maxCells) {
+            this.path = path;
             this.in = in;
+            this.maxLine = maxLine;
+            this.maxCells = maxCells;
+            this.sep = separator(path);
+            bytes.limit(0);
+            chars.limit(0);
         }
 
-        String next(Path p, int lineNo) throws IOException {
-            StringBuilder sb = null;
-            while (true) {
-                if (pos == len) {
-                    len = in.read(buf);
-                    pos = 0;
-                    if (len <= 0) {
-                        len = 0;
-                        return sb == null ? null : sb.toString();
+        /** Decodes more characters into {@link #chars}; false at the end of the input. */
+        private boolean fill(int lineNo) throws IOException {
+            chars.clear();
+            while (chars.position() == 0) {
+                if (!eof && bytes.remaining() < 16) {
+                    base += bytes.position();
+                    bytes.compact();
+                    int n = in.read(bytes.array(), bytes.position(), bytes.capacity() - bytes.position());
+                    if (n < 0) {
+                        eof = true;
+                    } else {
+                        bytes.position(bytes.position() + n);
                     }
+                    bytes.flip();
+                }
+                CoderResult r = decoder.decode(bytes, chars, eof);
+                // the text before a bad byte is read first, so that the error names the line it is on
+                if (r.isError() && chars.position() == 0) {
+                    throw new Main.UserError(path + ":" + lineNo + ": not UTF-8 text (byte offset "
+                            + (base + bytes.position()) + ")");
+                }
+                if (eof && chars.position() == 0) {
+                    chars.flip();
+                    return false;
+                }
+            }
+            chars.flip();
+            if (!started) {
+                started = true;
+                if (chars.get(0) == '\uFEFF') {
+                    chars.get();
+                }
+            }
+            return true;
+        }
+
+        String next(int lineNo) throws IOException {
+            StringBuilder sb = null;
+            long cells = 1;
+            while (true) {
+                if (!chars.hasRemaining() && !fill(lineNo)) {
+                    return sb == null ? null : sb.toString();
                 }
                 if (skipLf) {
                     skipLf = false;
-                    if (buf[pos] == '\n') {
-                        pos++;
+                    if (chars.get(chars.position()) == '\n') {
+                        chars.get();
                         continue;
                     }
                 }
+                char[] buf = chars.array();
+                int pos = chars.position();
+                int len = chars.limit();
                 int i = pos;
                 while (i < len && buf[i] != '\n' && buf[i] != '\r') {
+                    if (buf[i] == sep && ++cells > maxCells) {
+                        throw new Main.UserError(path + ":" + lineNo + ": row has more than " + maxCells
+                                + " values (the most one row may hold here)");
+                    }
                     i++;
                 }
                 if (sb == null) {
                     sb = new StringBuilder();
                 }
-                if ((long) sb.length() + (i - pos) > MAX_LINE) {
-                    throw new Main.UserError(p + ":" + lineNo + ": line longer than " + MAX_LINE + " characters");
+                if ((long) sb.length() + (i - pos) > maxLine) {
+                    throw new Main.UserError(path + ":" + lineNo + ": line longer than " + maxLine + " characters");
                 }
                 sb.append(buf, pos, i - pos);
                 if (i < len) {
                     skipLf = buf[i] == '\r';
-                    pos = i + 1;
+                    chars.position(i + 1);
                     return sb.toString();
                 }
-                pos = len;
+                chars.position(len);
             }
         }
     }
 
+    /** Cells that are a missing value (pandas' defaults), read as NaN. */
+    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "-nan", "null",
+            "none", "#n/a", "<na>");
+
+    /** Whether a (trimmed) cell is a missing-value marker: empty, NA, N/A, NaN, null, None, #N/A, <NA>. */
+    static boolean missing(String s) {
+        return MISSING.contains(s.toLowerCase(Locale.ROOT));
+    }
+
+    /** A number, infinity, or NaN for a missing value; else NumberFormatException. */
     static double parseNumber(String s) {
+        if (missing(s)) {
+            return Double.NaN;
+        }
         switch (s.toLowerCase(Locale.ROOT)) {
-            case "nan":
-                return Double.NaN;
             case "inf":
             case "+inf":
             case "infinity":
+            case "+infinity":
                 return Double.POSITIVE_INFINITY;
             case "-inf":
             case "-infinity":
                 return Double.NEGATIVE_INFINITY;
             default:
-                if (s.isEmpty() || s.endsWith("d") || s.endsWith("D") || s.endsWith("f") || s.endsWith("F")) {
+                if (s.endsWith("d") || s.endsWith("D") || s.endsWith("f") || s.endsWith("F")) {
                     throw new NumberFormatException(s);
                 }
                 return Double.parseDouble(s);
@@ -257,6 +294,7 @@ final class TensorFiles {
 
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern KEY = Pattern.compile("'([^']*)'\\s*:");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** A parsed .npy header: element kind ({@code f4}, {@code f8}, {@code i8}), byte order, shape. */
@@ -266,13 +304,61 @@ final class TensorFiles {
         final int[] shape;
         final long elements;
         final int width;
+        /** Column-major data (numpy's {@code fortran_order}). */
+        final boolean fortran;
 
-        private NpyHeader(String kind, ByteOrder order, int[] shape, long elements, int width) {
+        private NpyHeader(String kind, ByteOrder order, int[] shape, long elements, int width, boolean fortran) {
+            this.fortran = fortran;
             this.kind = kind;
             this.order = order;
             this.shape = shape;
             this.elements = elements;
             this.width = width;
+        }
+
+        /** Floating data (float16, float32, float64); else integers or bool, read as int64. */
+        boolean floating() {
+            return kind.charAt(0) == 'f';
+        }
+
+        /** The next element of {@code bb} (in this header's byte order) as a double. */
+        double get(Path p, ByteBuffer bb) {
+            switch (kind) {
+                case "f2":
+                    return half(bb.getShort());
+                case "f4":
+                    return bb.getFloat();
+                case "f8":
+                    return bb.getDouble();
+                default:
+                    return getLong(p, bb);
+            }
+        }
+
+        /** The next integer (or bool) element of {@code bb}; a uint64 above int64's range is refused. */
+        long getLong(Path p, ByteBuffer bb) {
+            switch (kind) {
+                case "i1":
+                    return bb.get();
+                case "u1":
+                case "b1":
+                    return Byte.toUnsignedLong(bb.get());
+                case "i2":
+                    return bb.getShort();
+                case "u2":
+                    return Short.toUnsignedLong(bb.getShort());
+                case "i4":
+                    return bb.getInt();
+                case "u4":
+                    return Integer.toUnsignedLong(bb.getInt());
+                default:
+                    long v = bb.getLong();
+                    if (kind.equals("u8") && v < 0) {
+                        throw new Main.UserError(p + ": uint64 value " + Long.toUnsignedString(v)
+                                + " is beyond int64");
+                    }
+                    return v;
+            }
         }
 
         /**
@@ -307,9 +393,14 @@ final class TensorFiles {
             if (!d.find() || !o.find() || !s.find()) {
                 throw new Main.UserError(p + ": .npy header is malformed: " + shown(header.trim(), 120));
             }
-            if (o.group(1).equals("True")) {
-                throw new Main.UserError(p + ": Fortran-order .npy arrays are not supported (save with C order)");
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            for (Matcher k = KEY.matcher(header); k.find();) {
+                if (!keys.add(k.group(1))) {
+                    throw new Main.UserError(p + ": .npy header has the key '" + shown(k.group(1), 40)
+                            + "' twice (which one numpy reads is not what a reader should guess)");
+                }
             }
+            boolean fortran = o.group(1).equals("True");
             String descr = d.group(1);
             List<Integer> dims = new ArrayList<>();
             long n = 1;
@@ -331,7 +422,11 @@ final class TensorFiles {
                     throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60)
                             + ") has a dimension of more than " + Math.min(maxElements, Integer.MAX_VALUE));
                 }
-                n *= v;
+                try {
+                    n = Math.multiplyExact(n, v);
+                } catch (ArithmeticException e) {
+                    n = Long.MAX_VALUE;
+                }
                 if (n > maxElements) {
                     throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60) + ") declares more than "
                             + maxElements + " elements");
@@ -341,23 +436,15 @@ final class TensorFiles {
             int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
             ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             String kind = descr.replaceAll("^[<>|=]", "");
-            int width;
-            switch (kind) {
-                case "f4":
-                    width = 4;
-                    break;
-                case "f8":
-                case "i8":
-                    width = 8;
-                    break;
-                default:
-                    throw new Main.UserError(p + ": .npy dtype '" + shown(descr, 40)
-                            + "' is not float32, float64 or int64");
+            if (!kind.matches("f[248]|i[1248]|u[1248]|b1")) {
+                throw new Main.UserError(p + ": .npy dtype '" + shown(descr, 40) + "' is not one of float16, float32,"
+                        + " float64, int8-int64, uint8-uint64, bool");
             }
-            if (n * width > Files.size(p)) {
+            int width = kind.charAt(1) - '0';
+            if (Files.isRegularFile(p) && n > (Files.size(p) - (major == 1 ? 10 : 12) - headerLen) / width) {
                 throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * width + " bytes)");
             }
-            return new NpyHeader(kind, order, shape, n, width);
+            return new NpyHeader(kind, order, shape, n, width, fortran);
         }
     }
 
@@ -373,9 +460,10 @@ final class TensorFiles {
             long bytes = n * width;
             // read in chunks straight into the result (no byte[] of the whole data: 2^28 doubles are 2 GiB)
             int len = (int) n;
-            float[] f4 = kind.equals("f4") ? new float[len] : null;
+            float[] f4 = kind.equals("f4") || kind.equals("f2") ? new float[len] : null;
             double[] f8 = kind.equals("f8") ? new double[len] : null;
-            long[] i8 = kind.equals("i8") ? new long[len] : null;
+            long[] i8 = h.floating() ? null : new long[len];
+            int[] at = h.fortran && shape.length > 1 ? cOrder(shape) : null;
             byte[] chunk = new byte[1 << 16];
             for (int done = 0; done < len;) {
                 int want = (int) Math.min((long) (len - done) * width, chunk.length);
@@ -386,12 +474,15 @@ final class TensorFiles {
                 }
                 ByteBuffer bb = ByteBuffer.wrap(chunk, 0, want).order(order);
                 int k = want / width;
-                if (f4 != null) {
-                    bb.asFloatBuffer().get(f4, done, k);
-                } else if (f8 != null) {
-                    bb.asDoubleBuffer().get(f8, done, k);
-                } else {
-                    bb.asLongBuffer().get(i8, done, k);
+                for (int i = done; i < done + k; i++) {
+                    int j = at == null ? i : at[i];
+                    if (f4 != null) {
+                        f4[j] = (float) h.get(p, bb);
+                    } else if (f8 != null) {
+                        f8[j] = bb.getDouble();
+                    } else {
+                        i8[j] = h.getLong(p, bb);
+                    }
                 }
                 done += k;
             }
@@ -401,57 +492,120 @@ final class TensorFiles {
         }
     }
 
-    /** Writes a tensor as .npy (by extension) or CSV (rows = first dimension). */
+    /**
+     * Writes a tensor as .npy (by extension) or CSV (rows = first dimension; tab-separated for
+     * .tsv), through {@link OutputFiles}: a temporary file moved into place when complete.
+     */
     static void write(Path p, Tensor t) {
-        try {
-            if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
-                writeNpy(p, t);
+        write(p, t, p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy"));
+    }
+
+    /** Writes a tensor as .npy whatever the file's name. */
+    static void writeNpy(Path p, Tensor t) {
+        write(p, t, true);
+    }
+
+    private static void write(Path p, Tensor t, boolean npy) {
+        try (OutputFiles.Sink s = OutputFiles.open(p)) {
+            if (npy) {
+                writeNpy(s, t);
             } else {
-                writeCsv(p, t);
+                writeCsv(s, t, separator(p));
             }
-        } catch (IOException e) {
-            throw new Main.UserError(p + ": cannot write: " + e.getMessage());
+            s.commit();
         }
     }
 
-    static void writeCsv(Path p, Tensor t) throws IOException {
+    /** For column-major data of {@code shape}: the row-major index of each element in file order. */
+    private static int[] cOrder(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        int[] stride = new int[shape.length];
+        for (int k = shape.length - 1, st = 1; k >= 0; st *= shape[k], k--) {
+            stride[k] = st;
+        }
+        int[] idx = new int[shape.length];
+        int[] at = new int[n];
+        for (int f = 0; f < n; f++) {
+            int c = 0;
+            for (int k = 0; k < shape.length; k++) {
+                c += idx[k] * stride[k];
+            }
+            at[f] = c;
+            for (int k = 0; k < shape.length && ++idx[k] == shape[k]; k++) {
+                idx[k] = 0;
+            }
+        }
+        return at;
+    }
+
+    /** An IEEE half-precision value (the bits of numpy's float16) as a float, exactly. */
+    static float half(short bits) {
+        int e = (bits >> 10) & 0x1f;
+        int m = bits & 0x3ff;
+        float v = e == 0 ? m * 0x1p-24f : e == 31 ? (m == 0 ? Float.POSITIVE_INFINITY : Float.NaN)
+                : (1 + m / 1024f) * (float) Math.scalb(1.0, e - 15);
+        return bits < 0 ? -v : v;
+    }
+
+    /** The CSV separator of a file name: tab for .tsv, else comma. */
+    static char separator(Path p) {
+        return p.toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+    }
+
+    private static void writeCsv(OutputFiles.Sink s, Tensor t, char sep) {
+        csvLines(t, sep, line -> s.write((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A tensor as CSV lines (rows = first dimension), each handed to {@code out} without its line break. */
+    static void csvLines(Tensor t, char sep, java.util.function.Consumer<String> out) {
         int rows = t.rank() == 0 ? 1 : t.dim(0);
         int cols = rows == 0 ? 0 : t.size() / rows;
-        try (BufferedWriter w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
-            StringBuilder sb = new StringBuilder();
-            for (int r = 0; r < rows; r++) {
-                sb.setLength(0);
-                for (int c = 0; c < cols; c++) {
-                    if (c > 0) {
-                        sb.append(',');
-                    }
-                    double v = t.getDouble(r * cols + c);
-                    sb.append(t.dtype() == DType.INT64 ? Long.toString((long) v)
-                            : t.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v));
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            sb.setLength(0);
+            for (int c = 0; c < cols; c++) {
+                if (c > 0) {
+                    sb.append(sep);
                 }
-                w.write(sb.toString());
-                w.newLine();
+                double v = t.getDouble(r * cols + c);
+                sb.append(t.dtype() == DType.INT64 ? Long.toString((long) v)
+                        : t.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v));
             }
+            out.accept(sb.toString());
         }
     }
 
-    static void writeNpy(Path p, Tensor t) throws IOException {
-        String descr = t.dtype() == DType.FLOAT32 ? "<f4" : t.dtype() == DType.FLOAT64 ? "<f8" : "<i8";
-        StringBuilder shape = new StringBuilder();
-        for (int d : t.shape()) {
-            shape.append(d).append(", ");
-        }
-        String sh = t.rank() == 1 ? shape.toString().trim() : shape.length() == 0 ? ""
-                : shape.substring(0, shape.length() - 2);
-        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + sh + "), }";
-        int total = 10 + header.length() + 1;
-        int pad = (64 - total % 64) % 64;
+    /**
+     * The magic, version and header of a version 1.0 .npy file of {@code descr} ({@code <f8} ...)
+     * and {@code shape} (the text between the parentheses), padded to 64 bytes as numpy does.
+     */
+    static byte[] npyHeader(String descr, String shape) {
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
+        int pad = (64 - (10 + header.length() + 1) % 64) % 64;
         header = header + " ".repeat(pad) + "\n";
+        ByteBuffer hb = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        hb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        hb.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return hb.array();
+    }
+
+    /** The shape as a .npy header writes it: {@code 3,} for one dimension, {@code 2, 3} for two. */
+    static String npyShape(int... shape) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(shape[i]);
+        }
+        return shape.length == 1 ? sb + "," : sb.toString();
+    }
+
+    private static void writeNpy(OutputFiles.Sink s, Tensor t) {
+        String descr = t.dtype() == DType.FLOAT32 ? "<f4" : t.dtype() == DType.FLOAT64 ? "<f8" : "<i8";
+        s.write(npyHeader(descr, npyShape(t.shape())));
         int width = t.dtype() == DType.FLOAT32 ? 4 : 8;
-        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + t.size() * width).order(ByteOrder.LITTLE_ENDIAN);
-        bb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-        bb.putShort((short) header.length());
-        bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer bb = ByteBuffer.allocate(t.size() * width).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < t.size(); i++) {
             switch (t.dtype()) {
                 case FLOAT32:
@@ -464,8 +618,6 @@ final class TensorFiles {
                     bb.putLong(t.i64()[i]);
             }
         }
-        try (OutputStream o = Files.newOutputStream(p)) {
-            o.write(bb.array());
-        }
+        s.write(bb.array());
     }
 }

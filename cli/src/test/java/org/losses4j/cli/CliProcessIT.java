@@ -155,6 +155,22 @@ class CliProcessIT {
         assertThat(p.err()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
+    @Test
+    void answersToAFullStandardOutputFail() throws Exception {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.exists(full), "SKIPPED: no /dev/full on this system");
+        Files.writeString(dir.resolve("c.jsonl"), "{\"id\":\"a\",\"loss\":\"mse\",\"inputs\":{\"input\":"
+                + "{\"dtype\":\"float64\",\"shape\":[1],\"data\":[1.0]},\"target\":{\"dtype\":\"float64\","
+                + "\"shape\":[1],\"data\":[0.0]}}}\n");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                new File(jar).getAbsolutePath(), "eval", "--cases", "c.jsonl").directory(dir.toFile())
+                .redirectOutput(full.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(2);
+        assertThat(Files.readString(err)).contains("cannot write to standard output");
+    }
+
     static void expectUserError(Proc p, String fragment) {
         assertThat(p.code()).as(p.err()).isEqualTo(2);
         assertThat(p.err()).contains(fragment).doesNotContain("\tat ").doesNotContain("Exception");
