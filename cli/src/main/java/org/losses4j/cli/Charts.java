@@ -10,7 +10,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,17 +52,34 @@ public final class Charts {
         return c;
     }
 
+    /** Refuses, before any work, an output that is not .png/.svg or cannot be written. */
+    static void checkOutput(Path out, String option) {
+        Text.checkWritable(out, option);
+        String n = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!n.endsWith(".svg") && !n.endsWith(".png")) {
+            throw new Main.UserError(option + " " + out + ": use a .png or .svg file name");
+        }
+    }
+
     /** Writes charts stacked vertically to .png or .svg (by extension). */
-    static void write(Path out, List<XYChart> charts) throws IOException {
-        String n = out.getFileName().toString().toLowerCase(Locale.ROOT);
-        try (OutputStream o = Files.newOutputStream(out)) {
-            if (n.endsWith(".svg")) {
-                o.write(svg(charts).getBytes(StandardCharsets.UTF_8));
-            } else if (n.endsWith(".png")) {
-                ImageIO.write(png(charts), "png", o);
+    static void write(Path out, List<XYChart> charts) {
+        checkOutput(out, "--out");
+        byte[] bytes;
+        try {
+            if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
+                bytes = svg(charts).getBytes(StandardCharsets.UTF_8);
             } else {
-                throw new Main.UserError(out + ": use a .png or .svg file name");
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                ImageIO.write(png(charts), "png", b);
+                bytes = b.toByteArray();
             }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            Files.write(out, bytes);
+        } catch (IOException e) {
+            throw Text.writeFailed(out, e);
         }
     }
 

@@ -36,8 +36,9 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--range", paramLabel = "a:b", description = "x range (default depends on the axis)")
     String range;
 
-    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
-            description = "an option applied to every plotted loss that has it")
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", parameterConsumer = LossOptions.class,
+            description = "an option (KEY=VALUE or KEY VALUE) applied to every plotted loss that has it; refused if"
+                    + " none has it")
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--points", defaultValue = "401", description = "samples per curve")
@@ -91,8 +92,18 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Charts.checkOutput(out, "--out");
         List<Charts.Series> values = new ArrayList<>();
         List<Charts.Series> grads = new ArrayList<>();
+        if (names.size() != new java.util.HashSet<>(names).size()) {
+            throw new Main.UserError("a loss is named twice in " + String.join(" ", names) + "; name each once");
+        }
+        for (String k : options.keySet()) {
+            if (names.stream().noneMatch(n -> Losses.info(n).options().stream().anyMatch(o -> o.name().equals(k)))) {
+                throw new Main.UserError("-o " + k + ": no plotted loss has the option " + k + " ("
+                        + String.join(", ", names) + "; see losses describe NAME)");
+            }
+        }
         Axis axis = null;
         for (String n : names) {
             LossInfo info = Losses.info(n);
@@ -115,6 +126,9 @@ final class PlotCommand implements Callable<Integer> {
             }
             if (!(hi > lo)) {
                 throw new Main.UserError("--range '" + range + "' needs a < b");
+            }
+            if (!Double.isFinite(lo) || !Double.isFinite(hi) || !Double.isFinite(hi - lo)) {
+                throw new Main.UserError("--range '" + range + "' must be finite (and b − a too)");
             }
         }
         if (points < 2 || points > 100_000) {
@@ -140,6 +154,11 @@ final class PlotCommand implements Callable<Integer> {
                 v[i] = r.value();
                 Tensor gt = r.grad(info.inputs().get(0).name());
                 g[i] = gt == null ? 0 : gt.getDouble(0);
+                if (!Double.isFinite(v[i]) || !Double.isFinite(g[i])) {
+                    throw new Main.UserError(n + " is " + (Double.isFinite(v[i]) ? "finite but its gradient is "
+                            + g[i] : v[i]) + " at x = " + xs[i] + " (it overflows or leaves its domain there);"
+                            + " plot a narrower --range");
+                }
             }
             String label = n + (opts.isEmpty() ? "" : " " + opts);
             values.add(new Charts.Series(label, xs, v));
@@ -149,7 +168,7 @@ final class PlotCommand implements Callable<Integer> {
                 Charts.lineChart("loss", axis.label, "loss", values, 800, 420),
                 Charts.lineChart("gradient", axis.label, "d loss / d x", grads, 800, 420));
         Charts.write(out, charts);
-        spec.commandLine().getOut().println("wrote " + out);
+        spec.commandLine().getErr().println("wrote " + out);
         return 0;
     }
 
