@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -158,9 +162,138 @@ class CliUxTest {
     }
 
     @Test
+    void recommendJsonAndQuiet() throws Exception {
+        CliTest.Run r = run("recommend", "--task", "binary", "--imbalanced", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("task").asText()).isEqualTo("binary");
+        assertThat(j.get("traits").get(0).asText()).isEqualTo("imbalanced");
+        assertThat(j.get("recommendations").get(0).get("loss").asText()).isEqualTo("bce_with_logits");
+        CliTest.Run q = run("recommend", "--task", "metric", "--quiet");
+        assertThat(q.out().strip().split("\n")).containsExactly("triplet", "nt_xent", "contrastive");
+    }
+
+    @Test
     void oneExperimentIsSingular() {
         CliTest.Run r = run("demo", "--quick", "--only", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("losses4j demo: 1 experiment, seed");
+    }
+
+    // ---- the recommender ----
+
+    static List<Recommender.Recommendation> rec(String task, boolean imbalanced) {
+        return Recommender.recommend(task, new Recommender.Traits(imbalanced, false, false, false));
+    }
+
+    /** The minority recall of each loss in {@code losses demo --only 2}, parsed from its table. */
+    static Map<String, Double> demoRecall(String seed) {
+        CliTest.Run r = run("demo", "--quick", "--only", "2", "--seed", seed);
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, Double> recall = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^    (bce|weighted bce|focal|focal α=[0-9.]+)\\s+([0-9.]+)\\s").matcher(r.out());
+        while (m.find()) {
+            recall.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        assertThat(recall).hasSize(4);
+        return recall;
+    }
+
+    @Test
+    void imbalancedBinaryAdviceAgreesWithTheDemosMeasurements() {
+        Map<String, Double> recall = demoRecall("42");
+        List<Recommender.Recommendation> r = rec("binary", true);
+        // the demo's best minority recall is weighted BCE: it comes first
+        String best = recall.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertThat(best).isIn("weighted bce", recall.keySet().stream().filter(k -> k.startsWith("focal α")).toList()
+                .get(0));
+        assertThat(recall.get("focal")).isLessThan(recall.get("weighted bce"));
+        assertThat(r.get(0).loss()).isEqualTo("bce_with_logits");
+        assertThat(r.get(0).options()).contains("pos_weight");
+        // focal is offered only with α weighting the rare (positive) class up, and says so
+        for (Recommender.Recommendation x : r) {
+            if (x.loss().equals("focal")) {
+                Matcher a = Pattern.compile("alpha=([0-9.]+)").matcher(x.options());
+                assertThat(a.find()).isTrue();
+                assertThat(Double.parseDouble(a.group(1))).isGreaterThan(0.5);
+                assertThat(x.reason()).contains("rare class up");
+            }
+        }
+        assertThat(r).extracting(Recommender.Recommendation::loss).doesNotContain("hinge");
+    }
+
+    @Test
+    void hingeIsNotOfferedForMultilabel() {
+        assertThat(rec("multilabel", false)).extracting(Recommender.Recommendation::loss).doesNotContain("hinge");
+        assertThat(rec("multilabel", true)).extracting(Recommender.Recommendation::loss).doesNotContain("hinge");
+    }
+
+    @Test
+    void rankingOffersPairwiseAndListwiseLosses() {
+        List<String> reasons = rec("ranking", false).stream().map(Recommender.Recommendation::reason).toList();
+        assertThat(String.join(" ", reasons)).contains("pairwise").contains("listwise");
+    }
+
+    @Test
+    void preferenceOffersDposLossTypes() {
+        String all = rec("preference", false).toString();
+        for (String type : Losses.info("dpo").options().stream().filter(o -> o.name().equals("loss_type")).findFirst()
+                .orElseThrow().allowed().replaceAll("^one of ", "").split(",\\s*")) {
+            assertThat(all).contains("loss_type=" + type.strip());
+        }
+    }
+
+    @Test
+    void taskSynonymsAreAccepted() {
+        assertThat(rec("speech", false)).isEqualTo(rec("sequence", false));
+        assertThat(rec("classification", false)).isEqualTo(rec("multiclass", false));
+        assertThat(rec("llm", false).get(0).loss()).isEqualTo("cross_entropy");
+        userError(run("recommend", "--task", "astrology"), "unknown task 'astrology'");
+    }
+
+    @Test
+    void aFlagThatDoesNotChangeTheAdviceIsRefused() {
+        userError(run("recommend", "--task", "regression", "--imbalanced"), "--imbalanced does not change the advice");
+        userError(run("recommend", "--task", "binary", "--outliers"), "--outliers does not change the advice");
+    }
+
+    @Test
+    void everyRecommendationCitesItsSourceAndSetsOnlyOptionsTheLossHas() {
+        Pattern opt = Pattern.compile("-o ([a-z_]+)=");
+        Pattern file = Pattern.compile("--input-file ([a-z_]+)=");
+        for (String task : Recommender.TASKS) {
+            List<List<Boolean>> flagSets = new ArrayList<>();
+            flagSets.add(List.of(false, false, false, false));
+            for (int f = 0; f < 4; f++) {
+                List<Boolean> one = new ArrayList<>(List.of(false, false, false, false));
+                one.set(f, true);
+                flagSets.add(one);
+            }
+            for (List<Boolean> fl : flagSets) {
+                Recommender.Traits t = new Recommender.Traits(fl.get(0), fl.get(1), fl.get(2), fl.get(3));
+                List<Recommender.Recommendation> recs;
+                try {
+                    recs = Recommender.recommend(task, t);
+                } catch (Main.UserError refusedFlag) {
+                    continue;
+                }
+                for (Recommender.Recommendation r : recs) {
+                    assertThat(r.reason()).as(task + " " + r).doesNotContainIgnoringCase("seeds");
+                    LossInfo info = Losses.info(r.loss());
+                    Matcher m = opt.matcher(r.options());
+                    while (m.find()) {
+                        String k = m.group(1);
+                        assertThat(info.options()).as(task + ": " + r.loss() + " -o " + k)
+                                .anyMatch(o -> o.name().equals(k));
+                    }
+                    Matcher fm = file.matcher(r.options());
+                    while (fm.find()) {
+                        String k = fm.group(1);
+                        assertThat(info.inputs()).as(task + ": " + r.loss() + " --input-file " + k)
+                                .anyMatch(i -> i.name().equals(k));
+                    }
+                }
+            }
+        }
     }
 }
