@@ -174,6 +174,16 @@ class CliUxTest {
     }
 
     @Test
+    void theBaselineScriptBenchHelpNamesIsInTheRepository() throws Exception {
+        CliTest.Run r = run("bench", "--help");
+        Matcher m = Pattern.compile("(\\S*torch_baseline\\.py)").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        Path script = Path.of("..").resolve(m.group(1));
+        assertThat(script).exists();
+        assertThat(Files.readString(script)).startsWith("#!/usr/bin/python3\n\"\"\"Times PyTorch (CPU)");
+    }
+
+    @Test
     void oneExperimentIsSingular() {
         CliTest.Run r = run("demo", "--quick", "--only", "2");
         assertThat(r.code()).as(r.err()).isZero();
