@@ -56,13 +56,95 @@ final class DescribeCommand implements Callable<Integer> {
         out.println("properties");
         out.printf("  differentiable %s, convex %s, robust to outliers %s%s%n", yes(i.differentiable()),
                 yes(i.convex()), yes(i.robustToOutliers()), i.elementwise() ? ", elementwise (gives the Hessian)" : "");
+        out.printf("  (robust: %s)%n", ROBUST);
         if (!i.tasks().isEmpty()) {
             out.printf("typical tasks %s%n", String.join("; ", i.tasks()));
         }
         if (!i.reference().isEmpty()) {
             out.printf("reference    %s%n", i.reference());
         }
+        out.println("example, Java");
+        for (String line : javaExample(i)) {
+            out.println("  " + line.replace("\n", "\n  "));
+        }
+        out.println("example, command line");
+        out.println("  " + cliExample(i));
         return 0;
+    }
+
+    /** What "robust to outliers" means in the catalog (checked for every loss by DescribeTest). */
+    static final String ROBUST = "a regression loss that grows at most linearly in the residual, so one gross error"
+            + " has bounded pull; a classification or ranking loss that stays bounded however wrong the score,"
+            + " so a mislabelled example has bounded pull";
+
+    /**
+     * The option an example sets, as {name, value as text}: the first option other than reduction
+     * with a default, at its default; none when there is no such option.
+     */
+    static Map<String, String> exampleOptions(LossInfo i) {
+        Map<String, String> m = new LinkedHashMap<>();
+        i.options().stream().filter(o -> !o.name().equals("reduction") && o.defaultValue() != null
+                && !(o.defaultValue() instanceof double[])).findFirst()
+                .ifPresent(o -> m.put(o.name(), o.defaultValue() instanceof String ? "\"" + o.defaultText() + "\""
+                        : o.defaultText()));
+        return m;
+    }
+
+    /** The required inputs, in the catalog's order. */
+    private static List<LossInfo.InputSpec> required(LossInfo i) {
+        return i.inputs().stream().filter(LossInfo.InputSpec::required).toList();
+    }
+
+    /** A Java example: create with an option, compute on named tensors, read value and gradient. */
+    static List<String> javaExample(LossInfo i) {
+        StringBuilder opts = new StringBuilder();
+        exampleOptions(i).forEach((k, v) -> opts.append(", Map.of(\"").append(k).append("\", ")
+                .append(v).append(')'));
+        List<String> lines = new ArrayList<>();
+        lines.add("Loss loss = Losses.create(\"" + i.name() + "\"" + opts + ");");
+        StringBuilder in = new StringBuilder();
+        List<LossInfo.InputSpec> req = required(i);
+        for (int k = 0; k < req.size(); k++) {
+            String n = req.get(k).name();
+            in.append(k == 0 ? "Inputs.of(" : k >= 2 ? "\n        .with(" : ".with(").append('"').append(n).append("\", ").append(camel(n))
+                    .append(')');
+        }
+        lines.add("// one Tensor per input: Tensor.of(data, shape...), Tensor.vector(data), Tensor.labels(...)");
+        lines.add("LossResult r = loss.compute(" + in + ");");
+        String first = i.inputs().get(0).name();
+        lines.add("double value = r.value();" + (i.inputs().get(0).differentiable()
+                ? "  Tensor grad = r.grad(\"" + first + "\");" : ""));
+        return lines;
+    }
+
+    /** The same call with {@code losses eval}. */
+    static String cliExample(LossInfo i) {
+        StringBuilder c = new StringBuilder("losses eval " + i.name());
+        List<LossInfo.InputSpec> req = required(i);
+        for (int k = 0; k < req.size(); k++) {
+            String n = req.get(k).name();
+            c.append(k == 0 ? " --input " + n + ".csv" : n.equals("target") ? " --target target.csv"
+                    : " --input-file " + n + "=" + n + ".csv");
+        }
+        exampleOptions(i).forEach((k, v) -> c.append(" -o ").append(k).append('=').append(v.replace("\"", "")));
+        if (i.inputs().get(0).differentiable()) {
+            c.append(" --grad grad.csv");
+        }
+        return c.toString();
+    }
+
+    private static String camel(String snake) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char ch : snake.toCharArray()) {
+            if (ch == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
     }
 
     /** The description as a JSON-ready map (the same fields as the text). */
@@ -101,6 +183,8 @@ final class DescribeCommand implements Callable<Integer> {
         m.put("properties", props);
         m.put("tasks", i.tasks());
         m.put("reference", i.reference());
+        m.put("example_java", String.join("\n", javaExample(i)));
+        m.put("example_cli", cliExample(i));
         return m;
     }
 
