@@ -121,6 +121,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.println(row);
         }
+        if (!o.rule.isEmpty()) {
+            out.printf("    rule: %s%n", o.rule);
+        }
         out.printf("    verdict: %s: %s  (%.1f s)%n%n", o.borneOut ? "BORNE OUT" : "NOT BORNE OUT", o.verdict,
                 d.seconds());
     }
