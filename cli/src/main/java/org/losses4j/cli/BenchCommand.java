@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time value + gradient on the standard workloads (float32, fixed seed) and the memory "
             + "bandwidth (triad c = a + s*b), and report the active kernel path.",
-            "Compare with: /usr/bin/python3 torch_baseline.py --threads N (same JSON shape with --json)."})
+            "Compare with: /usr/bin/python3 bench/torch_baseline.py --threads N (same JSON shape with --json)."})
 final class BenchCommand implements Callable<Integer> {
     /** Triad arrays: 3 × 128 MiB of float, far beyond any L3. */
     static final int TRIAD_N = 1 << 25;

@@ -1,5 +1,9 @@
 package org.losses4j.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.losses4j.LossInfo;
 import org.losses4j.Losses;
@@ -10,10 +14,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code losses describe NAME}: formula, inputs, options with defaults, properties. */
-@Command(name = "describe", mixinStandardHelpOptions = true, description = "Describe one loss.")
+@Command(name = "describe", mixinStandardHelpOptions = true, description = {"Describe one loss.", "  losses describe huber", "  losses describe huber --json"})
 final class DescribeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "a loss name from `losses list`")
     String name;
+
+    @picocli.CommandLine.Mixin
+    Scripting scripting;
 
     @Spec
     CommandSpec spec;
@@ -22,6 +29,14 @@ final class DescribeCommand implements Callable<Integer> {
     public Integer call() {
         LossInfo i = Losses.info(name);
         var out = spec.commandLine().getOut();
+        if (scripting.json) {
+            Scripting.printJson(out, json(i));
+            return 0;
+        }
+        if (scripting.quiet) {
+            out.printf("%s: %s%n", i.name(), i.formula());
+            return 0;
+        }
         out.printf("%s  (%s)%n", i.name(), i.family().title());
         out.printf("  %s%n%n", i.summary());
         out.printf("definition   %s%n", i.formula());
@@ -41,13 +56,136 @@ final class DescribeCommand implements Callable<Integer> {
         out.println("properties");
         out.printf("  differentiable %s, convex %s, robust to outliers %s%s%n", yes(i.differentiable()),
                 yes(i.convex()), yes(i.robustToOutliers()), i.elementwise() ? ", elementwise (gives the Hessian)" : "");
+        out.printf("  (robust: %s)%n", ROBUST);
         if (!i.tasks().isEmpty()) {
             out.printf("typical tasks %s%n", String.join("; ", i.tasks()));
         }
         if (!i.reference().isEmpty()) {
             out.printf("reference    %s%n", i.reference());
         }
+        out.println("example, Java");
+        for (String line : javaExample(i)) {
+            out.println("  " + line.replace("\n", "\n  "));
+        }
+        out.println("example, command line");
+        out.println("  " + cliExample(i));
         return 0;
+    }
+
+    /** What "robust to outliers" means in the catalog (checked for every loss by DescribeTest). */
+    static final String ROBUST = "a regression loss that grows at most linearly in the residual, so one gross error"
+            + " has bounded pull; a classification or ranking loss that stays bounded however wrong the score,"
+            + " so a mislabelled example has bounded pull";
+
+    /**
+     * The option an example sets, as {name, value as text}: the first option other than reduction
+     * with a default, at its default; none when there is no such option.
+     */
+    static Map<String, String> exampleOptions(LossInfo i) {
+        Map<String, String> m = new LinkedHashMap<>();
+        i.options().stream().filter(o -> !o.name().equals("reduction") && o.defaultValue() != null
+                && !(o.defaultValue() instanceof double[])).findFirst()
+                .ifPresent(o -> m.put(o.name(), o.defaultValue() instanceof String ? "\"" + o.defaultText() + "\""
+                        : o.defaultText()));
+        return m;
+    }
+
+    /** The required inputs, in the catalog's order. */
+    private static List<LossInfo.InputSpec> required(LossInfo i) {
+        return i.inputs().stream().filter(LossInfo.InputSpec::required).toList();
+    }
+
+    /** A Java example: create with an option, compute on named tensors, read value and gradient. */
+    static List<String> javaExample(LossInfo i) {
+        StringBuilder opts = new StringBuilder();
+        exampleOptions(i).forEach((k, v) -> opts.append(", Map.of(\"").append(k).append("\", ")
+                .append(v).append(')'));
+        List<String> lines = new ArrayList<>();
+        lines.add("Loss loss = Losses.create(\"" + i.name() + "\"" + opts + ");");
+        StringBuilder in = new StringBuilder();
+        List<LossInfo.InputSpec> req = required(i);
+        for (int k = 0; k < req.size(); k++) {
+            String n = req.get(k).name();
+            in.append(k == 0 ? "Inputs.of(" : k >= 2 ? "\n        .with(" : ".with(").append('"').append(n).append("\", ").append(camel(n))
+                    .append(')');
+        }
+        lines.add("// one Tensor per input: Tensor.of(data, shape...), Tensor.vector(data), Tensor.labels(...)");
+        lines.add("LossResult r = loss.compute(" + in + ");");
+        String first = i.inputs().get(0).name();
+        lines.add("double value = r.value();" + (i.inputs().get(0).differentiable()
+                ? "  Tensor grad = r.grad(\"" + first + "\");" : ""));
+        return lines;
+    }
+
+    /** The same call with {@code losses eval}. */
+    static String cliExample(LossInfo i) {
+        StringBuilder c = new StringBuilder("losses eval " + i.name());
+        List<LossInfo.InputSpec> req = required(i);
+        for (int k = 0; k < req.size(); k++) {
+            String n = req.get(k).name();
+            c.append(k == 0 ? " --input " + n + ".csv" : n.equals("target") ? " --target target.csv"
+                    : " --input-file " + n + "=" + n + ".csv");
+        }
+        exampleOptions(i).forEach((k, v) -> c.append(" -o ").append(k).append('=').append(v.replace("\"", "")));
+        if (i.inputs().get(0).differentiable()) {
+            c.append(" --grad grad.csv");
+        }
+        return c.toString();
+    }
+
+    private static String camel(String snake) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char ch : snake.toCharArray()) {
+            if (ch == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
+    /** The description as a JSON-ready map (the same fields as the text). */
+    static Map<String, Object> json(LossInfo i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", i.name());
+        m.put("family", i.family().label());
+        m.put("summary", i.summary());
+        m.put("definition", i.formula());
+        m.put("mean", i.divisor());
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (LossInfo.InputSpec s : i.inputs()) {
+            Map<String, Object> in = new LinkedHashMap<>();
+            in.put("name", s.name());
+            in.put("shape", s.shape());
+            in.put("required", s.required());
+            in.put("differentiable", s.differentiable());
+            inputs.add(in);
+        }
+        m.put("inputs", inputs);
+        List<Map<String, Object>> options = new ArrayList<>();
+        for (OptionSpec<?> o : i.options()) {
+            Map<String, Object> op = new LinkedHashMap<>();
+            op.put("name", o.name());
+            op.put("default", o.defaultText());
+            op.put("allowed", o.allowed());
+            op.put("description", o.description());
+            options.add(op);
+        }
+        m.put("options", options);
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("differentiable", i.differentiable());
+        props.put("convex", i.convex());
+        props.put("robust_to_outliers", i.robustToOutliers());
+        props.put("elementwise", i.elementwise());
+        m.put("properties", props);
+        m.put("tasks", i.tasks());
+        m.put("reference", i.reference());
+        m.put("example_java", String.join("\n", javaExample(i)));
+        m.put("example_cli", cliExample(i));
+        return m;
     }
 
     private static String yes(boolean b) {

@@ -1,6 +1,9 @@
 package org.losses4j.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.losses4j.Family;
 import org.losses4j.LossInfo;
@@ -21,6 +24,9 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "print a Markdown table (name, family, definition, options)")
     boolean markdown;
 
+    @picocli.CommandLine.Mixin
+    Scripting scripting;
+
     @Spec
     CommandSpec spec;
 
@@ -28,6 +34,24 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         List<LossInfo> infos = family == null ? Losses.catalog() : Losses.family(Family.parse(family));
         var out = spec.commandLine().getOut();
+        if (scripting.json) {
+            List<Map<String, Object>> doc = new ArrayList<>();
+            for (LossInfo i : infos) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", i.name());
+                m.put("family", i.family().label());
+                m.put("summary", i.summary());
+                m.put("definition", i.formula());
+                m.put("options", i.options().stream().map(o -> o.name()).toList());
+                doc.add(m);
+            }
+            Scripting.printJson(out, doc);
+            return 0;
+        }
+        if (scripting.quiet) {
+            infos.forEach(i -> out.println(i.name()));
+            return 0;
+        }
         if (markdown) {
             out.println("| loss | family | definition | options (default) |");
             out.println("|---|---|---|---|");
@@ -42,6 +66,10 @@ final class ListCommand implements Callable<Integer> {
             }
             return 0;
         }
+        long families = infos.stream().map(LossInfo::family).distinct().count();
+        scripting.info(spec.commandLine().getErr(), "losses4j catalog: " + Text.count(infos.size(), "loss", "losses")
+                + " in " + Text.count(families, "family", "families")
+                + ", by family (losses describe NAME shows one; --quiet prints the names only)");
         Family current = null;
         for (LossInfo i : infos) {
             if (i.family() != current) {
@@ -50,7 +78,6 @@ final class ListCommand implements Callable<Integer> {
             }
             out.printf("  %-34s %s%n", i.name(), i.summary());
         }
-        out.printf("%d losses%n", infos.size());
         return 0;
     }
 }

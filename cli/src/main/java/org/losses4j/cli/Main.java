@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
         description = "losses4j: loss functions with exact gradients for the JVM.",
         subcommands = {ListCommand.class, DescribeCommand.class, EvalCommand.class, RecommendCommand.class,
             PlotCommand.class, org.losses4j.cli.demo.DemoCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+            CompletionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,8 +34,12 @@ public final class Main implements Runnable {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("losses: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("(try: losses " + qualifiedName(ex.getCommandLine()) + " --help)");
+            CommandLine at = ex.getCommandLine();
+            String hint = "(try: losses " + (qualifiedName(at) + " --help)").stripLeading();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                hint = "did you mean: " + String.join(", ", u.getSuggestions()) + "?";
+            }
+            at.getErr().println("losses: " + oneLine(ex.getMessage()) + (hint.startsWith("(") ? " " : "; ") + hint);
             return 2;
         });
         try {
@@ -86,9 +90,11 @@ public final class Main implements Runnable {
         return n.startsWith("losses ") ? n.substring(7) : "";
     }
 
+    /** {@code losses} with no command: the usage on stderr, and exit 2 (a command is needed). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 
     /** A mistake in the user's command or files: printed as one line, exit code 2. */
@@ -100,12 +106,25 @@ public final class Main implements Runnable {
         }
     }
 
+    /** The project version, from version.properties (filled in from the POM by the build). */
+    public static String version() {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String v = p.getProperty("version", "");
+        return v.isEmpty() || v.startsWith("${") ? "(unknown: built without Maven resources)" : v;
+    }
+
     /** {@code --version}: the library version, the Java runtime and the active kernel path. */
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"losses4j " + (v == null ? "dev" : v),
+            return new String[] {"losses4j " + version(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
                 "kernels: " + org.losses4j.Kernels.description(),
                 "cpu: " + Platform.cpu()};

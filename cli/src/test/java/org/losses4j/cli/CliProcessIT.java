@@ -203,6 +203,8 @@ class CliProcessIT {
         String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
         assertThat(html).doesNotContain("http://").doesNotContain("https://");
         assertThat(html.split("class=\"chart\"", -1)).hasSize(8);
+        assertThat(html.length()).as("report bytes").isLessThan(2_000_000);
+        assertThat(html).contains("<nav id=\"toc\">");
 
         Path chromium = Path.of("/usr/bin/chromium");
         Assumptions.assumeTrue(Files.isExecutable(chromium),

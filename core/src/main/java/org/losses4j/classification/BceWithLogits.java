@@ -45,7 +45,7 @@ public final class BceWithLogits extends ElementwiseLoss {
             .optionalInput("pos_weight", "[last dim of input]: weight of the positive term per class")
             .options(LABEL_SMOOTHING, REDUCTION)
             .divisor("the number of elements")
-            .convex(true).robust(true).elementwise(true)
+            .convex(true).elementwise(true)
             .tasks("binary classification", "multi-label classification", "imbalanced binary classification")
             .reference("PyTorch BCEWithLogitsLoss; Keras BinaryCrossentropy label_smoothing")
             .factory(BceWithLogits::new)

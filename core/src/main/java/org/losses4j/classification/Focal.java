@@ -43,7 +43,7 @@ public final class Focal extends ElementwiseLoss {
             .input("target", "same shape as input, values in {0, 1}")
             .options(ALPHA, GAMMA, REDUCTION)
             .divisor("the number of elements")
-            .robust(true).elementwise(true)
+            .elementwise(true)
             .tasks("dense object detection", "imbalanced binary classification")
             .reference("Lin et al. 2017; torchvision sigmoid_focal_loss")
             .factory(Focal::new)

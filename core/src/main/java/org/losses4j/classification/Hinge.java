@@ -35,7 +35,7 @@ public final class Hinge extends ElementwiseLoss {
             .input("target", "same shape as input, values in {−1, +1}")
             .options(MARGIN, REDUCTION)
             .divisor("the number of elements")
-            .convex(true).robust(true).elementwise(true)
+            .convex(true).elementwise(true)
             .tasks("binary classification", "support vector machines", "maximum-margin classification")
             .reference("Cortes & Vapnik 1995")
             .factory(Hinge::new)

@@ -33,7 +33,7 @@ public final class SmoothHinge extends ElementwiseLoss {
             .input("target", "same shape as input, values in {−1, +1}")
             .options(REDUCTION)
             .divisor("the number of elements")
-            .convex(true).robust(true).elementwise(true)
+            .convex(true).elementwise(true)
             .tasks("binary classification", "smooth maximum-margin classification")
             .reference("Rennie & Srebro 2005")
             .factory(SmoothHinge::new)

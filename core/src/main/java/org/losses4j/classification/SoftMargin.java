@@ -33,7 +33,7 @@ public final class SoftMargin extends ElementwiseLoss {
             .input("target", "same shape as input, values in {−1, +1}")
             .options(REDUCTION)
             .divisor("the number of elements")
-            .convex(true).robust(true).elementwise(true)
+            .convex(true).elementwise(true)
             .tasks("binary classification", "logistic regression")
             .reference("PyTorch SoftMarginLoss")
             .factory(SoftMargin::new)

@@ -43,7 +43,7 @@ public final class MarginRanking extends AbstractLoss {
             .input("target", "same shape as input1, in {−1, +1}: +1 where input1 should rank higher")
             .options(MARGIN, REDUCTION)
             .divisor("the number of elements")
-            .convex(true).robust(true)
+            .convex(true)
             .tasks("learning to rank", "pairwise preference", "recommendation")
             .reference("PyTorch MarginRankingLoss; Herbrich et al. 1999")
             .factory(MarginRanking::new)

@@ -59,7 +59,11 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("losses4j demo: %d experiments, seed %d%s%n%n", only == null ? all.size() : only.size(), seed,
+        if (report != null) {
+            org.losses4j.cli.Text.checkWritable(report, "--report");
+        }
+        out.printf("losses4j demo: %s, seed %d%s%n%n",
+                org.losses4j.cli.Text.count(only == null ? all.size() : only.size(), "experiment"), seed,
                 quick ? ", quick" : "");
         out.flush();
         long t0 = System.nanoTime();
@@ -84,8 +88,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("summary: the claim held in %d of %d experiments; %.1f s in all%n", borne, done.size(),
                 (System.nanoTime() - t0) / 1e9);
         if (report != null) {
-            Files.writeString(report, Report.html(done, seed, quick), StandardCharsets.UTF_8);
-            out.println("report: " + report);
+            String html = Report.html(done, seed, quick);
+            try {
+                Files.writeString(report, html, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw org.losses4j.cli.Text.writeFailed(report, e);
+            }
+            err.println("report: " + report);
         }
         out.flush();
         return 0;
@@ -111,6 +120,9 @@ public final class DemoCommand implements Callable<Integer> {
                         o.format(m, r.getValue()[m])));
             }
             out.println(row);
+        }
+        if (!o.rule.isEmpty()) {
+            out.printf("    rule: %s%n", o.rule);
         }
         out.printf("    verdict: %s: %s  (%.1f s)%n%n", o.borneOut ? "BORNE OUT" : "NOT BORNE OUT", o.verdict,
                 d.seconds());

@@ -13,6 +13,9 @@ interface Experiment {
     /** The seed documents' claim this experiment tests, quoted. */
     String claim();
 
+    /** The data, the model and the optimiser, in a sentence or two (sizes of the full run). */
+    String setup();
+
     /** Trains and measures; {@code quick} uses less data and fewer epochs. */
     Outcome run(long seed, boolean quick, Progress progress);
 
@@ -30,6 +33,8 @@ interface Experiment {
         /** Metrics that are counts, printed without decimals. */
         final List<String> counts = new ArrayList<>();
         String curveLabel = "training loss";
+        /** How the verdict follows from the table: the rule, stated before the numbers are in. */
+        String rule = "";
         boolean borneOut;
         String verdict = "";
 

@@ -17,6 +17,11 @@ final class RegressionOutliers implements Experiment {
     }
 
     @Override
+    public String setup() {
+        return "Data: 1000 training rows (300 quick) of 5 Gaussian features, linear targets with small noise, 10% of training targets replaced by gross outliers; 2000 clean test rows. Model: linear regression (5 weights + bias). Optimiser: full-batch Adam, learning rate 0.05, 800 epochs (300 quick).";
+    }
+
+    @Override
     public String claim() {
         return "\"When data contains outliers, use Huber loss\"; \"Regression (outlier-prone): Huber or MAE\";"
                 + " MAE is \"less sensitive to outliers\" than MSE.";
@@ -71,6 +76,7 @@ final class RegressionOutliers implements Experiment {
                 allBetter = false;
             }
         }
+        o.rule = "borne out if every robust loss (mae, huber, log_cosh) has a lower clean test RMSE than mse";
         o.verdict(allBetter, allBetter
                 ? "every robust loss beat MSE on clean test data (best: " + best + " " + Train.fmt(o.get(best, 0))
                         + " vs mse " + Train.fmt(mse) + "); MSE's fit was pulled toward the outliers"

@@ -18,6 +18,11 @@ final class Segmentation implements Experiment {
     }
 
     @Override
+    public String setup() {
+        return "Data: 48 training images (24 quick) of 32×32 pixels (24×24 quick) with small, faint blobs in noise; 48 test images. Model: one 5×5 convolution + sigmoid. Optimiser: full-batch Adam, learning rate 0.05, 300 epochs (150 quick); IoU at threshold 0.5.";
+    }
+
+    @Override
     public String claim() {
         return "Dice loss \"is particularly effective for imbalanced datasets\"; Tversky \"separately weights false"
                 + " positives and false negatives\".";
@@ -79,6 +84,7 @@ final class Segmentation implements Experiment {
         double dice = o.get(names[1], 0);
         double tv = o.get(names[2], 0);
         boolean borne = dice > ce || tv > ce;
+        o.rule = "borne out if Dice or Tversky has a higher foreground IoU than pixel cross-entropy";
         o.verdict(borne, (borne ? "an overlap loss beat pixel cross-entropy on foreground IoU" :
                 "pixel cross-entropy was not beaten on foreground IoU this run") + " (dice " + Train.fmt(dice)
                 + ", tversky " + Train.fmt(tv) + ", cross-entropy " + Train.fmt(ce) + "); Tversky's β > α traded"

@@ -16,6 +16,11 @@ final class SparseRegression implements Experiment {
     }
 
     @Override
+    public String setup() {
+        return "Data: 60 training rows of 40 Gaussian features, 4 of them relevant, noise 0.5; 2000 test rows. Model: linear regression with an MSE + penalty objective. Optimiser: (sub)gradient descent with a decaying step 0.05/√(1 + t/200), 8000 steps (3000 quick).";
+    }
+
+    @Override
     public String claim() {
         return "L1 (Lasso) \"encourages sparse weights (many weights become exactly zero)\"; L2 gives \"more stable"
                 + " solutions than L1\"; elastic net combines both.";
@@ -81,6 +86,7 @@ final class SparseRegression implements Experiment {
         double l1z = o.get(names[1], 1);
         double l2z = o.get(names[2], 1);
         boolean borne = l1z > l2z;
+        o.rule = "borne out if L1 leaves more irrelevant weights near zero than L2";
         o.verdict(borne, (borne ? "L1 drove many more irrelevant weights to (near) zero than L2" :
                 "L1 did not give more zero weights than L2 this run") + " (" + (int) l1z + " vs " + (int) l2z
                 + " of 36); test RMSE: l1 " + Train.fmt(o.get(names[1], 0)) + ", l2 " + Train.fmt(o.get(names[2], 0))
