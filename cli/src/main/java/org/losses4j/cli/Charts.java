@@ -111,10 +111,10 @@ public final class Charts {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        try {
-            Files.write(out, bytes);
-        } catch (IOException e) {
-            throw Text.writeFailed(out, e);
+        // a temporary file moved into place when complete: a failed write leaves the old file as it was
+        try (OutputFiles.Sink sink = OutputFiles.open(out)) {
+            sink.write(bytes);
+            sink.commit();
         }
     }
 

@@ -61,9 +61,9 @@ final class EvalCommand implements Callable<Integer> {
             description = "other named inputs, e.g. weight=w.csv, or anchor=a.npy positive=p.npy negative=n.npy")
     Map<String, Path> extra = new LinkedHashMap<>();
 
-    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
-            description = "a loss option, e.g. -o delta=0.5 (each at most once)")
-    List<String> options = new java.util.ArrayList<>();
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", parameterConsumer = LossOptions.class,
+            description = "a loss option, e.g. -o delta=0.5 or -o delta 0.5 (each at most once)")
+    Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "print {\"loss\", \"reduction\", \"value\"} (and \"terms\" for"
             + " reduction none) as one JSON object")
@@ -344,21 +344,12 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * The loss options from {@code -o KEY=VALUE} and {@code --reduction}: a key given twice (also
-     * reduction both ways) or an argument without {@code =} is refused.
+     * The loss options from {@code -o} (parsed by {@link LossOptions}, which refuses a key given
+     * twice) and {@code --reduction}: reduction given both ways is refused.
      */
-    static Map<String, Object> options(List<String> raw, String reduction) {
+    static Map<String, Object> options(Map<String, String> raw, String reduction) {
         Map<String, Object> opts = new LinkedHashMap<>();
-        for (String kv : raw) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new Main.UserError("-o " + TensorFiles.shown(kv, 60) + ": an option is KEY=VALUE");
-            }
-            String k = kv.substring(0, eq).trim();
-            if (opts.put(k, kv.substring(eq + 1).trim()) != null) {
-                throw new Main.UserError("option " + TensorFiles.shown(k, 40) + " is given twice (-o " + k + "=...)");
-            }
-        }
+        raw.forEach((k, v) -> opts.put(k.trim(), v.trim()));
         if (reduction != null && opts.put("reduction", reduction) != null) {
             throw new Main.UserError("reduction is given twice (--reduction and -o reduction=...)");
         }

@@ -217,7 +217,7 @@ final class StreamingEval {
             double total = 0;
             double divisor = 0;
             long rows = 0;
-            Progress progress = new Progress(err, xs);
+            ProgressBar progress = new ProgressBar(err, "eval");
             while (true) {
                 int rx = xs.read(xb, rowsPerChunk);
                 int ry = ys.read(yb, rowsPerChunk);
@@ -263,7 +263,7 @@ final class StreamingEval {
                     t.write(none.value(in).terms().f64(), rx, 1.0);
                 }
                 rows += rx;
-                progress.update();
+                progress.update(xs.progress(), rows);
             }
             progress.done();
             return new double[] {total, divisor, rows};
@@ -273,40 +273,6 @@ final class StreamingEval {
     private static void sameCols(RowStream a, RowStream b) {
         if (a.cols() != b.cols()) {
             throw new Main.UserError(b.path + " has " + b.cols() + " columns but " + a.path + " has " + a.cols());
-        }
-    }
-
-    /** A progress bar on stderr, shown only on a terminal and only after the first second. */
-    private static final class Progress {
-        private final PrintWriter err;
-        private final RowStream source;
-        private final long start = System.nanoTime();
-        private final boolean terminal = System.console() != null;
-        private boolean shown;
-
-        Progress(PrintWriter err, RowStream source) {
-            this.err = err;
-            this.source = source;
-        }
-
-        void update() {
-            if (!terminal || System.nanoTime() - start < 1_000_000_000L) {
-                return;
-            }
-            double f = source.progress();
-            int w = 40;
-            int done = (int) (f * w);
-            err.print("\r  eval [" + "=".repeat(done) + " ".repeat(w - done) + "] "
-                    + String.format(Locale.ROOT, "%3.0f%%", f * 100));
-            err.flush();
-            shown = true;
-        }
-
-        void done() {
-            if (shown) {
-                err.print("\r" + " ".repeat(60) + "\r");
-                err.flush();
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.losses4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.losses4j.cli.OutputSafetyTest.refused;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,6 +75,21 @@ class EvalOptionsTest {
         refused(CliTest.run("eval", "mse", "--input", p.toString(), "--target", y.toString(), "--out",
                 dir.resolve("o.json").toString()), "--out writes the answers of --cases");
         assertThat(dir.resolve("o.json")).doesNotExist();
+    }
+
+    @Test
+    void anOptionMayBeKeyValueOrTwoArguments() throws Exception {
+        Path p = csv("p.csv", "0.5\n2\n-3\n");
+        Path y = csv("y.csv", "1\n0\n0\n");
+        CliTest.Run eq = CliTest.run("eval", "huber", "--input", p.toString(), "--target", y.toString(), "-o",
+                "delta=0.5");
+        CliTest.Run two = CliTest.run("eval", "huber", "--input", p.toString(), "--target", y.toString(), "-o",
+                "delta", "0.5");
+        assertThat(eq.code()).as(eq.err()).isZero();
+        assertThat(two.code()).as(two.err()).isZero();
+        // huber δ = 0.5 by hand: |d| = 0.5, 2, 3 → 0.125, 0.875, 1.375; mean 0.791666…
+        assertThat(Double.parseDouble(eq.out().strip())).isCloseTo(2.375 / 3, within(1e-15));
+        assertThat(two.out()).isEqualTo(eq.out());
     }
 
     @Test
