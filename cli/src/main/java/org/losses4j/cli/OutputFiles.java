@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * that fails leaves an existing file as it was and no partial file behind. An output that
  * exists and is not a regular file ({@code /dev/stdout}, a pipe) is written in place.
  */
-final class OutputFiles {
+public final class OutputFiles {
     /** The extensions a tensor output may have (the format follows the extension). */
     static final List<String> TENSOR_EXTENSIONS = List.of(".csv", ".tsv", ".txt", ".npy");
 
@@ -108,7 +108,7 @@ final class OutputFiles {
     }
 
     /** Opens an output checked by {@link #output}: a temporary file, moved into place on commit. */
-    static Sink open(Path p) {
+    public static Sink open(Path p) {
         Path target = target(p);
         try {
             if (Files.exists(target) && !Files.isRegularFile(target)) {
@@ -139,7 +139,7 @@ final class OutputFiles {
      * reports a write error, a full disk, as a user error); {@link #close} without a commit
      * removes the temporary file.
      */
-    static final class Sink implements Closeable {
+    public static final class Sink implements Closeable {
         private final Path shown;
         private final Path target;
         private final Path tmp;
@@ -158,7 +158,7 @@ final class OutputFiles {
         }
 
         /** Writes bytes, a write error becoming a user error naming the file. */
-        void write(byte[] b) {
+        public void write(byte[] b) {
             try {
                 out.write(b);
             } catch (IOException e) {
@@ -166,7 +166,7 @@ final class OutputFiles {
             }
         }
 
-        void commit() {
+        public void commit() {
             try {
                 out.close();
                 done = true;

@@ -89,10 +89,10 @@ public final class DemoCommand implements Callable<Integer> {
                 (System.nanoTime() - t0) / 1e9);
         if (report != null) {
             String html = Report.html(done, seed, quick);
-            try {
-                Files.writeString(report, html, StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                throw org.losses4j.cli.Text.writeFailed(report, e);
+            // a temporary file moved into place when complete, as every output of the tool
+            try (org.losses4j.cli.OutputFiles.Sink sink = org.losses4j.cli.OutputFiles.open(report)) {
+                sink.write(html.getBytes(StandardCharsets.UTF_8));
+                sink.commit();
             }
             err.println("report: " + report);
         }
