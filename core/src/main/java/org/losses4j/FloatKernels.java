@@ -12,8 +12,8 @@ package org.losses4j;
  *
  * <p>Every method works on {@code [from, to)} of flat same-length arrays, returns the sum of
  * the terms over that range (accumulated in float64, or in float lanes of at most
- * {@value #LANE_TERMS} terms each that are then added in float64, at every vector width), and, when {@code g} is not
- * null, writes {@code g[i] = scale · ∂term/∂x[i]} (overwriting it). Nothing is allocated. The
+ * {@value #LANE_TERMS} terms each that are then added in float64, at every vector width), and,
+ * when {@code g} is not null, writes {@code g[i] = scale · ∂term/∂x[i]} (overwriting it). Nothing is allocated. The
  * summation order depends only on {@code from}, {@code to} and the implementation, never on
  * threads, so a fixed split into ranges gives reproducible results. NaN propagates; nothing
  * is validated here (callers validate at the boundary), except that {@link #bceWithLogits}
@@ -49,11 +49,6 @@ public abstract class FloatKernels {
 
     /** Float lanes per vector: 1 for the scalar implementation. */
     public abstract int lanes();
-
-    /** True when the vectors are wider than the CPU's, so the JVM emulates them (correct, slow). */
-    public boolean emulated() {
-        return false;
-    }
 
     /** Squared error: term {@code (x − y)²}, gradient {@code 2(x − y)}. */
     public abstract double mse(float[] x, float[] y, float[] g, int from, int to, float scale);
@@ -96,8 +91,8 @@ public abstract class FloatKernels {
      * added in float64 every 16 blocks. A float accumulator lane sums at most
      * {@value #LANE_TERMS} exponentials (each within ~2 ulp) on the long rows and at most
      * {@code 2·LANE_TERMS − 1} (the whole short row) on the short ones, so {@code S − 1} is within
-     * about {@code (min(c, 2·LANE_TERMS) + 4)·2^−24} relative of its float64 value at any width. {@code exp(x_c − m)} below {@code e^−87} (a logit of −∞) may
-     * be taken as 0.
+     * about {@code (min(c, 2·LANE_TERMS) + 4)·2^−24} relative of its float64 value at any width.
+     * {@code exp(x_c − m)} below {@code e^−87} (a logit of −∞) may be taken as 0.
      */
     public abstract double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
             float scale, double keep, double uni, long ignore);

@@ -20,15 +20,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Summation: float accumulator lanes of at most {@value FloatKernels#LANE_TERMS} terms each (a
  * sub-block of {@code BLOCK} = {@value FloatKernels#LANE_TERMS}·L elements for one accumulator,
  * {@code BLOCK2} = twice that for two), added across lanes once per sub-block in float64 (lane 0
- * first), so the rounding of the float sums is bounded alike at every width. The tail of a range (fewer elements than the vector loop takes at a time) is computed by
- * the scalar kernel, in float64 (its own bound: one rounding); and a range whose float lanes
- * did not give a finite sum (a float overflow, e.g. mse at |x − y| beyond ~1.8e19, or a NaN) is
- * computed again by the scalar kernel, so the vector path accumulates in float64 where the float
- * range would not hold, as the scalar one does (ranges are the chunks of {@link Kernels}, at most
- * {@value Kernels#CHUNK} elements: a NaN costs its chunk a second, scalar pass). Each lane does the same operations at every
- * width, so an element's own results in the vector loop (mse, huber and bce gradients, the
+ * first), so the rounding of the float sums is bounded alike at every width. The tail of a range
+ * (fewer elements than the vector loop takes at a time) is computed by the scalar kernel, in
+ * float64 (its own bound: one rounding); and a range whose float lanes did not give a finite sum (a
+ * float overflow, e.g. mse at |x − y| beyond ~1.8e19, or a NaN) is computed again by the scalar
+ * kernel, so the vector path accumulates in float64 where the float range would not hold, as the
+ * scalar one does (ranges are the chunks of {@link Kernels}, at most {@value Kernels#CHUNK}
+ * elements: a NaN costs its chunk a second, scalar pass). Each lane does the same operations at
+ * every width, so an element's own results in the vector loop (mse, huber and bce gradients, the
  * exponentials) are the same at 128, 256 and 512 bits; the order of the sums and where a range's
- * scalar tail starts depend on the width, within the bounds above. Everything but exp and log1p is IEEE lane arithmetic, so mse and huber
+ * scalar tail starts depend on the width, within the bounds above. Everything but exp and log1p
+ * is IEEE lane arithmetic, so mse and huber
  * give the same bits compiled or interpreted. exp and log1p are written out in lane arithmetic
  * too (see the bce_with_logits and cross_entropy kernels; not {@link VectorOperators#EXP}, whose
  * SVML intrinsic and interpreter fallback differ in the last ulp), so every kernel gives the same
@@ -56,9 +58,6 @@ final class VectorFloatKernels extends FloatKernels {
     private static final VectorShuffle<Float> SH_SIXTEENTH = shuffleXor(L / 16);
     private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
 
-    VectorFloatKernels() {
-    }
-
     /** Lane i to lane i ^ m, or null when m is 0 (no such step at this width). */
     private static VectorShuffle<Float> shuffleXor(int m) {
         return m == 0 ? null : VectorShuffle.fromOp(S, i -> i ^ m);
@@ -82,8 +81,8 @@ final class VectorFloatKernels extends FloatKernels {
         return L;
     }
 
-    @Override
-    public boolean emulated() {
+    /** Wider than the CPU's vectors, so the JVM emulates them (correct, slow). */
+    private static boolean emulated() {
         return S.vectorBitSize() > FloatVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
@@ -93,7 +92,8 @@ final class VectorFloatKernels extends FloatKernels {
     // Each kernel: the vector loops over the whole vectors of the range (two at a time for mse and
     // huber), their sum in float64 by the scalar kernel instead when the float lanes gave none
     // (not finite: a float overflow, or NaN), then the tail by the scalar kernel. Those calls are
-    // here, outside the hot methods, so that the JIT inlines no scalar kernel into a vector loop.
+    // here, outside the hot methods, so that the JIT inlines no scalar kernel into a vector loop;
+    // the hot methods take ranges of whole vectors (of two vectors for mse and huber) only.
 
     @Override
     public double mse(float[] x, float[] y, float[] g, int from, int to, float scale) {
@@ -111,11 +111,10 @@ final class VectorFloatKernels extends FloatKernels {
         double sum = 0;
         for (int s = from; s < to; s += BLOCK2) {
             int end = Math.min(to, s + BLOCK2);
-            int vend = s + (end - s) / L2 * L2;
             int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
-            for (; i < vend; i += L2) {
+            for (; i < end; i += L2) {
                 FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
                 FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
                 a0 = a0.add(d0.mul(d0));
@@ -139,11 +138,10 @@ final class VectorFloatKernels extends FloatKernels {
         double sum = 0;
         for (int s = from; s < to; s += BLOCK2) {
             int end = Math.min(to, s + BLOCK2);
-            int vend = s + (end - s) / L2 * L2;
             int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
-            for (; i < vend; i += L2) {
+            for (; i < end; i += L2) {
                 FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
                 FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
                 a0 = a0.add(d0.mul(d0));
@@ -175,11 +173,10 @@ final class VectorFloatKernels extends FloatKernels {
         double sum = 0;
         for (int s = from; s < to; s += BLOCK2) {
             int end = Math.min(to, s + BLOCK2);
-            int vend = s + (end - s) / L2 * L2;
             int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
-            for (; i < vend; i += L2) {
+            for (; i < end; i += L2) {
                 FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
                 FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
                 FloatVector c0 = d0.max(nd).min(dl);
@@ -204,11 +201,10 @@ final class VectorFloatKernels extends FloatKernels {
         double sum = 0;
         for (int s = from; s < to; s += BLOCK2) {
             int end = Math.min(to, s + BLOCK2);
-            int vend = s + (end - s) / L2 * L2;
             int i = s;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
-            for (; i < vend; i += L2) {
+            for (; i < end; i += L2) {
                 FloatVector d0 = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, y, i));
                 FloatVector d1 = FloatVector.fromArray(S, x, i + L).sub(FloatVector.fromArray(S, y, i + L));
                 FloatVector c0 = d0.max(nd).min(dl);
@@ -340,17 +336,16 @@ final class VectorFloatKernels extends FloatKernels {
         boolean suspect = false;
         for (int s = from; s < to; s += BLOCK) {
             int end = Math.min(to, s + BLOCK);
-            int vend = s + (end - s) / L * L;
             int i = s;
             FloatVector acc = FloatVector.zero(S);
             IntVector tmax = IntVector.broadcast(IS, SIGN_BIT);
             if (!tIsY) {
-                for (int k = i; k < vend; k += L) {
+                for (int k = i; k < end; k += L) {
                     tmax = tmax.max(FloatVector.fromArray(S, y, k).reinterpretAsInts().lanewise(VectorOperators.XOR,
                             SIGN_BIT));
                 }
             }
-            if (i < vend) {
+            if (i < end) {
                 // e of the first vector; the loop computes each next vector's e ahead
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector xa = z.reinterpretAsInts().or(SIGN_BIT).reinterpretAsFloats();
@@ -364,8 +359,8 @@ final class VectorFloatKernels extends FloatKernels {
                         r2.fma(r.fma(FloatVector.fromArray(S, BCE_K, K_E3), e2c), r));
                 FloatVector p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector e = q.fma(p2, p2);
-                for (; i < vend; i += L) {
-                    int j = i + L < vend ? i + L : i; // the last iteration recomputes its own e
+                for (; i < end; i += L) {
+                    int j = i + L < end ? i + L : i; // the last iteration recomputes its own e
                     FloatVector zn = FloatVector.fromArray(S, x, j);
                     xa = zn.reinterpretAsInts().or(SIGN_BIT).reinterpretAsFloats();
                     xa = xa.blend(m87, xa.compare(VectorOperators.LT, m87));
@@ -420,17 +415,16 @@ final class VectorFloatKernels extends FloatKernels {
         boolean suspect = false;
         for (int s = from; s < to; s += BLOCK) {
             int end = Math.min(to, s + BLOCK);
-            int vend = s + (end - s) / L * L;
             int i = s;
             FloatVector acc = FloatVector.zero(S);
             IntVector tmax = IntVector.broadcast(IS, SIGN_BIT);
             if (!tIsY) {
-                for (int k = i; k < vend; k += L) {
+                for (int k = i; k < end; k += L) {
                     tmax = tmax.max(FloatVector.fromArray(S, y, k).reinterpretAsInts().lanewise(VectorOperators.XOR,
                             SIGN_BIT));
                 }
             }
-            if (i < vend) {
+            if (i < end) {
                 FloatVector z = FloatVector.fromArray(S, x, i);
                 FloatVector xa = z.reinterpretAsInts().or(SIGN_BIT).reinterpretAsFloats();
                 xa = xa.blend(m87, xa.compare(VectorOperators.LT, m87));
@@ -443,8 +437,8 @@ final class VectorFloatKernels extends FloatKernels {
                         r2.fma(r.fma(FloatVector.fromArray(S, BCE_K, K_E3), e2c), r));
                 FloatVector p2 = kf.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector e = q.fma(p2, p2);
-                for (; i < vend; i += L) {
-                    int j = i + L < vend ? i + L : i; // the last iteration recomputes its own e
+                for (; i < end; i += L) {
+                    int j = i + L < end ? i + L : i; // the last iteration recomputes its own e
                     FloatVector zn = FloatVector.fromArray(S, x, j);
                     xa = zn.reinterpretAsInts().or(SIGN_BIT).reinterpretAsFloats();
                     xa = xa.blend(m87, xa.compare(VectorOperators.LT, m87));
