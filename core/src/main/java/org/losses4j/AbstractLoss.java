@@ -1,23 +1,26 @@
 package org.losses4j;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * Base of the loss implementations. It checks the inputs against {@link LossInfo#inputs()}
- * (presence, no unknown names, int64 vs floating), chooses the computation dtype from the
- * first differentiable input, and runs {@link #compute64} on float64 data: float32 inputs
- * are widened once, computed with float64 accumulation, and the terms and gradients narrowed
- * back to float32 (into the caller's buffers where given). Hot losses override
- * {@link #run(Inputs, boolean)} with native float32 paths.
+ * Base of the loss implementations. Every call runs {@link #run} (final), the one place where a
+ * call is checked against {@link LossInfo#inputs()} (presence, no unknown names, int64 vs
+ * floating, the caller's gradient buffers), its precision chosen (that of the first floating
+ * input the loss differentiates) and a {@link LossCall} made for it. The loss implements
+ * {@link #evaluate}, its computation at the call's {@link LossCall#precision()}: float64 unless
+ * the loss says in {@link #computesFloat32} that it reads these float32 inputs natively. Other
+ * float32 data is widened once for a float64 computation, and its terms and gradients narrowed
+ * back by the call's finish.
  */
 public abstract class AbstractLoss implements Loss {
     private final LossInfo info;
     protected final Options options;
+    /** The reduction option's value; {@link Reduction#MEAN} for a loss that is always a scalar. */
+    private final Reduction reduction;
 
     protected AbstractLoss(LossInfo info, Options options) {
         this.info = info;
         this.options = options;
+        Object r = info.reductions().isEmpty() ? null : options.values().get("reduction");
+        this.reduction = r == null ? Reduction.MEAN : (Reduction) r;
     }
 
     @Override
@@ -31,37 +34,46 @@ public abstract class AbstractLoss implements Loss {
     }
 
     @Override
-    public LossResult compute(Inputs inputs) {
-        return run(inputs, true);
+    public final LossResult compute(Inputs inputs) {
+        return run(inputs, true, false);
     }
 
     @Override
-    public LossResult value(Inputs inputs) {
-        return run(inputs, false);
+    public final LossResult value(Inputs inputs) {
+        return run(inputs, false, false);
     }
 
     /**
-     * The loss on float64 inputs. {@code g} is null for a value-only call; otherwise take
-     * each gradient array from {@code g.zeros(name, input)}.
+     * The loss: read the inputs from {@code c}, take the gradients from it, reduce, return its
+     * finish. The inputs are float64 unless {@code c.precision()} is float32 (see {@link #computesFloat32}).
      */
-    protected abstract LossResult compute64(Inputs in, Grads g);
+    protected abstract LossResult evaluate(LossCall c);
 
-    /** Checks the inputs generically, then computes in float64 and narrows back if needed. */
-    protected LossResult run(Inputs in, boolean grad) {
+    /**
+     * True when {@link #evaluate} reads these inputs natively in float32 (called only when their
+     * first differentiable input is float32). Default: false (float32 data is widened to float64).
+     */
+    protected boolean computesFloat32(Inputs in) {
+        return false;
+    }
+
+    /** Checks the call, then computes at its precision (widening float32 data where the loss has no float32 path). */
+    final LossResult run(Inputs in, boolean grad, boolean hessian) {
         DType dt = checkInputs(in);
-        if (dt == DType.FLOAT64) {
-            return compute64(in, grad ? new Grads(in) : null);
-        }
-        // the widened inputs and the float64 gradients are per-thread scratch, reused by the next
-        // call of the same size: narrow copies everything the result keeps out of it
         try (Workspace ws = Workspace.acquire()) {
+            if (dt == DType.FLOAT64) {
+                return evaluate(new LossCall(info, reduction, in, in, DType.FLOAT64, dt, grad, hessian, ws));
+            }
+            if (computesFloat32(in)) {
+                return evaluate(new LossCall(info, reduction, in, in, DType.FLOAT32, dt, grad, hessian, ws));
+            }
+            // the widened inputs are per-thread scratch, reused by the next call of the same size
             Inputs wide = Inputs.empty();
             for (int i = 0, n = in.count(); i < n; i++) {
                 Tensor t = in.tensor(i);
                 wide = wide.with(in.name(i), t.dtype() == DType.FLOAT32 ? widen(t, ws) : t);
             }
-            LossResult r = compute64(wide, grad ? new Grads(Inputs.empty(), ws) : null);
-            return narrow(r, in);
+            return evaluate(new LossCall(info, reduction, wide, in, DType.FLOAT64, dt, grad, hessian, ws));
         }
     }
 
@@ -78,7 +90,7 @@ public abstract class AbstractLoss implements Loss {
      * Validates names and dtypes of the inputs and returns the computation dtype: that of
      * the first floating input the loss declares (float64 when it has none).
      */
-    protected final DType checkInputs(Inputs in) {
+    private DType checkInputs(Inputs in) {
         // indexed loops, no iterators: this runs on every call
         for (int i = 0, n = in.count(); i < n; i++) {
             String name = in.name(i);
@@ -105,7 +117,7 @@ public abstract class AbstractLoss implements Loss {
             }
             if (s.integerType() != null) {
                 Check.dtype(s.name(), t, true);
-            } else if (t.dtype() != DType.INT64 || !acceptsIntegerFor(s.name())) {
+            } else if (t.dtype() != DType.INT64 || !s.alsoInt64()) {
                 Check.dtype(s.name(), t, false);
                 if (dt == null) {
                     dt = t.dtype();
@@ -163,11 +175,6 @@ public abstract class AbstractLoss implements Loss {
         return sb.length() == 0 ? "none" : sb.toString();
     }
 
-    /** Overridden by losses whose floating input may alternatively be int64 (cross_entropy's target). */
-    protected boolean acceptsIntegerFor(String inputName) {
-        return false;
-    }
-
     private LossInfo.InputSpec findInput(String name) {
         java.util.List<LossInfo.InputSpec> specs = info.inputs();
         for (int i = 0, n = specs.size(); i < n; i++) {
@@ -178,48 +185,9 @@ public abstract class AbstractLoss implements Loss {
         return null;
     }
 
-    /** Converts a float64 result back to float32, writing gradients into the caller's float32 buffers. */
-    private static LossResult narrow(LossResult r, Inputs in) {
-        Map<String, Tensor> grads = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : r.grads().entrySet()) {
-            Tensor g64 = e.getValue();
-            Tensor buf = in.gradBuffer(e.getKey());
-            Tensor target = in.get(e.getKey());
-            DType want = target == null ? DType.FLOAT32 : target.dtype();
-            if (want != DType.FLOAT32) {
-                grads.put(e.getKey(), copyInto(e.getKey(), g64, buf, DType.FLOAT64));
-            } else {
-                grads.put(e.getKey(), copyInto(e.getKey(), g64, buf, DType.FLOAT32));
-            }
-        }
-        if (r.isUnreduced()) {
-            return LossResult.unreduced(r.terms().asFloat32(), r.value(), grads).withDivisor(r.divisor());
-        }
-        return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
-    }
-
-    private static Tensor copyInto(String name, Tensor g64, Tensor buf, DType dtype) {
-        double[] src = g64.f64();
-        if (buf != null) {
-            Check.gradBuffer(name, buf, g64, dtype);
-        }
-        if (dtype == DType.FLOAT64) {
-            if (buf == null) {
-                return Tensor.of(src.clone(), g64.shape()); // g64 may be scratch of the float32 path
-            }
-            System.arraycopy(src, 0, buf.f64(), 0, src.length);
-            return buf;
-        }
-        float[] dst = buf != null ? buf.f32() : new float[src.length];
-        for (int i = 0; i < src.length; i++) {
-            dst[i] = (float) src[i];
-        }
-        return buf != null ? buf : Tensor.of(dst, g64.shape());
-    }
-
-    /** The reduction option, for losses that declare one. */
+    /** The reduction option, for losses that declare one ({@link Reduction#MEAN} for the others). */
     protected final Reduction reduction() {
-        return (Reduction) options.values().get("reduction");
+        return reduction;
     }
 
     @Override

@@ -145,15 +145,15 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         return 0;
     }
 
+    /** Float32 data is computed natively: the blocks load it, the fused kernel runs on it. */
     @Override
-    protected final LossResult run(Inputs in, boolean grad) {
-        return drive(in, grad, false);
+    protected final boolean computesFloat32(Inputs in) {
+        return true;
     }
 
-    /** Not used: the driver computes float32 and float64 natively. */
     @Override
-    protected final LossResult compute64(Inputs in, Grads g) {
-        return drive(in, g != null, false);
+    protected final LossResult evaluate(LossCall c) {
+        return drive(c);
     }
 
     /**
@@ -161,7 +161,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
      * respect to each input element), for gradient boosting.
      */
     public LossResult computeWithHessian(Inputs in) {
-        return drive(in, true, true);
+        return run(in, true, true);
     }
 
     /** The reduced value on float64 arrays (no gradient). */
@@ -179,39 +179,41 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         return compute(Inputs.of(Tensor.vector(input), Tensor.vector(target)).gradInto("input", Tensor.vector(gradOut))).value();
     }
 
-    private LossResult drive(Inputs in, boolean grad, boolean hess) {
-        DType dt = checkInputs(in);
-        Tensor x = Check.require(in, "input");
-        Tensor y = Check.require(in, "target");
+    private LossResult drive(LossCall c) {
+        DType dt = c.precision();
+        boolean hess = c.wantsHessian();
+        Tensor x = c.require("input");
+        Tensor y = c.require("target");
         Check.sameShape("input", x, "target", y);
-        Tensor w = in.get("weight");
+        Tensor w = c.input("weight");
         if (w != null) {
             Check.sameShape("input", x, "weight", w);
         }
-        Tensor aux = auxName() == null ? null : in.get(auxName());
+        Tensor aux = auxName() == null ? null : c.input(auxName());
         AuxShape mode = aux == null ? null : auxShape(x, aux);
-        Reduction r = hasOuter() ? Reduction.MEAN : reduction();
+        boolean none = !hasOuter() && c.unreduced();
         FusedKernel fk = !hess && dt == DType.FLOAT32 && y.dtype() == DType.FLOAT32 && w == null && aux == null
-                && !hasOuter() && r != Reduction.NONE ? fusedFloat32() : null;
+                && !hasOuter() && !none ? fusedFloat32() : null;
         if (fk == null || !fusedKernelValidates()) {
             validate(x, y);
         }
         int n = x.size();
-        if (r == Reduction.MEAN) {
-            Check.nonEmpty("input", x);
-        }
-        Reduce red = Reduce.of(r, n);
-        double scale = red.gradScale();
-        Tensor gOut = grad ? output(in.gradBuffer("input"), "input", x, dt) : null;
+        // an outer function (rmse) is of the mean, whatever the option says: it has none
+        double scale = hasOuter() ? meanScale(c, n) : c.reduce(n);
+        Tensor gOut = c.gradientTensor("input", x);
         Tensor hOut = hess ? Tensor.zeros(dt, x.shape()) : null;
-        Tensor aOut = grad && aux != null && auxDifferentiable() ? output(in.gradBuffer(auxName()), auxName(), aux, dt)
-                : null;
+        Tensor aOut = aux != null && auxDifferentiable() ? c.gradientTensor(auxName(), aux) : null;
         if (aOut != null) {
             fill0(aOut);
         }
         if (fk != null) {
             try {
-                return fused(fk, x.f32(), y.f32(), gOut, n, scale);
+                float[] g = gOut == null ? null : gOut.f32();
+                float[] xs = x.f32();
+                float[] ys = y.f32();
+                float fs = (float) scale;
+                double sum = Kernels.sumChunks(n, (from, to) -> fk.run(xs, ys, g, from, to, fs));
+                return c.finish(sum);
             } catch (InvalidInput e) {
                 validate(x, y);
                 throw new IllegalStateException(info().name()
@@ -219,14 +221,40 @@ public abstract class ElementwiseLoss extends AbstractLoss {
             }
         }
         // the block is per-thread scratch (a call allocates none): state of the call, not of the loss
-        try (Workspace ws = Workspace.acquire()) {
-            return blocks(ws.object(Block.class, Block::new), x, y, w, aux, mode, r, n, scale, gOut, hOut, aOut, dt);
+        Block b = c.scratch().object(Block.class, Block::new);
+        Tensor tOut = none ? Tensor.zeros(dt, x.shape()) : null;
+        double sum = blocks(b, x, y, w, aux, mode, n, scale, tOut, gOut, hOut, aOut);
+        if (hOut != null) {
+            c.hessian(hOut);
         }
+        if (hasOuter()) {
+            double m = sum * scale;
+            double f1 = outerDerivative(m);
+            if (hOut != null) {
+                applyOuterHessian(hOut, gOut, f1, outerSecondDerivative(m));
+            }
+            if (gOut != null) {
+                scaleInPlace(gOut, f1);
+            }
+            if (aOut != null) {
+                scaleInPlace(aOut, f1);
+            }
+            return c.finishValue(outer(m));
+        }
+        return none ? c.finishTerms(tOut, sum) : c.finish(sum);
     }
 
-    private LossResult blocks(Block b, Tensor x, Tensor y, Tensor w, Tensor aux, AuxShape mode, Reduction r, int n,
-            double scale, Tensor gOut, Tensor hOut, Tensor aOut, DType dt) {
-        Tensor tOut = r == Reduction.NONE ? Tensor.zeros(dt, x.shape()) : null;
+    /** The scale of a mean of {@code n} terms (the outer functions' argument), with the empty-input policy of a mean. */
+    private static double meanScale(LossCall c, int n) {
+        if (n == 0) {
+            c.refuseEmpty();
+        }
+        return 1.0 / n;
+    }
+
+    /** The block loop: every term, its scaled derivatives into the outputs given; returns the sum of the terms. */
+    private double blocks(Block b, Tensor x, Tensor y, Tensor w, Tensor aux, AuxShape mode, int n,
+            double scale, Tensor tOut, Tensor gOut, Tensor hOut, Tensor aOut) {
         int last = x.rank() == 0 ? 1 : x.dim(-1);
         b.hasAux = aux != null;
         if (aux != null) {
@@ -276,57 +304,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
                 accumulateAux(b.daux, scale, aOut, mode, last, off, len);
             }
         }
-        if (hasOuter()) {
-            double m = sum * scale;
-            double f1 = outerDerivative(m);
-            if (hOut != null) {
-                applyOuterHessian(hOut, gOut, f1, outerSecondDerivative(m));
-            }
-            if (gOut != null) {
-                scaleInPlace(gOut, f1);
-            }
-            if (aOut != null) {
-                scaleInPlace(aOut, f1);
-            }
-            return result(outer(m), null, gOut, aOut, hOut, Double.NaN);
-        }
-        return result(tOut != null ? sum : sum * scale, tOut, gOut, aOut, hOut, n);
-    }
-
-    /**
-     * The fused path: fixed chunks of {@link Kernels#CHUNK} elements (on {@link Kernels#threads()}
-     * threads), partial sums in float64 added in chunk order.
-     */
-    private LossResult fused(FusedKernel fk, float[] x, float[] y, Tensor gOut, int n, double scale) {
-        float[] g = gOut == null ? null : gOut.f32();
-        float fs = (float) scale;
-        double sum = Kernels.sumChunks(n, (from, to) -> fk.run(x, y, g, from, to, fs));
-        return result(sum * scale, null, gOut, null, null, n);
-    }
-
-    /** The result with the gradients that were computed (input's, then aux's), without building a map. */
-    private LossResult result(double value, Tensor terms, Tensor gOut, Tensor aOut, Tensor hOut, double divisor) {
-        int k = (gOut != null ? 1 : 0) + (aOut != null ? 1 : 0);
-        String[] names = new String[k];
-        Tensor[] grads = new Tensor[k];
-        int i = 0;
-        if (gOut != null) {
-            names[i] = "input";
-            grads[i++] = gOut;
-        }
-        if (aOut != null) {
-            names[i] = auxName();
-            grads[i] = aOut;
-        }
-        return LossResult.of(value, terms, names, grads, hOut, divisor);
-    }
-
-    private static Tensor output(Tensor buf, String name, Tensor like, DType dt) {
-        if (buf == null) {
-            return Tensor.zeros(dt, like.shape());
-        }
-        Check.gradBuffer(name, buf, like, dt);
-        return buf;
+        return sum;
     }
 
     private static void load(Tensor t, int off, double[] dst, int n) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Function;
 
 /**
@@ -12,6 +13,40 @@ import java.util.function.Function;
  * typical tasks. {@link #create(Map)} builds a loss from a raw option map.
  */
 public final class LossInfo {
+    /** How a loss's terms are laid out over its inputs: what can be split, streamed or broadcast. */
+    public enum Layout {
+        /** One term per element of {@code input} (and {@code target}, same shape): mse, bce, kl_div. */
+        ELEMENT,
+        /**
+         * One term per row of the first dimension (a sample: features, class scores, a box),
+         * independent of the other rows: a batch may be split into chunks of rows and their sums
+         * and divisors added (cross_entropy, triplet, cosine_similarity).
+         */
+        ROW,
+        /**
+         * One term per sample of a batch whose samples are not rows of a matrix: images
+         * {@code [N, C, H, W]} (ssim, total_variation) or sequences {@code [T, N, C]} (ctc).
+         */
+        SAMPLE,
+        /**
+         * A mean over regions (images and classes) of a function of sums over each region's pixels
+         * of {@code input} and {@code target} (dice, jaccard, tversky): region sums add over chunks.
+         */
+        REGION,
+        /** One number computed from the whole input that no chunking reproduces (perplexity, ssim, dpo). */
+        SCALAR
+    }
+
+    /**
+     * Valid inputs of a loss for tests and demonstrations: a float64 call of batch size {@code n}
+     * (the catalog's N; {@code n = 0} gives the empty batch) for the given options, with values
+     * away from kinks and clamps, so finite differences and float32 comparisons are meaningful.
+     */
+    @FunctionalInterface
+    public interface Example {
+        Inputs make(Random rng, int n, Options options);
+    }
+
     /** One named input of a loss. */
     public static final class InputSpec {
         private final String name;
@@ -19,13 +54,16 @@ public final class LossInfo {
         private final boolean required;
         private final boolean differentiable;
         private final DType labelType;
+        private final boolean alsoInt64;
 
-        InputSpec(String name, String shape, boolean required, boolean differentiable, DType labelType) {
+        InputSpec(String name, String shape, boolean required, boolean differentiable, DType labelType,
+                boolean alsoInt64) {
             this.name = name;
             this.shape = shape;
             this.required = required;
             this.differentiable = differentiable;
             this.labelType = labelType;
+            this.alsoInt64 = alsoInt64;
         }
 
         public String name() {
@@ -50,6 +88,11 @@ public final class LossInfo {
         public DType integerType() {
             return labelType;
         }
+
+        /** True for a floating input that may also be given as int64 (cross_entropy's class-index target). */
+        public boolean alsoInt64() {
+            return alsoInt64;
+        }
     }
 
     private final String name;
@@ -62,10 +105,14 @@ public final class LossInfo {
     private final boolean differentiable;
     private final boolean convex;
     private final boolean robust;
-    private final boolean elementwise;
+    private final boolean hessian;
+    private final Layout layout;
+    private final List<Reduction> reductions;
     private final List<String> tasks;
     private final String reference;
     private final Function<Options, Loss> factory;
+    private final Example example;
+    private final Map<String, Object> exampleOptions;
 
     private LossInfo(Builder b) {
         this.name = b.name;
@@ -78,7 +125,19 @@ public final class LossInfo {
         this.differentiable = b.differentiable;
         this.convex = b.convex;
         this.robust = b.robust;
-        this.elementwise = b.elementwise;
+        this.hessian = b.hessian;
+        this.layout = b.layout;
+        List<Reduction> rs = new ArrayList<>();
+        for (OptionSpec<?> o : b.options) {
+            if (o.name().equals("reduction")) {
+                for (String c : o.choices()) {
+                    rs.add(Reduction.parse(c));
+                }
+            }
+        }
+        this.reductions = List.copyOf(rs);
+        this.example = b.example;
+        this.exampleOptions = Map.copyOf(b.exampleOptions);
         this.tasks = List.copyOf(b.tasks);
         this.reference = b.reference;
         this.factory = b.factory;
@@ -142,9 +201,55 @@ public final class LossInfo {
         return robust;
     }
 
-    /** True for losses with one term per element, which also give the diagonal Hessian. */
-    public boolean elementwise() {
-        return elementwise;
+    /** True for the elementwise losses that also give the diagonal Hessian (for gradient boosting). */
+    public boolean hessian() {
+        return hessian;
+    }
+
+    /** How the terms are laid out over the inputs. */
+    public Layout layout() {
+        return layout;
+    }
+
+    /** The reductions the loss accepts, in the order of the option's choices; empty for a loss that is always a scalar. */
+    public List<Reduction> reductions() {
+        return reductions;
+    }
+
+    /** True when the loss has a reduction option (its value may be the terms, a sum or a mean). */
+    public boolean reducible() {
+        return !reductions.isEmpty();
+    }
+
+    /**
+     * Valid example inputs (see {@link Example}) for {@code raw} options merged over
+     * {@link #exampleOptions()}. Every registered loss has them (a test checks).
+     */
+    public Inputs example(Random rng, int n, Map<String, ?> raw) {
+        if (example == null) {
+            throw new IllegalStateException("loss " + name + " has no example inputs");
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>(exampleOptions);
+        m.putAll(raw);
+        return example.make(rng, n, Options.parse(name, options, m));
+    }
+
+    /** {@link #example(Random, int, Map)} with the example options. */
+    public Inputs example(Random rng, int n) {
+        return example(rng, n, Map.of());
+    }
+
+    /** True when the loss has example inputs. */
+    public boolean hasExample() {
+        return example != null;
+    }
+
+    /**
+     * Options that example calls are made with unless overridden (e.g. a small SSIM window for
+     * the examples' small images); usually empty.
+     */
+    public Map<String, Object> exampleOptions() {
+        return exampleOptions;
     }
 
     public List<String> tasks() {
@@ -168,10 +273,13 @@ public final class LossInfo {
         private boolean differentiable = true;
         private boolean convex;
         private boolean robust;
-        private boolean elementwise;
+        private boolean hessian;
+        private Layout layout;
         private final List<String> tasks = new ArrayList<>();
         private String reference = "";
         private Function<Options, Loss> factory;
+        private Example example;
+        private final Map<String, Object> exampleOptions = new java.util.LinkedHashMap<>();
 
         Builder(String name, Family family) {
             this.name = name;
@@ -195,25 +303,31 @@ public final class LossInfo {
 
         /** A floating input that the loss differentiates with respect to. */
         public Builder gradInput(String n, String shape) {
-            inputs.add(new InputSpec(n, shape, true, true, null));
+            inputs.add(new InputSpec(n, shape, true, true, null, false));
             return this;
         }
 
         /** A required floating input with no gradient. */
         public Builder input(String n, String shape) {
-            inputs.add(new InputSpec(n, shape, true, false, null));
+            inputs.add(new InputSpec(n, shape, true, false, null, false));
             return this;
         }
 
         /** An optional floating input with no gradient (e.g. weights). */
         public Builder optionalInput(String n, String shape) {
-            inputs.add(new InputSpec(n, shape, false, false, null));
+            inputs.add(new InputSpec(n, shape, false, false, null, false));
+            return this;
+        }
+
+        /** A required floating input with no gradient that may also be int64 (class indices). */
+        public Builder floatOrIndexInput(String n, String shape) {
+            inputs.add(new InputSpec(n, shape, true, false, null, true));
             return this;
         }
 
         /** A required int64 input (labels, lengths). */
         public Builder labelInput(String n, String shape) {
-            inputs.add(new InputSpec(n, shape, true, false, DType.INT64));
+            inputs.add(new InputSpec(n, shape, true, false, DType.INT64, false));
             return this;
         }
 
@@ -237,8 +351,29 @@ public final class LossInfo {
             return this;
         }
 
+        /** One term per element, with the diagonal Hessian (the losses of {@link ElementwiseLoss}). */
         public Builder elementwise(boolean b) {
-            elementwise = b;
+            hessian = b;
+            if (b) {
+                layout = Layout.ELEMENT;
+            }
+            return this;
+        }
+
+        public Builder layout(Layout l) {
+            layout = l;
+            return this;
+        }
+
+        /** Example inputs for tests and demonstrations (see {@link Example}). */
+        public Builder example(Example e) {
+            example = e;
+            return this;
+        }
+
+        /** An option that example calls are made with unless overridden. */
+        public Builder exampleOption(String key, Object value) {
+            exampleOptions.put(key, value);
             return this;
         }
 
@@ -260,6 +395,9 @@ public final class LossInfo {
         public LossInfo build() {
             if (factory == null) {
                 throw new IllegalStateException("loss " + name + " has no factory");
+            }
+            if (layout == null) {
+                throw new IllegalStateException("loss " + name + " has no term layout");
             }
             return new LossInfo(this);
         }

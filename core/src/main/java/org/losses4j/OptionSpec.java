@@ -99,6 +99,11 @@ public final class OptionSpec<T> {
         return description;
     }
 
+    /** The values a choice or reduction option takes, in order; empty for other options. */
+    public List<String> choices() {
+        return choices == null ? List.of() : choices;
+    }
+
     /** The allowed values in words, e.g. {@code > 0} or {@code one of mean, sum, none}. */
     public String allowed() {
         return rangeText;

@@ -85,6 +85,39 @@ class CatalogTest {
         assertThat(registered).containsExactlyElementsOf(catalogNames().keySet());
     }
 
+    /**
+     * What the rest of the code reads from a loss's description instead of its name holds for
+     * every loss: its example inputs are a valid call (of batch 3 and, where a batch may be empty,
+     * 0), its layout agrees with the Hessian and the reduction option, and the int64 inputs are
+     * declared.
+     */
+    @Test
+    void everyLossDescribesItsLayoutAndHasValidExampleInputs() {
+        java.util.Random r = new java.util.Random(7);
+        for (LossInfo i : Losses.catalog()) {
+            assertThat(i.hasExample()).as(i.name() + " has example inputs").isTrue();
+            Inputs in = i.example(r, 3);
+            for (LossInfo.InputSpec s : i.inputs()) {
+                if (s.required()) {
+                    assertThat(in.has(s.name())).as(i.name() + " example gives " + s.name()).isTrue();
+                }
+                if (in.has(s.name()) && in.get(s.name()).dtype() == DType.INT64) {
+                    assertThat(s.integerType() != null || s.alsoInt64()).as(i.name() + "." + s.name()).isTrue();
+                }
+            }
+            LossResult res = i.create(i.exampleOptions()).compute(in);
+            assertThat(res.value()).as(i.name() + " on its example").isFinite();
+            if (i.hessian()) {
+                assertThat(i.layout()).as(i.name()).isEqualTo(LossInfo.Layout.ELEMENT);
+            }
+            boolean hasOption = i.options().stream().anyMatch(o -> o.name().equals("reduction"));
+            assertThat(i.reducible()).as(i.name() + " reducible").isEqualTo(hasOption);
+            if (i.reducible()) {
+                assertThat(i.reductions()).contains(Reduction.SUM, Reduction.NONE);
+            }
+        }
+    }
+
     @Test
     void everyLossBuildsWithDefaultsAndDescribesItsOptions() {
         for (LossInfo i : Losses.catalog()) {

@@ -55,7 +55,7 @@ final class DescribeCommand implements Callable<Integer> {
         }
         out.println("properties");
         out.printf("  differentiable %s, convex %s, robust to outliers %s%s%n", yes(i.differentiable()),
-                yes(i.convex()), yes(i.robustToOutliers()), i.elementwise() ? ", elementwise (gives the Hessian)" : "");
+                yes(i.convex()), yes(i.robustToOutliers()), i.hessian() ? ", elementwise (gives the Hessian)" : "");
         out.printf("  (robust: %s)%n", ROBUST);
         if (!i.tasks().isEmpty()) {
             out.printf("typical tasks %s%n", String.join("; ", i.tasks()));
@@ -179,7 +179,7 @@ final class DescribeCommand implements Callable<Integer> {
         props.put("differentiable", i.differentiable());
         props.put("convex", i.convex());
         props.put("robust_to_outliers", i.robustToOutliers());
-        props.put("elementwise", i.elementwise());
+        props.put("elementwise", i.hessian());
         m.put("properties", props);
         m.put("tasks", i.tasks());
         m.put("reference", i.reference());

@@ -362,7 +362,7 @@ final class EvalCommand implements Callable<Integer> {
         if (s != null && s.integerType() != null) {
             return true;
         }
-        if (s == null || info.elementwise()) {
+        if (s == null || info.hessian()) {
             return false;
         }
         try (RowStream x = RowStream.open(input); RowStream t = RowStream.open(target)) {
@@ -405,7 +405,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Tensor t = TensorFiles.read(p, false);
         // one column for [N, C] scores (C > 1) can only be class labels: a probability target needs C columns
-        boolean labelColumn = s != null && !info.elementwise() && t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1
+        boolean labelColumn = s != null && !info.hessian() && t.rank() == 1 && x.rank() == 2 && x.dim(1) > 1
                 && t.dim(0) == x.dim(0);
         if (!labelColumn) {
             return floats(info, t);
@@ -418,7 +418,7 @@ final class EvalCommand implements Callable<Integer> {
      * to float64 for it (a CSV of integers is read as floats already).
      */
     private static Tensor floats(LossInfo info, Tensor t) {
-        if (!info.elementwise() || t.dtype() != org.losses4j.DType.INT64) {
+        if (!info.hessian() || t.dtype() != org.losses4j.DType.INT64) {
             return t;
         }
         double[] d = new double[t.size()];
@@ -460,7 +460,7 @@ final class EvalCommand implements Callable<Integer> {
     /** The files a stream reads chunk by chunk (and more than once). */
     private List<Path> streamed(LossInfo info) {
         List<Path> l = new java.util.ArrayList<>(List.of(input, target));
-        if (info.elementwise() && extra.containsKey("weight")) {
+        if (info.hessian() && extra.containsKey("weight")) {
             l.add(extra.get("weight"));
         }
         return l;
@@ -468,6 +468,6 @@ final class EvalCommand implements Callable<Integer> {
 
     /** Whether a row loss's input is [N] or [N, C] (a stream reads rows so); elementwise losses: always. */
     private static boolean rowsOf(LossInfo info, Path input) {
-        return info.elementwise() || TensorFiles.npyRank(input) <= 2;
+        return info.hessian() || TensorFiles.npyRank(input) <= 2;
     }
 }

@@ -104,7 +104,7 @@ final class PlotCommand implements Callable<Integer> {
             case "kl_div": case "reverse_kl_div": case "js_div":
                 return Axis.DISTRIBUTION;
             default:
-                if (info.elementwise() || info.name().equals("rmse") || info.name().equals("poisson_nll")) {
+                if (info.layout() == LossInfo.Layout.ELEMENT) {
                     return Axis.RESIDUAL;
                 }
                 throw new Main.UserError("plot draws losses of one variable (elementwise losses, two-class scores,"

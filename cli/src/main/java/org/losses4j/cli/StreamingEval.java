@@ -43,22 +43,17 @@ final class StreamingEval {
     static Runnable betweenPasses = () -> { };
 
     /**
-     * Losses with one independent term per row of dimension 0 (or per element), so that the
-     * sum over a file is the sum over its chunks; region losses (dice ...) and ssim are not.
-     */
-    static final java.util.Set<String> ROW_LOSSES = java.util.Set.of("cross_entropy", "nll",
-            "categorical_cross_entropy", "sparse_categorical_cross_entropy", "softmax_focal", "multiclass_hinge",
-            "multi_margin", "zero_one", "kl_div", "reverse_kl_div", "js_div", "cosine_similarity", "box_iou");
-
-    /**
-     * True for losses evaluated chunk by chunk: elementwise ones (extra inputs: only a per-element
-     * weight, streamed too) and the row losses (extra inputs such as class weights read whole),
-     * all with a reduction option.
+     * True for losses evaluated chunk by chunk, as their {@link LossInfo#layout()} allows: one term
+     * per element (extra inputs: only a per-element weight, streamed too) or per row of dimension 0
+     * (extra inputs such as class weights read whole), with a reduction option, and the inputs
+     * {@code input} and {@code target}, so that the sum over a file is the sum over its chunks.
+     * Region losses (dice ...), per-image and whole-batch losses are not.
      */
     static boolean supports(LossInfo info, Map<String, Path> extra) {
-        boolean reducible = info.options().stream().anyMatch(o -> o.name().equals("reduction"));
-        boolean elementwise = info.elementwise() && extra.keySet().stream().allMatch("weight"::equals);
-        return reducible && (elementwise || ROW_LOSSES.contains(info.name()));
+        boolean inputTarget = info.inputs().size() >= 2 && info.inputs().get(0).name().equals("input")
+                && info.inputs().get(1).name().equals("target");
+        boolean element = info.layout() == LossInfo.Layout.ELEMENT && extra.keySet().stream().allMatch("weight"::equals);
+        return info.reducible() && inputTarget && (element || info.layout() == LossInfo.Layout.ROW);
     }
 
     /**
@@ -78,7 +73,7 @@ final class StreamingEval {
         Map<String, Object> noneOpts = new LinkedHashMap<>(opts);
         noneOpts.put("reduction", "none");
         Loss none = perSample == null ? null : info.create(noneOpts);
-        boolean elementwise = info.elementwise();
+        boolean elementwise = info.layout() == LossInfo.Layout.ELEMENT;
         Path weight = elementwise ? extra.get("weight") : null;
         Map<String, Tensor> whole = new LinkedHashMap<>();
         if (!elementwise) {
@@ -125,10 +120,10 @@ final class StreamingEval {
         return p != null && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     }
 
-    /** The loss's default reduction, from its option spec ("mean" when it has none). */
+    /** The loss's default reduction ("mean" when it has none). */
     static String defaultReduction(LossInfo info) {
-        return info.options().stream().filter(o -> o.name().equals("reduction")).findFirst()
-                .map(OptionSpec::defaultText).orElse("mean");
+        return info.reducible() ? info.options().stream().filter(o -> o.name().equals("reduction")).findFirst()
+                .orElseThrow().defaultText() : "mean";
     }
 
     /** A file's identity and state, compared before and after each pass to see it did not change. */

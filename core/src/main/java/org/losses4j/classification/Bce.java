@@ -2,7 +2,9 @@ package org.losses4j.classification;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
+import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
@@ -43,6 +45,9 @@ public final class Bce extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("binary classification on probabilities", "multi-label classification")
             .reference("PyTorch BCELoss")
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.uniform(r, n * 3, 0.05, 0.95), n, 3),
+                    Examples.t(Examples.uniform(r, n * 3, 0, 1), n, 3))
+                    .with("weight", Examples.t(Examples.uniform(r, n * 3, 0.5, 2), n, 3)))
             .factory(Bce::new)
             .build();
 

@@ -3,9 +3,11 @@ package org.losses4j.classification;
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.FloatKernels;
 import org.losses4j.Kernels;
+import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -48,6 +50,10 @@ public final class BceWithLogits extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("binary classification", "multi-label classification", "imbalanced binary classification")
             .reference("PyTorch BCEWithLogitsLoss; Keras BinaryCrossentropy label_smoothing")
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * 3, 2), n, 3),
+                    Examples.t(Examples.uniform(r, n * 3, 0, 1), n, 3))
+                    .with("weight", Examples.t(Examples.uniform(r, n * 3, 0.5, 2), n, 3))
+                    .with("pos_weight", Examples.t(Examples.uniform(r, 3, 0.5, 2), 3)))
             .factory(BceWithLogits::new)
             .build();
 

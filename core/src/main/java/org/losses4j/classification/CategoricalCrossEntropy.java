@@ -2,16 +2,15 @@ package org.losses4j.classification;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
-import org.losses4j.DType;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -41,6 +40,12 @@ public final class CategoricalCrossEntropy extends AbstractLoss {
             .convex(true)
             .tasks("multi-class classification on a softmax output", "soft-label training")
             .reference("Keras categorical_crossentropy (no renormalisation)")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of(
+                    Examples.t(Examples.softmaxRows(Examples.gauss(r, n * Examples.CLASSES, 1), Examples.CLASSES), n,
+                            Examples.CLASSES),
+                    Examples.t(Examples.softmaxRows(Examples.gauss(r, n * Examples.CLASSES, 1), Examples.CLASSES), n,
+                            Examples.CLASSES)))
             .factory(CategoricalCrossEntropy::new)
             .build();
 
@@ -53,20 +58,18 @@ public final class CategoricalCrossEntropy extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor x = call.require("input");
+        Tensor target = call.require("target");
         ClassLayout l = ClassLayout.of(x, false, false);
         Check.sameShape("input", x, "target", target);
         Check.closed("input", x, 0, 1);
         Check.closed("target", target, 0, 1);
-        Reduce red = Reduce.of(reduction(), l.n);
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        double scale = red.gradScale();
+        double scale = call.reduce(l.n);
         double[] p = x.f64();
         double[] y = target.f64();
-        double[] gx = g == null ? null : g.zeros("input", x);
-        double[] terms = red.unreduced() ? new double[l.n] : null;
+        double[] gx = call.gradient("input", x);
+        double[] terms = call.unreduced() ? new double[l.n] : null;
         int cc = l.c;
         double sum = 0;
         for (int r = 0; r < l.n; r++) {
@@ -83,6 +86,6 @@ public final class CategoricalCrossEntropy extends AbstractLoss {
                 terms[r] = term;
             }
         }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+        return call.finish(terms, sum, l.termShape);
     }
 }

@@ -1,13 +1,9 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
-import java.util.Map;
-import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.ErrorKind;
 import org.losses4j.LossException;
-import org.losses4j.LossResult;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -151,13 +147,6 @@ final class ClassLayout {
         return d;
     }
 
-    /** Refuses an empty input when the reduction is {@code mean} (the mean of no terms is undefined). */
-    static void nonEmptyForMean(Reduce red, String name, Tensor t) {
-        if (red.reduction() == Reduction.MEAN) {
-            Check.nonEmpty(name, t);
-        }
-    }
-
     /**
      * Loads row {@code (n, s)} (offset {@code base} of element {@code (n, 0, s)}, stride S)
      * of a float32 or float64 tensor into {@code z[0..C)}.
@@ -266,21 +255,5 @@ final class ClassLayout {
             total += (s0 + s1) + (s2 + s3);
         }
         return total;
-    }
-
-    /**
-     * The result: for {@code none} the terms in {@code termShape} (in {@code dt}), except that a
-     * single-term layout ({@code [C]} input, terms shape {@code []}) gives a number, as PyTorch's
-     * 0-d output; otherwise the sum scaled by the reduction's factor, which also scaled the gradient.
-     */
-    LossResult finish(Reduce red, double[] terms, double sum, DType dt, Map<String, Tensor> grads) {
-        if (red.unreduced() && termShape.length > 0) {
-            Tensor t = Tensor.of(terms, termShape);
-            if (dt == DType.FLOAT32) {
-                t = t.asFloat32();
-            }
-            return LossResult.unreduced(t, sum, grads).withDivisor(red.divisor());
-        }
-        return LossResult.scalar(sum * red.gradScale(), grads).withDivisor(red.divisor());
     }
 }

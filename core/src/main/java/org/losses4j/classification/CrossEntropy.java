@@ -1,24 +1,22 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.FloatKernels;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -66,7 +64,7 @@ public final class CrossEntropy extends AbstractLoss {
             .formula("index target: −w_y·log softmax(x)_y; probability target: −Σ_c w_c·y_c·log softmax(x)_c;"
                     + " label smoothing ε mixes in ε/C of the uniform target")
             .gradInput("input", "logits [N, C], [N, C, d1, ...] (classes on dim 1) or [C]")
-            .input("target", "int64 class indices [N] / [N, d1, ...] / [], or probabilities in [0, 1] of input's shape")
+            .floatOrIndexInput("target", "int64 class indices [N] / [N, d1, ...] / [], or probabilities in [0, 1] of input's shape")
             .optionalInput("weight", "[C] class weights")
             .options(IGNORE_INDEX, LABEL_SMOOTHING, REDUCTION)
             .divisor("index target: Σ w_y over non-ignored terms (their count without weight; NaN when all are"
@@ -75,6 +73,8 @@ public final class CrossEntropy extends AbstractLoss {
             .tasks("multi-class classification", "language modelling (next-token prediction)",
                     "semantic segmentation (per-pixel classes)", "knowledge distillation (soft targets)")
             .reference("PyTorch CrossEntropyLoss; Szegedy et al. 2016 (label smoothing)")
+            .layout(LossInfo.Layout.ROW)
+            .example(Examples::logitsWithWeights)
             .factory(CrossEntropy::new)
             .build();
 
@@ -91,28 +91,21 @@ public final class CrossEntropy extends AbstractLoss {
         return new LossBuilder<>(INFO, CrossEntropy.class);
     }
 
-    /** The target may be int64 class indices as well as floating probabilities. */
-    @Override
-    protected boolean acceptsIntegerFor(String inputName) {
-        return "target".equals(inputName);
-    }
 
     /** Validated inputs of one call. */
-    private static final class Call {
+    private static final class Batch {
         ClassLayout layout;
         Tensor x;
         Tensor target;
         double[] w;
         boolean index;
-        double divisor;
-        /** The reduction; a weighted mean is computed with the weights scaled (ClassLayout.forMean). */
-        Reduce red;
     }
 
-    private Call prepare(Inputs in) {
-        Call k = new Call();
-        k.x = Check.require(in, "input");
-        k.target = Check.require(in, "target");
+    /** Checks the inputs and declares the reduction (a weighted mean is computed with the weights scaled: ClassLayout.forMean). */
+    private Batch prepare(LossCall call) {
+        Batch k = new Batch();
+        k.x = call.require("input");
+        k.target = call.require("target");
         k.layout = ClassLayout.of(k.x, true, true);
         ClassLayout l = k.layout;
         k.index = k.target.dtype() == DType.INT64;
@@ -126,58 +119,39 @@ public final class CrossEntropy extends AbstractLoss {
         } else {
             Check.closed("target", k.target, 0, 1);
         }
-        k.w = l.classVector("weight", in.get("weight"));
+        k.w = l.classVector("weight", call.input("weight"));
         if (k.index) {
             long[] y = k.target.i64();
-            k.divisor = ClassLayout.weightSum(y, k.w, ignoreIndex);
+            double divisor = ClassLayout.weightSum(y, k.w, ignoreIndex);
             k.w = ClassLayout.forMean(k.w, reduction());
-            k.red = Reduce.weightedMean(reduction(), k.divisor, ClassLayout.weightSum(y, k.w, ignoreIndex));
+            call.reduceWeighted(l.terms(), divisor, ClassLayout.weightSum(y, k.w, ignoreIndex));
         } else {
-            k.divisor = l.terms();
-            k.red = Reduce.of(reduction(), k.divisor);
+            call.reduce(l.terms());
         }
         return k;
     }
 
+    /** float32 logits are computed natively (float64 accumulation), gradients written as float32. */
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Call k = prepare(in);
-        Reduce red = k.red;
-        ClassLayout.nonEmptyForMean(red, "input", k.x);
-        double[] g64 = g == null ? null : g.zeros("input", k.x);
-        double[] terms = red.unreduced() ? new double[k.layout.terms()] : null;
-        double sum = kernel(k, red.gradScale(), terms, g64, null);
-        return k.layout.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+    protected boolean computesFloat32(Inputs in) {
+        return true;
     }
 
-    /** float32 logits: computed natively (float64 accumulation), gradients written as float32. */
     @Override
-    protected LossResult run(Inputs in, boolean grad) {
-        Tensor x = in.get("input");
-        if (x == null || x.dtype() != DType.FLOAT32) {
-            return super.run(in, grad);
+    protected LossResult evaluate(LossCall call) {
+        Batch k = prepare(call);
+        double[] terms = call.unreduced() ? new double[k.layout.terms()] : null;
+        double sum;
+        if (call.precision() == DType.FLOAT64) {
+            sum = kernel(k, call.scale(), terms, call.gradient("input", k.x), null);
+        } else {
+            Tensor gt = call.gradientTensor("input", k.x); // every element is written: not cleared
+            float[] g32 = gt == null ? null : gt.f32();
+            sum = terms == null && k.index && k.w == null && k.layout.s == 1
+                    ? rows32(k, k.x.f32(), g32, (float) call.scale())
+                    : kernel(k, call.scale(), terms, null, g32);
         }
-        checkInputs(in);
-        Call k = prepare(in);
-        Reduce red = k.red;
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        Map<String, Tensor> grads = new LinkedHashMap<>();
-        float[] g32 = null;
-        if (grad) {
-            Tensor buf = in.gradBuffer("input");
-            if (buf != null) {
-                Check.gradBuffer("input", buf, x, DType.FLOAT32);
-            } else {
-                buf = Tensor.of(new float[x.size()], x.shape());
-            }
-            g32 = buf.f32();
-            grads.put("input", buf);
-        }
-        double[] terms = red.unreduced() ? new double[k.layout.terms()] : null;
-        double sum = terms == null && k.index && k.w == null && k.layout.s == 1
-                ? rows32(k, x.f32(), g32, (float) red.gradScale())
-                : kernel(k, red.gradScale(), terms, null, g32);
-        return k.layout.finish(red, terms, sum, DType.FLOAT32, grads);
+        return call.finish(terms, sum, k.layout.termShape);
     }
 
     /**
@@ -186,7 +160,7 @@ public final class CrossEntropy extends AbstractLoss {
      * {@value Kernels#CHUNK} elements (a size from the shape only) whose sums are added in
      * chunk order, so the result does not depend on the number of threads.
      */
-    private double rows32(Call k, float[] x, float[] g, float scale) {
+    private double rows32(Batch k, float[] x, float[] g, float scale) {
         int c = k.layout.c;
         int rows = k.layout.terms();
         long[] labels = k.target.i64();
@@ -204,7 +178,7 @@ public final class CrossEntropy extends AbstractLoss {
      * every row (zeros for ignored ones), into {@code g64} or {@code g32} when not null.
      * Returns the sum of the terms.
      */
-    private double kernel(Call k, double scale, double[] terms, double[] g64, float[] g32) {
+    private double kernel(Batch k, double scale, double[] terms, double[] g64, float[] g32) {
         ClassLayout l = k.layout;
         int cc = l.c;
         double eps = smoothing;

@@ -2,7 +2,9 @@ package org.losses4j.classification;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
+import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
@@ -46,6 +48,8 @@ public final class Focal extends ElementwiseLoss {
             .elementwise(true)
             .tasks("dense object detection", "imbalanced binary classification")
             .reference("Lin et al. 2017; torchvision sigmoid_focal_loss")
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * 3, 2), n, 3),
+                    Examples.t(Examples.binary(r, n * 3, 0), n, 3)))
             .factory(Focal::new)
             .build();
 

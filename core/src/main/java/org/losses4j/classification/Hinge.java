@@ -2,6 +2,7 @@ package org.losses4j.classification;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -38,6 +39,7 @@ public final class Hinge extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("binary classification", "support vector machines", "maximum-margin classification")
             .reference("Cortes & Vapnik 1995")
+            .example(Examples::margins)
             .factory(Hinge::new)
             .build();
 

@@ -2,13 +2,11 @@ package org.losses4j.classification;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
-import org.losses4j.DType;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Tensor;
 
 /**
@@ -33,20 +31,18 @@ abstract class IndexRowLoss extends AbstractLoss {
     abstract Rows rows(Inputs in, Tensor x, ClassLayout l);
 
     @Override
-    protected final LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
+    protected final LossResult evaluate(LossCall call) {
+        Tensor x = call.require("input");
+        Tensor target = call.require("target");
         ClassLayout l = ClassLayout.of(x, false, false);
         l.requireIndexTarget(x, target);
         Check.labels("target", target, l.c);
-        Rows rows = rows(in, x, l);
-        Reduce red = Reduce.of(reduction(), l.n);
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        double scale = red.gradScale();
+        Rows rows = rows(call.inputs(), x, l);
+        double scale = call.reduce(l.n);
         double[] xs = x.f64();
         long[] y = target.i64();
-        double[] gx = g == null ? null : g.zeros("input", x);
-        double[] terms = red.unreduced() ? new double[l.n] : null;
+        double[] gx = call.gradient("input", x);
+        double[] terms = call.unreduced() ? new double[l.n] : null;
         double sum = 0;
         for (int r = 0; r < l.n; r++) {
             double term = rows.row(xs, r * l.c, l.c, (int) y[r], gx, scale);
@@ -55,6 +51,6 @@ abstract class IndexRowLoss extends AbstractLoss {
                 terms[r] = term;
             }
         }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+        return call.finish(terms, sum, l.termShape);
     }
 }

@@ -1,6 +1,7 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
@@ -43,6 +44,8 @@ public final class MultiMargin extends IndexRowLoss {
             .convex(true)
             .tasks("multi-class SVM", "multi-class classification with margins")
             .reference("Weston & Watkins 1999; PyTorch MultiMarginLoss")
+            .layout(LossInfo.Layout.ROW)
+            .example(Examples::logitsWithWeights)
             .factory(MultiMargin::new)
             .build();
 

@@ -1,6 +1,7 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
@@ -38,6 +39,8 @@ public final class MulticlassHinge extends IndexRowLoss {
             .convex(true)
             .tasks("multi-class SVM", "multi-class classification with margins")
             .reference("Crammer & Singer 2001")
+            .layout(LossInfo.Layout.ROW)
+            .example(Examples::logits)
             .factory(MulticlassHinge::new)
             .build();
 

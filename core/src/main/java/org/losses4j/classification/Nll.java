@@ -2,16 +2,15 @@ package org.losses4j.classification;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
-import org.losses4j.DType;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -47,6 +46,10 @@ public final class Nll extends AbstractLoss {
             .convex(true)
             .tasks("multi-class classification with a log-softmax output", "sequence tagging")
             .reference("PyTorch NLLLoss")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.logSoftmaxRows(Examples.gauss(r, n * Examples.CLASSES, 1.5),
+                    Examples.CLASSES), n, Examples.CLASSES), Examples.labels(r, n, Examples.CLASSES))
+                    .with("weight", Examples.t(Examples.uniform(r, Examples.CLASSES, 0.5, 2), Examples.CLASSES)))
             .factory(Nll::new)
             .build();
 
@@ -62,22 +65,20 @@ public final class Nll extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor x = call.require("input");
+        Tensor target = call.require("target");
         ClassLayout l = ClassLayout.of(x, true, true);
         l.requireIndexTarget(x, target);
         Check.labels("target", target, l.c, ignoreIndex);
-        double[] given = l.classVector("weight", in.get("weight"));
+        double[] given = l.classVector("weight", call.input("weight"));
         long[] y = target.i64();
         double[] w = ClassLayout.forMean(given, reduction());
-        Reduce red = Reduce.weightedMean(reduction(), ClassLayout.weightSum(y, given, ignoreIndex),
+        double scale = call.reduceWeighted(l.terms(), ClassLayout.weightSum(y, given, ignoreIndex),
                 ClassLayout.weightSum(y, w, ignoreIndex));
-        ClassLayout.nonEmptyForMean(red, "input", x);
-        double scale = red.gradScale();
         double[] xs = x.f64();
-        double[] gx = g == null ? null : g.zeros("input", x);
-        double[] terms = red.unreduced() ? new double[l.terms()] : null;
+        double[] gx = call.gradient("input", x);
+        double[] terms = call.unreduced() ? new double[l.terms()] : null;
         double sum = 0;
         for (int t = 0, nt = l.terms(); t < nt; t++) {
             long lab = y[t];
@@ -95,6 +96,6 @@ public final class Nll extends AbstractLoss {
                 gx[i] = -wy * scale;
             }
         }
-        return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+        return call.finish(terms, sum, l.termShape);
     }
 }

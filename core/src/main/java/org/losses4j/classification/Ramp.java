@@ -2,6 +2,7 @@ package org.losses4j.classification;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -39,6 +40,7 @@ public final class Ramp extends ElementwiseLoss {
             .robust(true).elementwise(true)
             .tasks("binary classification with label noise", "robust support vector machines")
             .reference("Collobert, Sinz, Weston & Bottou 2006")
+            .example(Examples::margins)
             .factory(Ramp::new)
             .build();
 

@@ -2,6 +2,7 @@ package org.losses4j.classification;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -36,6 +37,7 @@ public final class SmoothHinge extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("binary classification", "smooth maximum-margin classification")
             .reference("Rennie & Srebro 2005")
+            .example(Examples::margins)
             .factory(SmoothHinge::new)
             .build();
 

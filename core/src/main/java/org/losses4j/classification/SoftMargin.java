@@ -2,6 +2,7 @@ package org.losses4j.classification;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -36,6 +37,7 @@ public final class SoftMargin extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("binary classification", "logistic regression")
             .reference("PyTorch SoftMarginLoss")
+            .example(Examples::margins)
             .factory(SoftMargin::new)
             .build();
 

@@ -1,5 +1,6 @@
 package org.losses4j.classification;
 
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
@@ -41,6 +42,9 @@ public final class SoftmaxFocal extends IndexRowLoss {
             .divisor("the number of rows N")
             .tasks("multi-class classification with class imbalance", "dense object detection")
             .reference("Lin et al. 2017, Focal Loss for Dense Object Detection")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Examples.logits(r, n, o)
+                    .with("alpha", Examples.t(Examples.uniform(r, Examples.CLASSES, 0.2, 1), Examples.CLASSES)))
             .factory(SoftmaxFocal::new)
             .build();
 

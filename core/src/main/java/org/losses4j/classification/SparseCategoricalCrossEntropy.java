@@ -1,6 +1,7 @@
 package org.losses4j.classification;
 
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
@@ -35,6 +36,10 @@ public final class SparseCategoricalCrossEntropy extends IndexRowLoss {
             .convex(true)
             .tasks("multi-class classification on a softmax output")
             .reference("Keras sparse_categorical_crossentropy")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of(
+                    Examples.t(Examples.softmaxRows(Examples.gauss(r, n * Examples.CLASSES, 1), Examples.CLASSES), n,
+                            Examples.CLASSES), Examples.labels(r, n, Examples.CLASSES)))
             .factory(SparseCategoricalCrossEntropy::new)
             .build();
 

@@ -3,18 +3,16 @@ package org.losses4j.classification;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
-import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * Zero-one loss: the misclassification indicator (the error rate under {@code mean}).
@@ -41,12 +39,14 @@ public final class ZeroOne extends AbstractLoss {
             .summary("misclassification indicator (error rate under mean); an evaluation metric, not trainable")
             .formula("binary: 1 if y·x ≤ 0 else 0; multi-class: 1 if argmax_c x_c ≠ y else 0")
             .gradInput("input", "binary: scores of any shape; multi-class: scores [N, C] (gradient is zero)")
-            .input("target", "binary: {−1, +1} of input's shape (floating); multi-class: int64 class indices [N]")
+            .floatOrIndexInput("target", "binary: {−1, +1} of input's shape (floating); multi-class: int64 class indices [N]")
             .options(REDUCTION)
             .divisor("the number of terms (elements for the binary form, rows for the multi-class form)")
             .differentiable(false).robust(true)
             .tasks("classification error rate", "model evaluation")
             .reference("0-1 loss (Vapnik 1998)")
+            .layout(LossInfo.Layout.ROW)
+            .example(Examples::margins)
             .factory(ZeroOne::new)
             .build();
 
@@ -58,74 +58,57 @@ public final class ZeroOne extends AbstractLoss {
         return new LossBuilder<>(INFO, ZeroOne.class);
     }
 
-    /** The int64 target selects the multi-class form. */
-    @Override
-    protected boolean acceptsIntegerFor(String inputName) {
-        return "target".equals(inputName);
-    }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input");
-        Tensor target = Check.require(in, "target");
-        return target.dtype() == DType.INT64 ? multiclass(x, target, g) : binary(x, target, g);
+    protected LossResult evaluate(LossCall call) {
+        Tensor x = call.require("input");
+        Tensor target = call.require("target");
+        return target.dtype() == DType.INT64 ? multiclass(call, x, target) : binary(call, x, target);
     }
 
-    private LossResult binary(Tensor x, Tensor target, Grads g) {
+    private static LossResult binary(LossCall call, Tensor x, Tensor target) {
         Check.sameShape("input", x, "target", target);
         Check.oneOf("target", target, -1, 1);
-        Reduce red = Reduce.of(reduction(), x.size());
-        ClassLayout.nonEmptyForMean(red, "input", x);
+        call.reduce(x.size());
         double[] xs = x.f64();
         double[] ys = target.f64();
-        if (g != null) {
-            g.zeros("input", x); // zero almost everywhere; before the workspace below is opened
+        call.gradient("input", x); // zero almost everywhere
+        double[] terms = call.terms(xs.length);
+        for (int i = 0; i < xs.length; i++) {
+            double v = ys[i] * xs[i];
+            terms[i] = v != v ? Double.NaN : v <= 0 ? 1.0 : 0.0;
         }
-        // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, xs.length);
-            for (int i = 0; i < xs.length; i++) {
-                double v = ys[i] * xs[i];
-                terms[i] = v != v ? Double.NaN : v <= 0 ? 1.0 : 0.0;
-            }
-            return red.finish(terms, x.shape(), g);
-        }
+        return call.finish(terms, x.shape());
     }
 
-    private LossResult multiclass(Tensor x, Tensor target, Grads g) {
+    private static LossResult multiclass(LossCall call, Tensor x, Tensor target) {
         ClassLayout l = ClassLayout.of(x, false, false);
         l.requireIndexTarget(x, target);
         Check.labels("target", target, l.c);
-        Reduce red = Reduce.of(reduction(), l.n);
-        ClassLayout.nonEmptyForMean(red, "input", x);
+        call.reduce(l.n);
         double[] xs = x.f64();
         long[] y = target.i64();
-        if (g != null) {
-            g.zeros("input", x); // zero almost everywhere; before the workspace below is opened
-        }
-        // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, l.n);
-            double sum = 0;
-            int cc = l.c;
-            for (int r = 0; r < l.n; r++) {
-                int base = r * cc;
-                int arg = 0;
-                double best = xs[base];
-                boolean nan = best != best;
-                for (int c = 1; c < cc; c++) {
-                    double v = xs[base + c];
-                    if (v > best) { // strict: the first maximum wins
-                        best = v;
-                        arg = c;
-                    } else if (v != v) {
-                        nan = true;
-                    }
+        call.gradient("input", x); // zero almost everywhere
+        double[] terms = call.terms(l.n);
+        double sum = 0;
+        int cc = l.c;
+        for (int r = 0; r < l.n; r++) {
+            int base = r * cc;
+            int arg = 0;
+            double best = xs[base];
+            boolean nan = best != best;
+            for (int c = 1; c < cc; c++) {
+                double v = xs[base + c];
+                if (v > best) { // strict: the first maximum wins
+                    best = v;
+                    arg = c;
+                } else if (v != v) {
+                    nan = true;
                 }
-                terms[r] = nan ? Double.NaN : arg == y[r] ? 0.0 : 1.0;
-                sum += terms[r];
             }
-            return l.finish(red, terms, sum, DType.FLOAT64, g == null ? null : g.map());
+            terms[r] = nan ? Double.NaN : arg == y[r] ? 0.0 : 1.0;
+            sum += terms[r];
         }
+        return call.finish(terms, sum, l.termShape);
     }
 }

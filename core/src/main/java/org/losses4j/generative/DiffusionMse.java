@@ -3,17 +3,16 @@ package org.losses4j.generative;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -58,6 +57,11 @@ public final class DiffusionMse extends AbstractLoss {
             .convex(true)
             .tasks("diffusion model training (ε-prediction)", "Min-SNR-γ weighted diffusion training")
             .reference("Ho et al. 2020 (DDPM); Hang et al. 2023 (Min-SNR-γ)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * 6, 1), n, 2, 3),
+                    Examples.t(Examples.gauss(r, n * 6, 1), n, 2, 3))
+                    .with("snr", Examples.t(Examples.uniform(r, n, 0.3, 6), n)))
+            .exampleOption("min_snr_gamma", 2.0) // so the snr input takes part
             .factory(DiffusionMse::new)
             .build();
 
@@ -73,9 +77,9 @@ public final class DiffusionMse extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor input = in.get("input");
-        Tensor target = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor input = call.input("input");
+        Tensor target = call.input("target");
         Check.sameShape("input", input, "target", target);
         if (input.rank() < 1) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "input must be [N, *] (rank >= 1, one row per"
@@ -86,7 +90,7 @@ public final class DiffusionMse extends AbstractLoss {
         int d = input.size() / n;
         double[] snr = null;
         if (gamma != null) {
-            Tensor s = in.get("snr");
+            Tensor s = call.input("snr");
             if (s == null) {
                 throw new LossException(ErrorKind.MISSING_INPUT, "min_snr_gamma = " + gamma + " needs input 'snr'"
                         + " ([N] signal-to-noise ratios): the weight min(snr, γ)/snr is undefined without it");
@@ -100,8 +104,8 @@ public final class DiffusionMse extends AbstractLoss {
         }
         double[] x = GanDiscriminator.data(input);
         double[] y = GanDiscriminator.data(target);
-        double[] gx = g == null ? null : g.zeros("input", input);
-        Reduce red = Reduce.of(Reduction.MEAN, n);
+        double[] gx = call.gradient("input", input);
+        call.reduce(n);
         double inner = 1.0 / d;
         double sum = 0;
         for (int row = 0, off = 0; row < n; row++, off += d) {
@@ -113,12 +117,12 @@ public final class DiffusionMse extends AbstractLoss {
             }
             sum += w * (ss * inner);
             if (gx != null) {
-                double c = 2 * w * inner * red.gradScale();
+                double c = 2 * w * inner * call.scale();
                 for (int k = off; k < off + d; k++) {
                     gx[k] = c * (x[k] - y[k]);
                 }
             }
         }
-        return red.finish(sum, g);
+        return call.finish(sum);
     }
 }

@@ -3,16 +3,15 @@ package org.losses4j.generative;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -60,6 +59,9 @@ public final class GanDiscriminator extends AbstractLoss {
             .tasks("GAN training (discriminator step)", "WGAN critic")
             .reference("Goodfellow et al. 2014; Mao et al. 2017 (LSGAN); Arjovsky et al. 2017 (WGAN);"
                     + " Lim & Ye 2017 (hinge)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> Inputs.of("real", Examples.t(Examples.gauss(r, n * 3, 1.5), n, 3))
+                    .with("fake", Examples.t(Examples.gauss(r, n * 2, 1.5), n, 2)))
             .factory(GanDiscriminator::new)
             .build();
 
@@ -89,18 +91,18 @@ public final class GanDiscriminator extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor real = in.get("real");
-        Tensor fake = in.get("fake");
+    protected LossResult evaluate(LossCall call) {
+        Tensor real = call.input("real");
+        Tensor fake = call.input("fake");
         Check.nonEmpty("real", real);
         Check.nonEmpty("fake", fake);
         double[] r = data(real);
         double[] f = data(fake);
-        double[] gr = g == null ? null : g.zeros("real", real);
-        double[] gf = g == null ? null : g.zeros("fake", fake);
-        // two means, each over its own tensor: one Reduce per part
-        double sr = Reduce.of(Reduction.MEAN, r.length).gradScale();
-        double sf = Reduce.of(Reduction.MEAN, f.length).gradScale();
+        double[] gr = call.gradient("real", real);
+        double[] gf = call.gradient("fake", fake);
+        // two means, each over its own tensor (both checked non-empty above)
+        double sr = 1.0 / r.length;
+        double sf = 1.0 / f.length;
         double sumR = 0;
         double sumF = 0;
         switch (kind) {
@@ -167,7 +169,7 @@ public final class GanDiscriminator extends AbstractLoss {
                     }
                 }
         }
-        return LossResult.scalar(sumR * sr + sumF * sf, g == null ? null : g.map());
+        return call.finishValue(sumR * sr + sumF * sf);
     }
 
     /** softplus(z) = log(1 + eˣ) = max(z, 0) + log1p(e^−|z|): no overflow for any z. */

@@ -2,16 +2,15 @@ package org.losses4j.generative;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -53,6 +52,8 @@ public final class GanGenerator extends AbstractLoss {
             .tasks("GAN training (generator step)")
             .reference("Goodfellow et al. 2014; Mao et al. 2017 (LSGAN); Arjovsky et al. 2017 (WGAN);"
                     + " Lim & Ye 2017 (hinge)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> Inputs.of("fake", Examples.t(Examples.gauss(r, n * 3, 1.5), n, 3)))
             .factory(GanGenerator::new)
             .build();
 
@@ -83,13 +84,12 @@ public final class GanGenerator extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor fake = in.get("fake");
+    protected LossResult evaluate(LossCall call) {
+        Tensor fake = call.input("fake");
         Check.nonEmpty("fake", fake);
         double[] f = GanDiscriminator.data(fake);
-        double[] gf = g == null ? null : g.zeros("fake", fake);
-        Reduce red = Reduce.of(Reduction.MEAN, f.length);
-        double s = red.gradScale();
+        double[] gf = call.gradient("fake", fake);
+        double s = call.reduce(f.length);
         double sum = 0;
         switch (kind) {
             case NON_SATURATING:
@@ -129,6 +129,6 @@ public final class GanGenerator extends AbstractLoss {
                     }
                 }
         }
-        return red.finish(sum, g);
+        return call.finish(sum);
     }
 }

@@ -1,19 +1,17 @@
 package org.losses4j.generative;
 
 import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -48,6 +46,8 @@ public final class GradientPenalty extends AbstractLoss {
             .divisor("always a scalar: the mean divides by N (rows)")
             .tasks("WGAN-GP critic regularisation", "Lipschitz regularisation")
             .reference("Gulrajani et al. 2017 (WGAN-GP)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> Inputs.of("gradients", Examples.t(Examples.gauss(r, n * 3, 1), n, 3)))
             .factory(GradientPenalty::new)
             .build();
 
@@ -63,8 +63,8 @@ public final class GradientPenalty extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor t = in.get("gradients");
+    protected LossResult evaluate(LossCall call) {
+        Tensor t = call.input("gradients");
         if (t.rank() < 1) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "gradients must be [N, *] (rank >= 1, one row per"
                     + " sample), got shape " + t.shapeString());
@@ -76,9 +76,8 @@ public final class GradientPenalty extends AbstractLoss {
         }
         int d = t.size() / n;
         double[] x = GanDiscriminator.data(t);
-        double[] gx = g == null ? null : g.zeros("gradients", t);
-        Reduce red = Reduce.of(Reduction.MEAN, n);
-        double s = red.gradScale();
+        double[] gx = call.gradient("gradients", t);
+        double s = call.reduce(n);
         double sum = 0;
         for (int row = 0, off = 0; row < n; row++, off += d) {
             double norm = norm(x, off, d);
@@ -100,7 +99,7 @@ public final class GradientPenalty extends AbstractLoss {
                 }
             }
         }
-        return red.finish(sum, g);
+        return call.finish(sum);
     }
 
     /** ‖x[off, off + len)‖₂; rescaled by the largest |x| only when Σx² leaves the normal range. */

@@ -2,18 +2,17 @@ package org.losses4j.preference;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * Direct Preference Optimization loss, with the sigmoid (DPO), hinge (SLiC) and IPO variants
@@ -70,6 +69,11 @@ public final class Dpo extends AbstractLoss {
             .convex(true)
             .tasks("LLM alignment from preference pairs", "RLHF without a reward model")
             .reference("Rafailov et al. 2023 (DPO); Azar et al. 2023 (IPO); Hugging Face TRL")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of("policy_chosen_logps", Examples.t(Examples.uniform(r, n, -12, -1), n))
+                    .with("policy_rejected_logps", Examples.t(Examples.uniform(r, n, -12, -1), n))
+                    .with("reference_chosen_logps", Examples.t(Examples.uniform(r, n, -12, -1), n))
+                    .with("reference_rejected_logps", Examples.t(Examples.uniform(r, n, -12, -1), n)))
             .factory(Dpo::new)
             .build();
 
@@ -92,74 +96,68 @@ public final class Dpo extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor pcT = in.get("policy_chosen_logps");
-        Tensor prT = in.get("policy_rejected_logps");
-        Tensor rcT = in.get("reference_chosen_logps");
-        Tensor rrT = in.get("reference_rejected_logps");
+    protected LossResult evaluate(LossCall call) {
+        Tensor pcT = call.input("policy_chosen_logps");
+        Tensor prT = call.input("policy_rejected_logps");
+        Tensor rcT = call.input("reference_chosen_logps");
+        Tensor rrT = call.input("reference_rejected_logps");
         Check.rank("policy_chosen_logps", pcT, 1);
         Check.sameShape("policy_chosen_logps", pcT, "policy_rejected_logps", prT);
         Check.sameShape("policy_chosen_logps", pcT, "reference_chosen_logps", rcT);
         Check.sameShape("policy_chosen_logps", pcT, "reference_rejected_logps", rrT);
         int n = pcT.size();
         Reduction reduction = reduction();
-        if (reduction == Reduction.MEAN) {
-            Check.nonEmpty("policy_chosen_logps", pcT);
-        }
         double[] pc = PpoClip.data(pcT);
         double[] pr = PpoClip.data(prT);
         double[] rc = PpoClip.data(rcT);
         double[] rr = PpoClip.data(rrT);
-        double[] gc = g == null ? null : g.zeros("policy_chosen_logps", pcT);
-        double[] gr = g == null ? null : g.zeros("policy_rejected_logps", prT);
-        Reduce red = Reduce.of(reduction, n);
-        double s = red.gradScale();
+        double[] gc = call.gradient("policy_chosen_logps", pcT);
+        double[] gr = call.gradient("policy_rejected_logps", prT);
+        double s = call.reduce(n);
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, n);
-            double b = beta;
-            switch (type) {
-                case SIGMOID: {
-                    double keep = 1 - ls;
-                    for (int i = 0; i < n; i++) {
-                        double z = b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
-                        // −log σ(z) = softplus(−z), −log σ(−z) = softplus(z); d/dz = −(1 − ls)σ(−z) + ls·σ(z)
-                        // a weight of 0 drops its part (0·softplus(±∞) would be NaN at βh = ±∞)
-                        terms[i] = (keep == 0 ? 0 : keep * softplus(-z)) + (ls == 0 ? 0 : ls * softplus(z));
-                        if (gc != null) {
-                            double dh = b * (ls * sigmoid(z) - keep * sigmoid(-z)) * s;
-                            gc[i] = dh;
-                            gr[i] = -dh;
-                        }
+        double[] terms = call.terms(n);
+        double b = beta;
+        switch (type) {
+            case SIGMOID: {
+                double keep = 1 - ls;
+                for (int i = 0; i < n; i++) {
+                    double z = b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
+                    // −log σ(z) = softplus(−z), −log σ(−z) = softplus(z); d/dz = −(1 − ls)σ(−z) + ls·σ(z)
+                    // a weight of 0 drops its part (0·softplus(±∞) would be NaN at βh = ±∞)
+                    terms[i] = (keep == 0 ? 0 : keep * softplus(-z)) + (ls == 0 ? 0 : ls * softplus(z));
+                    if (gc != null) {
+                        double dh = b * (ls * sigmoid(z) - keep * sigmoid(-z)) * s;
+                        gc[i] = dh;
+                        gr[i] = -dh;
                     }
-                    break;
                 }
-                case HINGE:
-                    for (int i = 0; i < n; i++) {
-                        double m = 1 - b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
-                        terms[i] = Math.max(0, m);
-                        if (gc != null) {
-                            double dh = m > 0 ? -b * s : 0; // subgradient 0 at βh = 1
-                            gc[i] = dh;
-                            gr[i] = -dh;
-                        }
+                break;
+            }
+            case HINGE:
+                for (int i = 0; i < n; i++) {
+                    double m = 1 - b * ((pc[i] - pr[i]) - (rc[i] - rr[i]));
+                    terms[i] = Math.max(0, m);
+                    if (gc != null) {
+                        double dh = m > 0 ? -b * s : 0; // subgradient 0 at βh = 1
+                        gc[i] = dh;
+                        gr[i] = -dh;
                     }
-                    break;
-                default: { // IPO
-                    double c = 1 / (2 * b);
-                    for (int i = 0; i < n; i++) {
-                        double e = ((pc[i] - pr[i]) - (rc[i] - rr[i])) - c;
-                        terms[i] = e * e;
-                        if (gc != null) {
-                            double dh = 2 * e * s;
-                            gc[i] = dh;
-                            gr[i] = -dh;
-                        }
+                }
+                break;
+            default: { // IPO
+                double c = 1 / (2 * b);
+                for (int i = 0; i < n; i++) {
+                    double e = ((pc[i] - pr[i]) - (rc[i] - rr[i])) - c;
+                    terms[i] = e * e;
+                    if (gc != null) {
+                        double dh = 2 * e * s;
+                        gc[i] = dh;
+                        gr[i] = -dh;
                     }
                 }
             }
-            return red.finish(terms, pcT.shape(), g);
         }
+        return call.finish(terms, pcT.shape());
     }
 
     /** log(1 + eᶻ) = max(z, 0) + log1p(e^−|z|): exact and finite for any z. */

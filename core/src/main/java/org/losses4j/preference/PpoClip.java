@@ -3,16 +3,15 @@ package org.losses4j.preference;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -53,6 +52,16 @@ public final class PpoClip extends AbstractLoss {
             .divisor("always a scalar: the mean divides by N")
             .tasks("reinforcement learning (policy optimisation)", "RLHF with PPO")
             .reference("Schulman et al. 2017 (PPO)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> {
+                double[] logp = Examples.uniform(r, n, -3, -0.2);
+                double[] old = new double[n];
+                for (int i = 0; i < n; i++) {
+                    old[i] = logp[i] + 0.6 * r.nextGaussian();
+                }
+                return Inputs.of("logp", Examples.t(logp, n)).with("old_logp", Examples.t(old, n))
+                        .with("advantages", Examples.t(Examples.gauss(r, n, 1), n));
+            })
             .factory(PpoClip::new)
             .build();
 
@@ -71,10 +80,10 @@ public final class PpoClip extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor logp = in.get("logp");
-        Tensor old = in.get("old_logp");
-        Tensor adv = in.get("advantages");
+    protected LossResult evaluate(LossCall call) {
+        Tensor logp = call.input("logp");
+        Tensor old = call.input("old_logp");
+        Tensor adv = call.input("advantages");
         Check.rank("logp", logp, 1);
         Check.sameShape("logp", logp, "old_logp", old);
         Check.sameShape("logp", logp, "advantages", adv);
@@ -82,9 +91,8 @@ public final class PpoClip extends AbstractLoss {
         double[] lp = data(logp);
         double[] op = data(old);
         double[] a = data(adv);
-        double[] gl = g == null ? null : g.zeros("logp", logp);
-        Reduce red = Reduce.of(Reduction.MEAN, lp.length);
-        double s = red.gradScale();
+        double[] gl = call.gradient("logp", logp);
+        double s = call.reduce(lp.length);
         double sum = 0;
         for (int i = 0; i < lp.length; i++) {
             double r = Math.exp(lp[i] - op[i]);
@@ -110,7 +118,7 @@ public final class PpoClip extends AbstractLoss {
                 gl[i] = -d * s;
             }
         }
-        return red.finish(sum, g);
+        return call.finish(sum);
     }
 
     static double[] data(Tensor t) {

@@ -1,22 +1,21 @@
 package org.losses4j.probabilistic;
 
 import java.util.Arrays;
-import java.util.Map;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 import org.losses4j.Workspace;
@@ -79,6 +78,8 @@ public final class Ctc extends AbstractLoss {
             .divisor("each sample's loss by max(target_length, 1), then the batch size N")
             .tasks("speech recognition", "handwriting recognition", "OCR", "unsegmented sequence labelling")
             .reference("Graves et al. 2006; PyTorch CTCLoss")
+            .layout(LossInfo.Layout.SAMPLE)
+            .example(Examples::ctc)
             .factory(Ctc::new)
             .build();
 
@@ -99,50 +100,28 @@ public final class Ctc extends AbstractLoss {
         return new LossBuilder<>(INFO, Ctc.class);
     }
 
+    /** float32 log-probabilities: the recursion reads them natively (float64 arithmetic), gradient in float32. */
     @Override
-    protected LossResult run(Inputs in, boolean grad) {
-        if (checkInputs(in) != DType.FLOAT32) {
-            return super.run(in, grad);
-        }
-        Tensor lp = in.get("log_probs");
-        Batch b = validate(in);
-        float[] g32 = null;
-        Tensor gt = null;
-        if (grad) {
-            gt = in.gradBuffer("log_probs");
-            if (gt != null) {
-                Check.gradBuffer("log_probs", gt, lp, DType.FLOAT32);
-                g32 = gt.f32();
-                Arrays.fill(g32, 0, lp.size(), 0f);
-            } else {
-                g32 = new float[lp.size()];
-                gt = Tensor.of(g32, lp.shape());
-            }
-        }
-        Reduce red = Reduce.of(reduction, b.n);
-        Map<String, Tensor> grads = grad ? Map.of("log_probs", gt) : null;
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, b.n);
-            samples(b, null, lp.f32(), null, g32, red.gradScale(), terms);
-            LossResult r = red.finish(terms, new int[] {b.n}, null);
-            if (r.isUnreduced()) {
-                return LossResult.unreduced(r.terms().asFloat32(), r.value(), grads).withDivisor(r.divisor());
-            }
-            return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
-        }
+    protected boolean computesFloat32(Inputs in) {
+        return true;
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor lp = in.get("log_probs");
-        Batch b = validate(in);
-        double[] g64 = g == null ? null : g.zeros("log_probs", lp);
-        Reduce red = Reduce.of(reduction, b.n);
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, b.n);
-            samples(b, lp.f64(), null, g64, null, red.gradScale(), terms);
-            return red.finish(terms, new int[] {b.n}, g);
-        }
+    protected LossResult evaluate(LossCall call) {
+        return batch(call);
+    }
+
+    /** Both precisions: the recursion reads float32 or float64 log-probabilities and writes the gradient in kind. */
+    private LossResult batch(LossCall call) {
+        Tensor lp = call.input("log_probs");
+        Batch b = validate(call.inputs());
+        double scale = call.reduce(b.n);
+        boolean f32 = call.precision() == DType.FLOAT32;
+        double[] g64 = f32 ? null : call.gradient("log_probs", lp);
+        float[] g32 = f32 ? call.gradient32("log_probs", lp) : null;
+        double[] terms = call.terms(b.n);
+        samples(b, f32 ? null : lp.f64(), f32 ? lp.f32() : null, g64, g32, scale, terms);
+        return call.finish(terms, b.n);
     }
 
     /**

@@ -2,15 +2,15 @@ package org.losses4j.probabilistic;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -40,6 +40,9 @@ public final class GaussianKl extends AbstractLoss {
             .convex(true)
             .tasks("variational autoencoders", "latent-space regularisation")
             .reference("Kingma & Welling 2014, Auto-Encoding Variational Bayes")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of("mu", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("logvar", Examples.t(Examples.gauss(r, n * 3, 0.7), n, 3)))
             .factory(GaussianKl::new)
             .build();
 
@@ -52,24 +55,19 @@ public final class GaussianKl extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor mt = in.get("mu");
-        Tensor vt = in.get("logvar");
+    protected LossResult evaluate(LossCall call) {
+        Tensor mt = call.input("mu");
+        Tensor vt = call.input("logvar");
         Check.rank("mu", mt, 2);
         Check.sameShape("mu", mt, "logvar", vt);
-        Reduction r = reduction();
-        if (r == Reduction.MEAN) {
-            Check.nonEmpty("mu", mt);
-        }
         int rows = mt.dim(0);
         int d = mt.dim(1);
-        Reduce red = Reduce.of(r, rows);
-        double s = red.gradScale();
+        double s = call.reduce(rows);
         double[] mu = mt.f64();
         double[] lv = vt.f64();
-        double[] terms = red.unreduced() ? new double[rows] : null;
-        double[] dmu = g == null ? null : g.zeros("mu", mt);
-        double[] dlv = g == null ? null : g.zeros("logvar", vt);
+        double[] terms = call.unreduced() ? new double[rows] : null;
+        double[] dmu = call.gradient("mu", mt);
+        double[] dlv = call.gradient("logvar", vt);
         double sum = 0;
         for (int n = 0; n < rows; n++) {
             double row = 0;
@@ -88,6 +86,6 @@ public final class GaussianKl extends AbstractLoss {
                 terms[n] = row;
             }
         }
-        return terms != null ? red.finish(terms, new int[] {rows}, g) : red.finish(sum, g);
+        return terms != null ? call.finish(terms, rows) : call.finish(sum);
     }
 }

@@ -3,15 +3,14 @@ package org.losses4j.probabilistic;
 import static org.losses4j.probabilistic.DivergenceSupport.LN2;
 
 import org.losses4j.AbstractLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
-import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -45,6 +44,8 @@ public final class JsDiv extends AbstractLoss {
             .divisor("batchmean: the batch size N (dim 0); mean: the number of elements")
             .tasks("symmetric distribution matching", "GAN analysis", "comparing label distributions")
             .reference("Lin 1991, Divergence measures based on the Shannon entropy")
+            .layout(LossInfo.Layout.ELEMENT)
+            .example(Examples::distributions)
             .factory(JsDiv::new)
             .build();
 
@@ -57,21 +58,18 @@ public final class JsDiv extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor xt = in.get("input");
-        Tensor tt = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor xt = call.input("input");
+        Tensor tt = call.input("target");
         DivergenceSupport.distributions(xt, tt, false);
-        Reduction r = reduction();
-        DivergenceSupport.nonEmptyFor(r, "input", xt);
         int n = xt.size();
-        Reduce red = Reduce.of(r, n, xt.dim(0));
-        double s = red.gradScale();
+        double s = call.reduce(n, n, xt.dim(0));
         double hs = 0.5 * s;
         double[] x = xt.f64();
         double[] t = tt.f64();
-        double[] terms = red.unreduced() ? new double[n] : null;
-        double[] dx = g == null ? null : g.zeros("input", xt);
-        double[] dt = g == null ? null : g.zeros("target", tt);
+        double[] terms = call.unreduced() ? new double[n] : null;
+        double[] dx = call.gradient("input", xt);
+        double[] dt = call.gradient("target", tt);
         double sum = 0;
         for (int i = 0; i < n; i++) {
             double lq = x[i];
@@ -92,6 +90,6 @@ public final class JsDiv extends AbstractLoss {
                 dt[i] = p == 0 && lq == Double.NEGATIVE_INFINITY ? hs * LN2 : hs * (lp - lm);
             }
         }
-        return terms != null ? red.finish(terms, xt.shape(), g) : red.finish(sum, g);
+        return terms != null ? call.finish(terms, sum, xt.shape()) : call.finish(sum);
     }
 }

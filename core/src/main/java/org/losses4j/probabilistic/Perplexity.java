@@ -3,17 +3,15 @@ package org.losses4j.probabilistic;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
-import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -45,6 +43,8 @@ public final class Perplexity extends AbstractLoss {
             .convex(true)
             .tasks("language-model evaluation", "sequence model evaluation")
             .reference("Jelinek et al. 1977; exp(PyTorch NLLLoss)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example(Examples::logProbabilities)
             .factory(Perplexity::new)
             .build();
 
@@ -60,9 +60,9 @@ public final class Perplexity extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor xt = in.get("input");
-        Tensor yt = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor xt = call.input("input");
+        Tensor yt = call.input("target");
         checkShapes(xt, yt);
         Check.nonEmpty("input", xt);
         int c = xt.dim(1);
@@ -85,13 +85,12 @@ public final class Perplexity extends AbstractLoss {
             }
         }
         // the mean NLL over kept targets (K = 0: 0·∞ = NaN, the all-ignored value)
-        Reduce red = Reduce.of(Reduction.MEAN, kept);
-        double s = red.gradScale();
+        double s = call.reduce(y.length, kept);
         double ppl = Math.exp(sum * s);
-        if (g == null) {
-            return LossResult.scalar(ppl, null);
+        if (!call.wantsGradient()) {
+            return call.finishValue(ppl);
         }
-        double[] dx = g.zeros("input", xt);
+        double[] dx = call.gradient("input", xt);
         double gk = -ppl * s;
         for (int n = 0; n < batch; n++) {
             for (int j = 0; j < inner; j++) {
@@ -101,7 +100,7 @@ public final class Perplexity extends AbstractLoss {
                 }
             }
         }
-        return LossResult.scalar(ppl, g.map());
+        return call.finishValue(ppl);
     }
 
     private static void checkShapes(Tensor x, Tensor y) {

@@ -3,16 +3,16 @@ package org.losses4j.probabilistic;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
@@ -58,6 +58,15 @@ public final class Vae extends AbstractLoss {
             .convex(true)
             .tasks("variational autoencoders", "β-VAE disentanglement", "generative modelling")
             .reference("Kingma & Welling 2014; Higgins et al. 2017 (β-VAE)")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> {
+                double[] x = o.get(RECONSTRUCTION).equals("bce") ? Examples.uniform(r, n * 5, 0.05, 0.95)
+                        : Examples.gauss(r, n * 5, 1.5);
+                return Inputs.of("recon", Examples.t(x, n, 5))
+                        .with("target", Examples.t(Examples.uniform(r, n * 5, 0, 1), n, 5))
+                        .with("mu", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                        .with("logvar", Examples.t(Examples.gauss(r, n * 3, 0.7), n, 3));
+            })
             .factory(Vae::new)
             .build();
 
@@ -82,11 +91,11 @@ public final class Vae extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor xt = in.get("recon");
-        Tensor yt = in.get("target");
-        Tensor mt = in.get("mu");
-        Tensor vt = in.get("logvar");
+    protected LossResult evaluate(LossCall call) {
+        Tensor xt = call.input("recon");
+        Tensor yt = call.input("target");
+        Tensor mt = call.input("mu");
+        Tensor vt = call.input("logvar");
         Check.sameShape("recon", xt, "target", yt);
         DivergenceSupport.batched("recon", xt);
         Check.rank("mu", mt, 2);
@@ -101,23 +110,18 @@ public final class Vae extends AbstractLoss {
         if (kind == BCE) {
             Check.closed("recon", xt, 0, 1);
         }
-        Reduction r = reduction();
         int rows = xt.dim(0);
-        if (r == Reduction.MEAN) {
-            Check.nonEmpty("recon", xt);
-        }
-        Reduce red = Reduce.of(r, rows);
-        double s = red.gradScale();
+        double s = call.reduce(rows);
         int len = rows == 0 ? 0 : xt.size() / rows;
         int d = mt.dim(1);
         double[] x = xt.f64();
         double[] y = yt.f64();
         double[] mu = mt.f64();
         double[] lv = vt.f64();
-        double[] terms = red.unreduced() ? new double[rows] : null;
-        double[] dx = g == null ? null : g.zeros("recon", xt);
-        double[] dmu = g == null ? null : g.zeros("mu", mt);
-        double[] dlv = g == null ? null : g.zeros("logvar", vt);
+        double[] terms = call.unreduced() ? new double[rows] : null;
+        double[] dx = call.gradient("recon", xt);
+        double[] dmu = call.gradient("mu", mt);
+        double[] dlv = call.gradient("logvar", vt);
         double bs = beta * s;
         double sum = 0;
         for (int n = 0; n < rows; n++) {
@@ -149,7 +153,7 @@ public final class Vae extends AbstractLoss {
                 terms[n] = term;
             }
         }
-        return terms != null ? red.finish(terms, new int[] {rows}, g) : red.finish(sum, g);
+        return terms != null ? call.finish(terms, rows) : call.finish(sum);
     }
 
     /** Σ BCE over x[from, to) on probabilities, log clamped at −100; writes the scaled PyTorch gradient. */

@@ -2,18 +2,17 @@ package org.losses4j.ranking;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * Contrastive loss for pairs of embeddings (Siamese networks).
@@ -48,6 +47,10 @@ public final class Contrastive extends AbstractLoss {
             .divisor("the number of pairs N")
             .tasks("metric learning", "Siamese networks", "face verification")
             .reference("Hadsell, Chopra, LeCun 2006")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of("x1", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("x2", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("target", Examples.t(Examples.binary(r, n, 0), n)))
             .factory(Contrastive::new)
             .build();
 
@@ -65,67 +68,63 @@ public final class Contrastive extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor t1 = in.get("x1");
-        Tensor t2 = in.get("x2");
-        Tensor tt = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor t1 = call.input("x1");
+        Tensor t2 = call.input("x2");
+        Tensor tt = call.input("target");
         Rows.matrix("x1", t1);
         Check.sameShape("x1", t1, "x2", t2);
         int n = t1.dim(0);
         int d = t1.dim(1);
         Rows.perRow("target", tt, "x1", n);
         Check.oneOf("target", tt, 0, 1);
-        Rows.nonEmptyMean(reduction() == Reduction.MEAN, n, "x1", t1);
 
         double[] x1 = t1.f64();
         double[] x2 = t2.f64();
         double[] y = tt.f64();
-        Reduce red = Reduce.of(reduction(), n);
-        double scale = red.gradScale();
-        double[] g1 = g == null ? null : g.zeros("x1", t1);
-        double[] g2 = g == null ? null : g.zeros("x2", t2);
+        double scale = call.reduce(n);
+        double[] g1 = call.gradient("x1", t1);
+        double[] g2 = call.gradient("x2", t2);
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, n);
-            double dissimilar = 1 - similar;
-            for (int i = 0; i < n; i++) {
-                int o = i * d;
-                double dist = Rows.distance(x1, o, x2, o, d);
-                double term;
-                double c; // the gradient w.r.t. x1 is c·(x1 − x2)
-                if (y[i] == similar) {
-                    term = 0.5 * dist * dist;
-                    c = 1;
-                } else if (y[i] == dissimilar) {
-                    double h = Rows.hinge(margin - dist);
-                    term = 0.5 * h * h;
-                    // subgradient 0 at d = 0, where the direction (x1 − x2)/d is undefined; NaN stays NaN
-                    c = h > 0 && dist > 0 ? -h / dist : h * 0;
-                } else { // NaN label
-                    term = Double.NaN;
-                    c = Double.NaN;
-                }
-                terms[i] = term;
-                if (g1 != null && c != 0) {
-                    c *= scale;
-                    if (Double.isInfinite(c) && dist > 0 && dist < 1) {
-                        // a subnormal distance: −h/d overflowed; scale the unit vector (x1 − x2)/d instead
-                        double cu = -Rows.hinge(margin - dist) * scale;
-                        for (int k = 0; k < d; k++) {
-                            double v = cu * ((x1[o + k] - x2[o + k]) / dist);
-                            g1[o + k] = v;
-                            g2[o + k] = -v;
-                        }
-                        continue;
-                    }
+        double[] terms = call.terms(n);
+        double dissimilar = 1 - similar;
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            double dist = Rows.distance(x1, o, x2, o, d);
+            double term;
+            double c; // the gradient w.r.t. x1 is c·(x1 − x2)
+            if (y[i] == similar) {
+                term = 0.5 * dist * dist;
+                c = 1;
+            } else if (y[i] == dissimilar) {
+                double h = Rows.hinge(margin - dist);
+                term = 0.5 * h * h;
+                // subgradient 0 at d = 0, where the direction (x1 − x2)/d is undefined; NaN stays NaN
+                c = h > 0 && dist > 0 ? -h / dist : h * 0;
+            } else { // NaN label
+                term = Double.NaN;
+                c = Double.NaN;
+            }
+            terms[i] = term;
+            if (g1 != null && c != 0) {
+                c *= scale;
+                if (Double.isInfinite(c) && dist > 0 && dist < 1) {
+                    // a subnormal distance: −h/d overflowed; scale the unit vector (x1 − x2)/d instead
+                    double cu = -Rows.hinge(margin - dist) * scale;
                     for (int k = 0; k < d; k++) {
-                        double v = c * (x1[o + k] - x2[o + k]);
+                        double v = cu * ((x1[o + k] - x2[o + k]) / dist);
                         g1[o + k] = v;
                         g2[o + k] = -v;
                     }
+                    continue;
+                }
+                for (int k = 0; k < d; k++) {
+                    double v = c * (x1[o + k] - x2[o + k]);
+                    g1[o + k] = v;
+                    g2[o + k] = -v;
                 }
             }
-            return red.finish(terms, new int[] {n}, g);
         }
+        return call.finish(terms, n);
     }
 }

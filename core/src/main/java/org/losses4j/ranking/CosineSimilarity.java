@@ -2,18 +2,17 @@ package org.losses4j.ranking;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * Negative cosine similarity between each row of input and the same row of target (cosine
@@ -45,6 +44,9 @@ public final class CosineSimilarity extends AbstractLoss {
             .robust(true)
             .tasks("embedding alignment", "text and document similarity", "knowledge distillation of features")
             .reference("Keras CosineSimilarity; PyTorch cosine_similarity")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * 3, 1), n, 3),
+                    Examples.t(Examples.gauss(r, n * 3, 1), n, 3)))
             .factory(CosineSimilarity::new)
             .build();
 
@@ -57,40 +59,36 @@ public final class CosineSimilarity extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor tx = in.get("input");
-        Tensor ty = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor tx = call.input("input");
+        Tensor ty = call.input("target");
         Rows.matrix("input", tx);
         Check.sameShape("input", tx, "target", ty);
         int n = tx.dim(0);
         int d = tx.dim(1);
-        Rows.nonEmptyMean(reduction() == Reduction.MEAN, n, "input", tx);
         double[] x = tx.f64();
         double[] y = ty.f64();
-        Reduce red = Reduce.of(reduction(), n);
-        double scale = red.gradScale();
-        double[] gx = g == null ? null : g.zeros("input", tx);
+        double scale = call.reduce(n);
+        double[] gx = call.gradient("input", tx);
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, n);
-            for (int i = 0; i < n; i++) {
-                int o = i * d;
-                double nx = Rows.norm(x, o, d);
-                double ny = Rows.norm(y, o, d);
-                double ix = 1 / Math.max(nx, Rows.NORM_EPS);
-                double iy = 1 / Math.max(ny, Rows.NORM_EPS);
-                double cos = Rows.cosine(x, o, ix, y, o, iy, d);
-                terms[i] = -cos;
-                if (gx != null) {
-                    // the norm's own derivative only where it is not clamped; NaN stays NaN
-                    double kx = nx > Rows.NORM_EPS ? cos * ix : nx * 0;
-                    double s = -scale * ix;
-                    for (int k = o, e = o + d; k < e; k++) {
-                        gx[k] = s * (y[k] * iy - kx * x[k]);
-                    }
+        double[] terms = call.terms(n);
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            double nx = Rows.norm(x, o, d);
+            double ny = Rows.norm(y, o, d);
+            double ix = 1 / Math.max(nx, Rows.NORM_EPS);
+            double iy = 1 / Math.max(ny, Rows.NORM_EPS);
+            double cos = Rows.cosine(x, o, ix, y, o, iy, d);
+            terms[i] = -cos;
+            if (gx != null) {
+                // the norm's own derivative only where it is not clamped; NaN stays NaN
+                double kx = nx > Rows.NORM_EPS ? cos * ix : nx * 0;
+                double s = -scale * ix;
+                for (int k = o, e = o + d; k < e; k++) {
+                    gx[k] = s * (y[k] * iy - kx * x[k]);
                 }
             }
-            return red.finish(terms, new int[] {n}, g);
         }
+        return call.finish(terms, n);
     }
 }

@@ -3,19 +3,18 @@ package org.losses4j.ranking;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * Margin ranking loss: input1 should rank above input2 by a margin where the target is +1,
@@ -46,6 +45,10 @@ public final class MarginRanking extends AbstractLoss {
             .convex(true)
             .tasks("learning to rank", "pairwise preference", "recommendation")
             .reference("PyTorch MarginRankingLoss; Herbrich et al. 1999")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of("input1", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("input2", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("target", Examples.t(Examples.binary(r, n * 3, -1), n, 3)))
             .factory(MarginRanking::new)
             .build();
 
@@ -61,10 +64,10 @@ public final class MarginRanking extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor t1 = in.get("input1");
-        Tensor t2 = in.get("input2");
-        Tensor ty = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor t1 = call.input("input1");
+        Tensor t2 = call.input("input2");
+        Tensor ty = call.input("target");
         Check.sameShape("input1", t1, "input2", t2);
         Check.sameShape("input1", t1, "target", ty);
         Check.oneOf("target", ty, -1, 1);
@@ -76,25 +79,22 @@ public final class MarginRanking extends AbstractLoss {
         double[] x1 = t1.f64();
         double[] x2 = t2.f64();
         double[] y = ty.f64();
-        Reduce red = Reduce.of(reduction(), n);
-        double scale = red.gradScale();
-        double[] g1 = g == null ? null : g.zeros("input1", t1);
-        double[] g2 = g == null ? null : g.zeros("input2", t2);
+        double scale = call.reduce(n);
+        double[] g1 = call.gradient("input1", t1);
+        double[] g2 = call.gradient("input2", t2);
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, n);
-            double m = margin;
-            for (int i = 0; i < n; i++) {
-                double yi = y[i];
-                double z = m - yi * (x1[i] - x2[i]);
-                terms[i] = Rows.hinge(z);
-                if (g1 != null) {
-                    double c = Rows.hingeSlope(z) * yi * scale;
-                    g1[i] = -c;
-                    g2[i] = c;
-                }
+        double[] terms = call.terms(n);
+        double m = margin;
+        for (int i = 0; i < n; i++) {
+            double yi = y[i];
+            double z = m - yi * (x1[i] - x2[i]);
+            terms[i] = Rows.hinge(z);
+            if (g1 != null) {
+                double c = Rows.hingeSlope(z) * yi * scale;
+                g1[i] = -c;
+                g2[i] = c;
             }
-            return red.finish(terms, t1.shape(), g);
         }
+        return call.finish(terms, t1.shape());
     }
 }

@@ -2,18 +2,17 @@ package org.losses4j.ranking;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR.
@@ -51,6 +50,9 @@ public final class NtXent extends AbstractLoss {
             .divisor("the number of anchors 2N")
             .tasks("self-supervised learning", "contrastive representation learning")
             .reference("Chen et al. 2020 (SimCLR)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> Inputs.of("z1", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("z2", Examples.t(Examples.gauss(r, n * 3, 1), n, 3)))
             .factory(NtXent::new)
             .build();
 
@@ -69,17 +71,15 @@ public final class NtXent extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor t1 = in.get("z1");
-        Tensor t2 = in.get("z2");
+    protected LossResult evaluate(LossCall call) {
+        Tensor t1 = call.input("z1");
+        Tensor t2 = call.input("z2");
         Rows.matrix("z1", t1);
         Check.sameShape("z1", t1, "z2", t2);
         int n = t1.dim(0);
         int d = t1.dim(1);
         int m = 2 * n;
-        Rows.nonEmptyMean(reduction() == Reduction.MEAN, n, "z1", t1);
-        Reduce red = Reduce.of(reduction(), m);
-        double scale = red.gradScale();
+        double scale = call.reduce(m);
         double invTau = 1 / temperature;
 
         // normalised embeddings u (2N rows), 1/max(‖e‖, eps), and whether the norm was clamped
@@ -89,78 +89,76 @@ public final class NtXent extends AbstractLoss {
         normalise(t1.f64(), 0, n, d, u, inv, norms);
         normalise(t2.f64(), n, n, d, u, inv, norms);
 
-        double[] gu = g == null ? null : new double[m * d]; // ∂(reduced loss)/∂u
+        double[] gu = !call.wantsGradient() ? null : new double[m * d]; // ∂(reduced loss)/∂u
         // taken before the workspace below is opened: they may be scratch of the caller's (AbstractLoss)
-        double[] gz1 = g == null ? null : g.zeros("z1", t1);
-        double[] gz2 = g == null ? null : g.zeros("z2", t2);
+        double[] gz1 = call.gradient("z1", t1);
+        double[] gz2 = call.gradient("z2", t2);
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, m);
-            // BLOCK anchors at a time: their rows of similarities (then of exp(s/τ − max)) in one reusable
-            // buffer, so that u and gu stream through the cache once per block rather than once per anchor
-            int rows = Math.min(BLOCK, m);
-            double[] sim = new double[rows * m];
-            double[] coef = new double[rows]; // scale/(τ·Σ_k exp(s_ik/τ − max_i)) of each anchor of the block
-            for (int i0 = 0; i0 < m; i0 += BLOCK) {
-                int nb = Math.min(BLOCK, m - i0);
+        double[] terms = call.terms(m);
+        // BLOCK anchors at a time: their rows of similarities (then of exp(s/τ − max)) in one reusable
+        // buffer, so that u and gu stream through the cache once per block rather than once per anchor
+        int rows = Math.min(BLOCK, m);
+        double[] sim = new double[rows * m];
+        double[] coef = new double[rows]; // scale/(τ·Σ_k exp(s_ik/τ − max_i)) of each anchor of the block
+        for (int i0 = 0; i0 < m; i0 += BLOCK) {
+            int nb = Math.min(BLOCK, m - i0);
+            for (int k = 0; k < m; k++) {
+                int ok = k * d;
+                for (int b = 0; b < nb; b++) {
+                    sim[b * m + k] = Rows.dot(u, (i0 + b) * d, u, ok, d) * invTau;
+                }
+            }
+            for (int b = 0; b < nb; b++) {
+                int i = i0 + b;
+                int j = i < n ? i + n : i - n;
+                int o = b * m;
+                double max = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < m; k++) {
-                    int ok = k * d;
-                    for (int b = 0; b < nb; b++) {
-                        sim[b * m + k] = Rows.dot(u, (i0 + b) * d, u, ok, d) * invTau;
+                    if (k != i && sim[o + k] > max) { // NaN never wins, and reappears in the sum below
+                        max = sim[o + k];
                     }
                 }
+                double sij = sim[o + j];
+                double sum = 0;
+                for (int k = 0; k < m; k++) {
+                    double e = k == i ? 0 : Math.exp(sim[o + k] - max);
+                    sim[o + k] = e;
+                    sum += e;
+                }
+                terms[i] = max + Math.log(sum) - sij;
+                coef[b] = scale * invTau / sum;
+            }
+            if (gu == null) {
+                continue;
+            }
+            // sim now holds exp(s_ik/τ − max_i), 0 at k = i. ∂term_i/∂s_ik = (p_ik − [k = j])/τ for k ≠ i,
+            // which flows to u_i (times u_k) and to u_k (times u_i)
+            double pos = scale * invTau;
+            for (int k = 0; k < m; k++) {
+                int ok = k * d;
                 for (int b = 0; b < nb; b++) {
                     int i = i0 + b;
+                    if (k == i) {
+                        continue;
+                    }
                     int j = i < n ? i + n : i - n;
-                    int o = b * m;
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int k = 0; k < m; k++) {
-                        if (k != i && sim[o + k] > max) { // NaN never wins, and reappears in the sum below
-                            max = sim[o + k];
-                        }
+                    double w = sim[b * m + k] * coef[b] - (k == j ? pos : 0);
+                    int oi = i * d;
+                    // two loops, not one: each then reads u and writes gu only, and vectorises
+                    for (int q = 0; q < d; q++) {
+                        gu[oi + q] += w * u[ok + q];
                     }
-                    double sij = sim[o + j];
-                    double sum = 0;
-                    for (int k = 0; k < m; k++) {
-                        double e = k == i ? 0 : Math.exp(sim[o + k] - max);
-                        sim[o + k] = e;
-                        sum += e;
-                    }
-                    terms[i] = max + Math.log(sum) - sij;
-                    coef[b] = scale * invTau / sum;
-                }
-                if (gu == null) {
-                    continue;
-                }
-                // sim now holds exp(s_ik/τ − max_i), 0 at k = i. ∂term_i/∂s_ik = (p_ik − [k = j])/τ for k ≠ i,
-                // which flows to u_i (times u_k) and to u_k (times u_i)
-                double pos = scale * invTau;
-                for (int k = 0; k < m; k++) {
-                    int ok = k * d;
-                    for (int b = 0; b < nb; b++) {
-                        int i = i0 + b;
-                        if (k == i) {
-                            continue;
-                        }
-                        int j = i < n ? i + n : i - n;
-                        double w = sim[b * m + k] * coef[b] - (k == j ? pos : 0);
-                        int oi = i * d;
-                        // two loops, not one: each then reads u and writes gu only, and vectorises
-                        for (int q = 0; q < d; q++) {
-                            gu[oi + q] += w * u[ok + q];
-                        }
-                        for (int q = 0; q < d; q++) {
-                            gu[ok + q] += w * u[oi + q];
-                        }
+                    for (int q = 0; q < d; q++) {
+                        gu[ok + q] += w * u[oi + q];
                     }
                 }
             }
-            if (gu != null) {
-                backThroughNormalisation(gu, u, inv, norms, 0, n, d, gz1);
-                backThroughNormalisation(gu, u, inv, norms, n, n, d, gz2);
-            }
-            return red.finish(terms, new int[] {m}, g);
         }
+        if (gu != null) {
+            backThroughNormalisation(gu, u, inv, norms, 0, n, d, gz1);
+            backThroughNormalisation(gu, u, inv, norms, n, n, d, gz2);
+        }
+        return call.finish(terms, m);
     }
 
     private static void normalise(double[] z, int first, int n, int d, double[] u, double[] inv, double[] norms) {

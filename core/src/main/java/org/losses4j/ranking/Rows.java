@@ -133,11 +133,4 @@ final class Rows {
         Check.dim(name, t, 0, n, "one entry per row of " + rowsName);
     }
 
-    /** Refuses {@code mean} over no terms. */
-    static void nonEmptyMean(boolean mean, int terms, String name, Tensor t) {
-        if (mean && terms == 0) {
-            throw new LossException(ErrorKind.EMPTY_INPUT, name + " " + t.shapeString()
-                    + " has no rows: the mean of no terms is undefined");
-        }
-    }
 }

@@ -1,21 +1,19 @@
 package org.losses4j.ranking;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 import org.losses4j.Workspace;
@@ -59,6 +57,10 @@ public final class Triplet extends AbstractLoss {
             .divisor("the number of triplets N")
             .tasks("metric learning", "face recognition", "person re-identification", "image retrieval")
             .reference("Schroff et al. 2015 (FaceNet); Balntas et al. 2016 (swap); PyTorch TripletMarginLoss")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of("anchor", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("positive", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
+                    .with("negative", Examples.t(Examples.gauss(r, n * 3, 1), n, 3)))
             .factory(Triplet::new)
             .build();
 
@@ -88,71 +90,40 @@ public final class Triplet extends AbstractLoss {
         Check.sameShape("anchor", a, "negative", n);
     }
 
+    /** All three inputs float32: computed natively (float64 sums); mixed precision is widened to float64. */
     @Override
-    protected LossResult run(Inputs in, boolean grad) {
-        checkInputs(in);
-        Tensor a = in.get("anchor");
-        Tensor p = in.get("positive");
-        Tensor n = in.get("negative");
-        if (a.dtype() != DType.FLOAT32 || p.dtype() != DType.FLOAT32 || n.dtype() != DType.FLOAT32) {
-            return super.run(in, grad); // float64, or mixed precision: widened to float64
-        }
+    protected boolean computesFloat32(Inputs in) {
+        return in.get("anchor").dtype() == DType.FLOAT32 && in.get("positive").dtype() == DType.FLOAT32
+                && in.get("negative").dtype() == DType.FLOAT32;
+    }
+
+    @Override
+    protected LossResult evaluate(LossCall call) {
+        return batch(call);
+    }
+
+    /** Both precisions: the float32 kernel writes every row of a caller's buffer, so those are not cleared. */
+    private LossResult batch(LossCall call) {
+        Tensor a = call.input("anchor");
+        Tensor p = call.input("positive");
+        Tensor n = call.input("negative");
         validate(a, p, n);
         int rows = a.dim(0);
-        int d = a.dim(1);
-        Rows.nonEmptyMean(reduction() == Reduction.MEAN, rows, "anchor", a);
-        Reduce red = Reduce.of(reduction(), rows);
-        Tensor ga = grad ? output32(in, "anchor", a) : null;
-        Tensor gp = grad ? output32(in, "positive", p) : null;
-        Tensor gn = grad ? output32(in, "negative", n) : null;
-        boolean fresh = !grad || (in.gradBuffer("anchor") == null && in.gradBuffer("positive") == null
-                && in.gradBuffer("negative") == null);
-        LossResult r;
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, rows);
-            kernel32(a.f32(), p.f32(), n.f32(), rows, d, red.gradScale(), terms,
-                    grad ? ga.f32() : null, grad ? gp.f32() : null, grad ? gn.f32() : null, fresh);
-            r = red.finish(terms, new int[] {rows}, null);
+        double scale = call.reduce(rows);
+        double[] terms = call.terms(rows);
+        if (call.precision() == DType.FLOAT64) {
+            kernel64(a.f64(), p.f64(), n.f64(), rows, a.dim(1), scale, terms, call.gradient("anchor", a),
+                    call.gradient("positive", p), call.gradient("negative", n));
+            return call.finish(terms, rows);
         }
-        Map<String, Tensor> grads = new LinkedHashMap<>();
-        if (grad) {
-            grads.put("anchor", ga);
-            grads.put("positive", gp);
-            grads.put("negative", gn);
-        }
-        if (r.isUnreduced()) {
-            return LossResult.unreduced(r.terms().asFloat32(), r.value(), grads).withDivisor(r.divisor());
-        }
-        return LossResult.scalar(r.value(), grads).withDivisor(r.divisor());
-    }
-
-    /** The caller's float32 buffer (not cleared: the kernel writes every row of it) or a new zeroed array. */
-    private static Tensor output32(Inputs in, String name, Tensor like) {
-        Tensor buf = in.gradBuffer(name);
-        if (buf == null) {
-            return Tensor.zeros(DType.FLOAT32, like.shape());
-        }
-        Check.gradBuffer(name, buf, like, DType.FLOAT32);
-        return buf;
-    }
-
-    @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor ta = in.get("anchor");
-        Tensor tp = in.get("positive");
-        Tensor tn = in.get("negative");
-        validate(ta, tp, tn);
-        int rows = ta.dim(0);
-        int d = ta.dim(1);
-        Rows.nonEmptyMean(reduction() == Reduction.MEAN, rows, "anchor", ta);
-        Reduce red = Reduce.of(reduction(), rows);
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, rows);
-            kernel64(ta.f64(), tp.f64(), tn.f64(), rows, d, red.gradScale(), terms,
-                    g == null ? null : g.zeros("anchor", ta), g == null ? null : g.zeros("positive", tp),
-                    g == null ? null : g.zeros("negative", tn));
-            return red.finish(terms, new int[] {rows}, g);
-        }
+        boolean fresh = !call.hasCallerBuffer("anchor") && !call.hasCallerBuffer("positive")
+                && !call.hasCallerBuffer("negative");
+        Tensor ga = call.gradientTensor("anchor", a);
+        Tensor gp = call.gradientTensor("positive", p);
+        Tensor gn = call.gradientTensor("negative", n);
+        kernel32(a.f32(), p.f32(), n.f32(), rows, a.dim(1), scale, terms, ga == null ? null : ga.f32(),
+                gp == null ? null : gp.f32(), gn == null ? null : gn.f32(), fresh);
+        return call.finish(terms, rows);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
@@ -51,6 +52,7 @@ public final class GaussianNll extends ElementwiseLoss {
             .elementwise(true)
             .tasks("heteroscedastic regression", "regression with uncertainty", "probabilistic forecasting")
             .reference("Nix & Weigend 1994; PyTorch GaussianNLLLoss")
+            .example((r, n, o) -> Examples.regression(r, n, o).with("var", Examples.t(Examples.uniform(r, n * 3, 0.3, 2), n, 3)))
             .factory(GaussianNll::new)
             .build();
 

@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
@@ -33,6 +34,7 @@ public final class Huber extends ElementwiseLoss {
             .convex(true).robust(true).elementwise(true)
             .tasks("regression with outliers", "robust regression")
             .reference("Huber 1964; PyTorch HuberLoss")
+            .example(Examples::regression)
             .factory(Huber::new)
             .build();
 

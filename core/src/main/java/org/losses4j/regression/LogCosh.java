@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -40,6 +41,7 @@ public final class LogCosh extends ElementwiseLoss {
             .convex(true).robust(true).elementwise(true)
             .tasks("regression", "regression with outliers", "smooth robust regression")
             .reference("Keras LogCosh; Chen et al. 2019")
+            .example(Examples::regression)
             .factory(LogCosh::new)
             .build();
 

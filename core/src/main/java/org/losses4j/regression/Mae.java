@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -31,6 +32,7 @@ public final class Mae extends ElementwiseLoss {
             .convex(true).robust(true).elementwise(true)
             .tasks("regression", "regression with outliers", "median regression")
             .reference("PyTorch L1Loss")
+            .example(Examples::regression)
             .factory(Mae::new)
             .build();
 

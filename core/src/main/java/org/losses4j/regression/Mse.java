@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
@@ -31,6 +32,7 @@ public final class Mse extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("regression", "regression with Gaussian noise")
             .reference("PyTorch MSELoss")
+            .example(Examples::regression)
             .factory(Mse::new)
             .build();
 

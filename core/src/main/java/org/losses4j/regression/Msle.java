@@ -2,6 +2,7 @@ package org.losses4j.regression;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -35,6 +36,7 @@ public final class Msle extends ElementwiseLoss {
             .elementwise(true)
             .tasks("regression of counts, prices or other positive quantities", "relative-error regression")
             .reference("Keras MeanSquaredLogarithmicError; scikit-learn mean_squared_log_error")
+            .example(Examples::aboveMinusOne)
             .factory(Msle::new)
             .build();
 

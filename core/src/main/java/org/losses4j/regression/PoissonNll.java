@@ -2,7 +2,9 @@ package org.losses4j.regression;
 
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
+import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
@@ -48,6 +50,15 @@ public final class PoissonNll extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("count regression", "Poisson regression", "rate estimation")
             .reference("PyTorch PoissonNLLLoss")
+            .example((r, n, o) -> {
+                // log-rate inputs by default; rates (positive) with log_input = false
+                double[] x = o.get(LOG_INPUT) ? Examples.gauss(r, n * 3, 1) : Examples.uniform(r, n * 3, 0.2, 4);
+                double[] y = new double[n * 3];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = r.nextInt(6);
+                }
+                return Inputs.of(Examples.t(x, n, 3), Examples.t(y, n, 3));
+            })
             .factory(PoissonNll::new)
             .build();
 

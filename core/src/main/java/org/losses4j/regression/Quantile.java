@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -34,6 +35,7 @@ public final class Quantile extends ElementwiseLoss {
             .convex(true).robust(true).elementwise(true)
             .tasks("quantile regression", "prediction intervals", "forecasting with asymmetric costs")
             .reference("Koenker & Bassett 1978")
+            .example(Examples::regression)
             .factory(Quantile::new)
             .build();
 

@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -31,6 +32,7 @@ public final class Rmse extends ElementwiseLoss {
             .convex(true).elementwise(true)
             .tasks("regression", "regression metric on the target's scale")
             .reference("standard metric (scikit-learn root_mean_squared_error)")
+            .example(Examples::regression)
             .factory(Rmse::new)
             .build();
 

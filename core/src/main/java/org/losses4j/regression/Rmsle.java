@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -30,6 +31,7 @@ public final class Rmsle extends ElementwiseLoss {
             .elementwise(true)
             .tasks("regression of counts, prices or other positive quantities", "relative-error metric")
             .reference("scikit-learn root_mean_squared_log_error")
+            .example(Examples::aboveMinusOne)
             .factory(Rmsle::new)
             .build();
 

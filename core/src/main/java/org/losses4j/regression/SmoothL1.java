@@ -1,6 +1,7 @@
 package org.losses4j.regression;
 
 import org.losses4j.ElementwiseLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -35,6 +36,7 @@ public final class SmoothL1 extends ElementwiseLoss {
             .convex(true).robust(true).elementwise(true)
             .tasks("bounding-box regression", "regression with outliers")
             .reference("Girshick 2015 (Fast R-CNN); PyTorch SmoothL1Loss")
+            .example(Examples::regression)
             .factory(SmoothL1::new)
             .build();
 

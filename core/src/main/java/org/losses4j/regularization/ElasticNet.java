@@ -1,16 +1,15 @@
 package org.losses4j.regularization;
 
 import org.losses4j.AbstractLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -42,6 +41,8 @@ public final class ElasticNet extends AbstractLoss {
             .convex(true)
             .tasks("sparse models with correlated features", "weight regularisation")
             .reference("Zou & Hastie 2005 (elastic net)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example(Examples::weights)
             .factory(ElasticNet::new)
             .build();
 
@@ -59,13 +60,12 @@ public final class ElasticNet extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor t = in.get("weights");
+    protected LossResult evaluate(LossCall call) {
+        Tensor t = call.input("weights");
         double[] w = org.losses4j.regularization.L1.data(t);
-        double[] gw = g == null ? null : g.zeros("weights", t);
-        Reduce red = Reduce.of(Reduction.SUM, w.length);
-        double c1 = l1 * red.gradScale();
-        double c2 = 2 * l2 * red.gradScale();
+        double[] gw = call.gradient("weights", t);
+        double c1 = l1;
+        double c2 = 2 * l2;
         double sumAbs = 0;
         double sumSq = 0;
         for (int i = 0; i < w.length; i++) {
@@ -76,6 +76,6 @@ public final class ElasticNet extends AbstractLoss {
                 gw[i] = c1 * Math.signum(v) + c2 * v;
             }
         }
-        return red.finish(l1 * sumAbs + l2 * sumSq, g);
+        return call.finishValue(l1 * sumAbs + l2 * sumSq); // a sum: no mean
     }
 }

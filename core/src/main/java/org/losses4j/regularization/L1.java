@@ -2,16 +2,15 @@ package org.losses4j.regularization;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.DType;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -42,6 +41,8 @@ public final class L1 extends AbstractLoss {
             .convex(true)
             .tasks("sparse models", "feature selection", "weight regularisation")
             .reference("Tibshirani 1996 (lasso)")
+            .layout(LossInfo.Layout.SCALAR)
+            .example(Examples::weights)
             .factory(L1::new)
             .build();
 
@@ -57,12 +58,11 @@ public final class L1 extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor t = in.get("weights");
+    protected LossResult evaluate(LossCall call) {
+        Tensor t = call.input("weights");
         double[] w = data(t);
-        double[] gw = g == null ? null : g.zeros("weights", t);
-        Reduce red = Reduce.of(Reduction.SUM, w.length);
-        double c = lambda * red.gradScale();
+        double[] gw = call.gradient("weights", t);
+        double c = lambda;
         double sum = 0;
         for (int i = 0; i < w.length; i++) {
             double v = w[i];
@@ -71,7 +71,7 @@ public final class L1 extends AbstractLoss {
                 gw[i] = c * Math.signum(v); // signum(±0) = ±0: the subgradient 0 at w = 0
             }
         }
-        return red.finish(lambda * sum, g);
+        return call.finishValue(lambda * sum); // a sum: no mean
     }
 
     static double[] data(Tensor t) {

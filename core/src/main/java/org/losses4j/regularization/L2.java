@@ -1,16 +1,15 @@
 package org.losses4j.regularization;
 
 import org.losses4j.AbstractLoss;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -40,6 +39,8 @@ public final class L2 extends AbstractLoss {
             .convex(true)
             .tasks("weight decay", "ridge regression", "weight regularisation")
             .reference("Hoerl & Kennard 1970 (ridge); Tikhonov")
+            .layout(LossInfo.Layout.SCALAR)
+            .example(Examples::weights)
             .factory(L2::new)
             .build();
 
@@ -55,12 +56,11 @@ public final class L2 extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor t = in.get("weights");
+    protected LossResult evaluate(LossCall call) {
+        Tensor t = call.input("weights");
         double[] w = L1.data(t);
-        double[] gw = g == null ? null : g.zeros("weights", t);
-        Reduce red = Reduce.of(Reduction.SUM, w.length);
-        double c = 2 * lambda * red.gradScale();
+        double[] gw = call.gradient("weights", t);
+        double c = 2 * lambda;
         double sum = 0;
         for (int i = 0; i < w.length; i++) {
             double v = w[i];
@@ -69,6 +69,6 @@ public final class L2 extends AbstractLoss {
                 gw[i] = c * v;
             }
         }
-        return red.finish(lambda * sum, g);
+        return call.finishValue(lambda * sum); // a sum: no mean
     }
 }

@@ -2,15 +2,14 @@ package org.losses4j.regularization;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
-import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 
 /**
@@ -47,6 +46,9 @@ public final class UncertaintyWeighting extends AbstractLoss {
             .divisor("always a scalar: a sum over the K tasks")
             .tasks("multi-task learning", "automatic loss balancing")
             .reference("Kendall, Gal & Cipolla 2018")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> Inputs.of("losses", Examples.t(Examples.uniform(r, n, 0.1, 3), n))
+                    .with("log_vars", Examples.t(Examples.gauss(r, n, 1), n)))
             .factory(UncertaintyWeighting::new)
             .build();
 
@@ -59,28 +61,26 @@ public final class UncertaintyWeighting extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor lt = in.get("losses");
-        Tensor st = in.get("log_vars");
+    protected LossResult evaluate(LossCall call) {
+        Tensor lt = call.input("losses");
+        Tensor st = call.input("log_vars");
         Check.rank("losses", lt, 1);
         Check.sameShape("losses", lt, "log_vars", st);
         double[] l = L1.data(lt);
         double[] s = L1.data(st);
-        double[] gl = g == null ? null : g.zeros("losses", lt);
-        double[] gs = g == null ? null : g.zeros("log_vars", st);
-        Reduce red = Reduce.of(Reduction.SUM, l.length);
-        double c = red.gradScale();
+        double[] gl = call.gradient("losses", lt);
+        double[] gs = call.gradient("log_vars", st);
         double sum = 0;
         for (int k = 0; k < l.length; k++) {
             double w = Math.exp(-s[k]);
             double wl = weighted(w, l[k], s[k]);
             sum += wl + s[k];
             if (gl != null) {
-                gl[k] = w * c;
-                gs[k] = (1 - wl) * c;
+                gl[k] = w;
+                gs[k] = 1 - wl;
             }
         }
-        return red.finish(sum, g);
+        return call.finishValue(sum); // a sum: no mean
     }
 
     /** exp(−s)·L, also when exp(−s) overflows but the product does not (or L = 0). */

@@ -3,19 +3,18 @@ package org.losses4j.segmentation;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * Bounding-box IoU losses: IoU, generalized (GIoU), distance (DIoU) and complete (CIoU).
@@ -52,6 +51,8 @@ public final class BoxIou extends AbstractLoss {
             .divisor("the number of boxes N")
             .tasks("object detection", "bounding-box regression")
             .reference("Rezatofighi et al. 2019; Zheng et al. 2020; torchvision.ops box IoU losses")
+            .layout(LossInfo.Layout.ROW)
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.boxes(r, n), n, 4), Examples.t(Examples.boxes(r, n), n, 4)))
             .factory(BoxIou::new)
             .build();
 
@@ -87,9 +88,9 @@ public final class BoxIou extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor xt = in.get("input");
-        Tensor yt = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor xt = call.input("input");
+        Tensor yt = call.input("target");
         Check.rank("input", xt, 2);
         Check.dim("input", xt, 1, 4, "boxes as (x1, y1, x2, y2)");
         Check.sameShape("input", xt, "target", yt);
@@ -98,21 +99,14 @@ public final class BoxIou extends AbstractLoss {
         int n = xt.dim(0);
         checkBoxes("input", x, n);
         checkBoxes("target", y, n);
-        Reduction r = reduction();
-        if (r == Reduction.MEAN) {
-            Check.nonEmpty("input", xt);
-        }
-        Reduce red = Reduce.of(r, n);
-        double scale = red.gradScale();
-        double[] gx = g == null ? null : g.zeros("input", xt);
+        double scale = call.reduce(n);
+        double[] gx = call.gradient("input", xt);
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, n);
-            for (int b = 0; b < n; b++) {
-                terms[b] = box(x, y, 4 * b, gx, scale);
-            }
-            return red.finish(terms, new int[] {n}, g);
+        double[] terms = call.terms(n);
+        for (int b = 0; b < n; b++) {
+            terms[b] = box(x, y, 4 * b, gx, scale);
         }
+        return call.finish(terms, n);
     }
 
     private void checkBoxes(String name, double[] v, int n) {

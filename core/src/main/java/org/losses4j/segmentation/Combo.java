@@ -1,5 +1,6 @@
 package org.losses4j.segmentation;
 
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -38,6 +39,8 @@ public final class Combo extends RegionLoss {
                     + "coefficients (1 for global, C for class, N·C for sample_class)")
             .tasks("image segmentation", "multi-organ segmentation", "imbalanced segmentation")
             .reference("Taghanaki et al. 2019")
+            .layout(LossInfo.Layout.REGION)
+            .example(Examples::regions)
             .factory(Combo::new)
             .build();
 

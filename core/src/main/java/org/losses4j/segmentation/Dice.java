@@ -1,5 +1,6 @@
 package org.losses4j.segmentation;
 
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -38,6 +39,8 @@ public final class Dice extends RegionLoss {
             .divisor(DIVISOR)
             .tasks("image segmentation", "imbalanced segmentation", "medical imaging")
             .reference("Milletari et al. 2016 (V-Net); Sudre et al. 2017")
+            .layout(LossInfo.Layout.REGION)
+            .example(Examples::regions)
             .factory(Dice::new)
             .build();
 

@@ -1,5 +1,6 @@
 package org.losses4j.segmentation;
 
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -34,6 +35,8 @@ public final class Jaccard extends RegionLoss {
             .divisor(DIVISOR)
             .tasks("image segmentation", "IoU optimisation")
             .reference("Rahman & Wang 2016")
+            .layout(LossInfo.Layout.REGION)
+            .example(Examples::regions)
             .factory(Jaccard::new)
             .build();
 

@@ -2,11 +2,11 @@ package org.losses4j.segmentation;
 
 import java.util.List;
 import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.Options;
@@ -34,6 +34,9 @@ public final class Perceptual extends AbstractLoss {
             .convex(true)
             .tasks("style transfer", "super-resolution", "image generation")
             .reference("Johnson, Alahi & Fei-Fei 2016")
+            .layout(LossInfo.Layout.SCALAR)
+            .example((r, n, o) -> Inputs.of("input_features", Examples.t(Examples.gauss(r, n * 12, 1), n, 3, 2, 2))
+                    .with("target_features", Examples.t(Examples.gauss(r, n * 12, 1), n, 3, 2, 2)))
             .factory(Perceptual::new)
             .build();
 
@@ -55,15 +58,15 @@ public final class Perceptual extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = Check.require(in, "input_features");
-        Tensor y = Check.require(in, "target_features");
-        if (g == null) {
-            return LossResult.scalar(loss.value(List.of(x), List.of(y)), null);
+    protected LossResult evaluate(LossCall call) {
+        Tensor x = call.require("input_features");
+        Tensor y = call.require("target_features");
+        if (!call.wantsGradient()) {
+            return call.finishValue(loss.value(List.of(x), List.of(y)));
         }
         PerceptualLoss.Result r = loss.compute(List.of(x), List.of(y));
-        double[] out = g.zeros("input_features", x);
+        double[] out = call.gradient("input_features", x);
         System.arraycopy(r.grad(0).f64(), 0, out, 0, out.length);
-        return LossResult.scalar(r.value(), g.map());
+        return call.finishValue(r.value());
     }
 }

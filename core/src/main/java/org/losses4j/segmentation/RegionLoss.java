@@ -1,13 +1,12 @@
 package org.losses4j.segmentation;
 
-import java.util.Map;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.ErrorKind;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossException;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
@@ -82,65 +81,44 @@ abstract class RegionLoss extends AbstractLoss {
         return 0;
     }
 
+    /** Float32 input and target: float32 data, float64 sums, float32 gradient. */
     @Override
-    protected LossResult run(Inputs in, boolean grad) {
-        checkInputs(in);
-        Tensor x = in.get("input");
-        Tensor y = in.get("target");
-        if (x.dtype() == DType.FLOAT32 && y.dtype() == DType.FLOAT32) {
-            return run32(in, x, y, grad);
-        }
-        return super.run(in, grad);
+    protected boolean computesFloat32(Inputs in) {
+        return in.get("input").dtype() == DType.FLOAT32 && in.get("target").dtype() == DType.FLOAT32;
     }
 
-    /** The native float32 path: float32 data, float64 sums, float32 gradient. */
-    private LossResult run32(Inputs in, Tensor x, Tensor y, boolean grad) {
+    @Override
+    protected LossResult evaluate(LossCall call) {
+        Tensor x = call.input("input");
+        Tensor y = call.input("target");
         validateShapes(x, y);
-        float[] xs = x.f32();
-        float[] ys = y.f32();
-        RegionSums s = RegionSums.of(xs, ys, x.shape(), average, squares());
+        boolean f32 = call.precision() == DType.FLOAT32;
+        float[] xf = f32 ? x.f32() : null;
+        float[] yf = f32 ? y.f32() : null;
+        double[] xd = f32 ? null : x.asFloat64().f64();
+        double[] yd = f32 ? null : y.asFloat64().f64(); // a float32 target of float64 input
+        RegionSums s = f32 ? RegionSums.of(xf, yf, x.shape(), average, squares())
+                : RegionSums.of(xd, yd, x.shape(), average, squares());
         checkDomain(s, x, y);
         double[] a = new double[s.groups];
         double[] b = new double[s.groups];
         double[] c = squares() ? new double[s.groups] : null;
         double value = coefficients(s, a, b, c);
-        if (!grad) {
-            return LossResult.scalar(value + elementwise(xs, ys, null), null);
+        if (f32) {
+            Tensor gt = call.gradientTensor("input", x); // every element is written: not cleared
+            float[] out = gt == null ? null : gt.f32();
+            if (out != null) {
+                saturate(Float.MAX_VALUE, a, b, c);
+                s.gradient(xf, yf, a, b, c, out);
+            }
+            return call.finishValue(value + elementwise(xf, yf, out));
         }
-        saturate(Float.MAX_VALUE, a, b, c);
-        Tensor buf = in.gradBuffer("input");
-        if (buf != null) {
-            Check.gradBuffer("input", buf, x, DType.FLOAT32);
-        } else {
-            buf = Tensor.zeros(DType.FLOAT32, x.shape());
+        double[] out = call.gradient("input", x);
+        if (out != null) {
+            saturate(Double.MAX_VALUE, a, b, c);
+            s.gradient(xd, yd, a, b, c, out);
         }
-        float[] out = buf.f32();
-        s.gradient(xs, ys, a, b, c, out);
-        value += elementwise(xs, ys, out);
-        return LossResult.scalar(value, Map.of("input", buf));
-    }
-
-    @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor x = in.get("input");
-        Tensor y = in.get("target");
-        validateShapes(x, y);
-        double[] xs = x.asFloat64().f64();
-        double[] ys = y.asFloat64().f64();
-        RegionSums s = RegionSums.of(xs, ys, x.shape(), average, squares());
-        checkDomain(s, x, y);
-        double[] a = new double[s.groups];
-        double[] b = new double[s.groups];
-        double[] c = squares() ? new double[s.groups] : null;
-        double value = coefficients(s, a, b, c);
-        if (g == null) {
-            return LossResult.scalar(value + elementwise(xs, ys, null), null);
-        }
-        saturate(Double.MAX_VALUE, a, b, c);
-        double[] out = g.zeros("input", x);
-        s.gradient(xs, ys, a, b, c, out);
-        value += elementwise(xs, ys, out);
-        return LossResult.scalar(value, g.map());
+        return call.finishValue(value + elementwise(xd, yd, out));
     }
 
     /** The region part of the value: regionWeight·mean_k f_k; fills the per-group gradient numbers. */

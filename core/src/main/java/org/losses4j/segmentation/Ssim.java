@@ -3,19 +3,18 @@ package org.losses4j.segmentation;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * SSIM loss: one minus the mean structural similarity of two image batches.
@@ -65,6 +64,10 @@ public final class Ssim extends AbstractLoss {
             .divisor("the batch size N (one term per sample: 1 − its mean SSIM)")
             .tasks("image restoration", "super-resolution", "denoising", "image quality")
             .reference("Wang et al. 2004 (SSIM)")
+            .layout(LossInfo.Layout.SAMPLE)
+            .example((r, n, o) -> Inputs.of(Examples.t(Examples.uniform(r, n * 84, 0, 1), n, 2, 6, 7),
+                    Examples.t(Examples.uniform(r, n * 84, 0, 1), n, 2, 6, 7)))
+            .exampleOption("window", 5) // the examples' 6 × 7 images
             .factory(Ssim::new)
             .build();
 
@@ -109,9 +112,9 @@ public final class Ssim extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor xt = in.get("input");
-        Tensor yt = in.get("target");
+    protected LossResult evaluate(LossCall call) {
+        Tensor xt = call.input("input");
+        Tensor yt = call.input("target");
         Check.rank("input", xt, 4);
         Check.sameShape("input", xt, "target", yt);
         // an empty batch sums to 0 (sum) or no terms (none); the mean of no samples, or the mean SSIM of an
@@ -127,31 +130,28 @@ public final class Ssim extends AbstractLoss {
         }
         double[] x = xt.asFloat64().f64();
         double[] y = yt.asFloat64().f64();
-        Reduction r = reduction();
-        Reduce red = Reduce.of(r, n);
+        call.reduce(n);
         int ho = h - window + 1, wo = w - window + 1;
         double perSample = (double) ch * ho * wo;
         // d(term)/d(SSIM at one position) = −1/(C·Ho·Wo), times the reduction's scale
-        double posWeight = -red.gradScale() / perSample;
-        double[] gx = g == null ? null : g.zeros("input", xt);
+        double posWeight = -call.scale() / perSample;
+        double[] gx = call.gradient("input", xt);
         Plane plane = new Plane(h, w, ho, wo, gaussian(window, sigma));
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, n);
-            int planeSize = h * w;
-            for (int s = 0; s < n; s++) {
-                double sum = 0;
-                for (int c = 0; c < ch; c++) {
-                    int off = (s * ch + c) * planeSize;
-                    sum += plane.forward(x, y, off, gx == null ? 0 : posWeight);
-                    if (gx != null) {
-                        plane.backward(x, y, off, gx);
-                    }
+        double[] terms = call.terms(n);
+        int planeSize = h * w;
+        for (int s = 0; s < n; s++) {
+            double sum = 0;
+            for (int c = 0; c < ch; c++) {
+                int off = (s * ch + c) * planeSize;
+                sum += plane.forward(x, y, off, gx == null ? 0 : posWeight);
+                if (gx != null) {
+                    plane.backward(x, y, off, gx);
                 }
-                terms[s] = 1 - sum / perSample;
             }
-            return red.finish(terms, new int[] {n}, g);
+            terms[s] = 1 - sum / perSample;
         }
+        return call.finish(terms, n);
     }
 
     /** Scratch buffers and the kernels for one H × W channel plane. */

@@ -2,18 +2,17 @@ package org.losses4j.segmentation;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
+import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Grads;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
+import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
-import org.losses4j.Workspace;
 
 /**
  * Total variation: a smoothness penalty on an image batch, the sum of differences between
@@ -45,6 +44,8 @@ public final class TotalVariation extends AbstractLoss {
             .convex(true)
             .tasks("image denoising", "style transfer", "image synthesis regularisation")
             .reference("Rudin, Osher & Fatemi 1992")
+            .layout(LossInfo.Layout.SAMPLE)
+            .example((r, n, o) -> Inputs.of("input", Examples.t(Examples.gauss(r, n * 40, 1), n, 2, 4, 5)))
             .factory(TotalVariation::new)
             .build();
 
@@ -60,34 +61,27 @@ public final class TotalVariation extends AbstractLoss {
     }
 
     @Override
-    protected LossResult compute64(Inputs in, Grads g) {
-        Tensor xt = in.get("input");
+    protected LossResult evaluate(LossCall call) {
+        Tensor xt = call.input("input");
         Check.rank("input", xt, 4);
-        Reduction r = reduction();
-        if (r == Reduction.MEAN) {
-            Check.nonEmpty("input", xt);
-        }
         int n = xt.dim(0);
         int h = xt.dim(2), w = xt.dim(3);
         int planes = xt.dim(1);
         double[] x = xt.asFloat64().f64();
-        Reduce red = Reduce.of(r, n);
-        double scale = red.gradScale();
-        double[] gx = g == null ? null : g.zeros("input", xt);
+        double scale = call.reduce(n);
+        double[] gx = call.gradient("input", xt);
         // the terms: scratch unless they are the result (reduction none)
-        try (Workspace ws = Workspace.acquire()) {
-            double[] terms = red.terms(ws, n);
-            int ps = h * w;
-            for (int s = 0; s < n; s++) {
-                double sum = 0;
-                for (int c = 0; c < planes; c++) {
-                    int off = (s * planes + c) * ps;
-                    sum += l1 ? planeL1(x, off, h, w, gx, scale) : planeSquared(x, off, h, w, gx, scale);
-                }
-                terms[s] = sum;
+        double[] terms = call.terms(n);
+        int ps = h * w;
+        for (int s = 0; s < n; s++) {
+            double sum = 0;
+            for (int c = 0; c < planes; c++) {
+                int off = (s * planes + c) * ps;
+                sum += l1 ? planeL1(x, off, h, w, gx, scale) : planeSquared(x, off, h, w, gx, scale);
             }
-            return red.finish(terms, new int[] {n}, g);
+            terms[s] = sum;
         }
+        return call.finish(terms, n);
     }
 
     private static double planeSquared(double[] x, int off, int h, int w, double[] gx, double scale) {

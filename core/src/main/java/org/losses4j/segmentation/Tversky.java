@@ -1,5 +1,6 @@
 package org.losses4j.segmentation;
 
+import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
@@ -43,6 +44,8 @@ public final class Tversky extends RegionLoss {
                     + "sample_class)")
             .tasks("image segmentation", "recall-weighted segmentation", "small lesion segmentation")
             .reference("Salehi et al. 2017; Abraham & Khan 2019 (focal Tversky)")
+            .layout(LossInfo.Layout.REGION)
+            .example(Examples::regions)
             .factory(Tversky::new)
             .build();
 

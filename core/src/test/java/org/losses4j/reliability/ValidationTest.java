@@ -330,7 +330,7 @@ class ValidationTest {
                         Fixtures.withElement(t, 0, -100)));
                 assertTrue(Double.isFinite(r.value()));
                 // ignore_index at C (outside [0, C)) and at -1
-                for (long ii : new long[] {Fixtures.CLASSES, -1}) {
+                for (long ii : new long[] {org.losses4j.Examples.CLASSES, -1}) {
                     Map<String, Object> o = new LinkedHashMap<>(opts);
                     o.put("ignore_index", ii);
                     LossResult r2 = create(name, o).compute(Fixtures.replace(b, labelInput,

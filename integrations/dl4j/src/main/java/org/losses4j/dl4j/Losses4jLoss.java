@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import org.losses4j.ErrorKind;
 import org.losses4j.Inputs;
@@ -74,14 +73,6 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class Losses4jLoss implements ILossFunction {
     private static final long serialVersionUID = 1L;
 
-    /** The per-example losses with one term per example. */
-    static final Set<String> ROW = Set.of("cross_entropy", "nll", "categorical_cross_entropy",
-            "sparse_categorical_cross_entropy", "softmax_focal", "multiclass_hinge", "multi_margin");
-    /** Row losses whose target is the labels as probabilities (the others take class indices). */
-    private static final Set<String> PROBABILITY_TARGET = Set.of("cross_entropy", "categorical_cross_entropy");
-    static final Set<String> REGION = Set.of("dice", "jaccard", "tversky", "combo");
-    static final Set<String> DIVERGENCE = Set.of("kl_div", "reverse_kl_div", "js_div");
-
     private enum Kind { ELEMENTWISE, ROW, REGION }
 
     private final String loss;
@@ -94,52 +85,77 @@ public final class Losses4jLoss implements ILossFunction {
         final Loss core;
         /** Elementwise: divide each example's term sum by K. */
         final boolean meanOverOutputs;
+        /** Row losses whose target is class indices (the labels' argmax); others take the labels as they are. */
+        final boolean indexTarget;
 
         Plan(String name, Map<String, Object> options) {
             LossInfo info = Losses.info(name);
             Map<String, Object> opts = new LinkedHashMap<>(options);
-            if (REGION.contains(name)) {
-                kind = Kind.REGION;
+            Kind k = kindOf(info);
+            if (k == null) {
+                throw new LossException(ErrorKind.INVALID_OPTION, "loss " + name + " has no per-example"
+                        + " output-layer form for DL4J (it needs " + why(info) + "); these do: " + supported());
+            }
+            kind = k;
+            indexTarget = info.inputs().get(1).integerType() != null;
+            if (kind == Kind.REGION) {
                 meanOverOutputs = false;
                 core = Losses.create(name, opts);
                 return;
-            }
-            boolean elementwise = (info.elementwise() && hasReduction(info)) || DIVERGENCE.contains(name);
-            if (!elementwise && !ROW.contains(name)) {
-                throw new LossException(ErrorKind.INVALID_OPTION, "loss " + name + " has no per-example"
-                        + " output-layer form for DL4J; these do: " + supported());
-            }
-            for (LossInfo.InputSpec s : info.inputs()) {
-                if (s.required() && !s.name().equals("input") && !s.name().equals("target")) {
-                    throw new LossException(ErrorKind.INVALID_OPTION, "loss " + name + " needs input '" + s.name()
-                            + "', which an output layer cannot give it");
-                }
             }
             Reduction r = (Reduction) Losses.create(name, opts).options().values().get("reduction");
             if (r == Reduction.NONE) {
                 throw new LossException(ErrorKind.INVALID_OPTION, "reduction none: DL4J needs one score per"
                         + " example; use mean (an example's mean term) or sum (its summed terms)");
             }
-            kind = elementwise ? Kind.ELEMENTWISE : Kind.ROW;
-            meanOverOutputs = elementwise && r == Reduction.MEAN;
+            meanOverOutputs = kind == Kind.ELEMENTWISE && r == Reduction.MEAN;
             opts.put("reduction", "none");
             core = Losses.create(name, opts);
         }
     }
 
-    private static boolean hasReduction(LossInfo info) {
-        return info.options().stream().anyMatch(o -> o.name().equals("reduction"));
+    /**
+     * How an output layer [N, K] with labels [N, K] maps onto the loss, from its description: a
+     * differentiable loss of {@code input} and {@code target} alone whose terms are per element
+     * or per row (with a reduction to undo), or a region loss; null when there is none.
+     */
+    private static Kind kindOf(LossInfo info) {
+        List<LossInfo.InputSpec> in = info.inputs();
+        boolean inputTarget = in.size() >= 2 && in.get(0).name().equals("input") && in.get(1).name().equals("target")
+                && in.stream().skip(2).noneMatch(LossInfo.InputSpec::required);
+        if (!info.differentiable() || !inputTarget) {
+            return null;
+        }
+        switch (info.layout()) {
+            case REGION:
+                return Kind.REGION;
+            case ELEMENT:
+                return info.reducible() ? Kind.ELEMENTWISE : null;
+            case ROW:
+                return info.reducible() ? Kind.ROW : null;
+            default:
+                return null;
+        }
+    }
+
+    private static String why(LossInfo info) {
+        if (!info.differentiable()) {
+            return "a gradient, which it has not";
+        }
+        if (info.layout() == LossInfo.Layout.ELEMENT || info.layout() == LossInfo.Layout.ROW) {
+            return info.reducible() ? "inputs " + info.inputs().stream().filter(LossInfo.InputSpec::required)
+                    .map(LossInfo.InputSpec::name).toList() + ", not just output and labels"
+                    : "one term per example, but it is always one number";
+        }
+        return "one term per example, but its terms are " + info.layout().name().toLowerCase(java.util.Locale.ROOT)
+                + "-wise";
     }
 
     /** The losses this adapter takes, in catalog order. */
     public static List<String> supported() {
         List<String> out = new java.util.ArrayList<>();
         for (LossInfo i : Losses.catalog()) {
-            boolean ok = REGION.contains(i.name()) || ROW.contains(i.name()) || DIVERGENCE.contains(i.name())
-                    || (i.elementwise() && hasReduction(i)
-                            && i.inputs().stream().allMatch(s -> !s.required() || s.name().equals("input")
-                                    || s.name().equals("target")));
-            if (ok) {
+            if (kindOf(i) != null) {
                 out.add(i.name());
             }
         }
@@ -221,7 +237,7 @@ public final class Losses4jLoss implements ILossFunction {
                 break;
             }
             case ROW: {
-                Tensor target = PROBABILITY_TARGET.contains(loss) ? Tensor.of(y, n, k) : Tensor.labels(argmax(y, n, k));
+                Tensor target = p.indexTarget ? Tensor.labels(argmax(y, n, k)) : Tensor.of(y, n, k);
                 LossResult r = run(p.core, Inputs.of(Tensor.of(x, n, k), target), grad);
                 double[] t = r.terms().toDoubleArray();
                 double[] gr = grad ? r.grad("input").toDoubleArray() : null;

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.apache.spark.sql.Row;
 import org.losses4j.ErrorKind;
@@ -20,8 +19,9 @@ import org.losses4j.Tensor;
 /**
  * A per-row multi-class loss over rows of {@code (scores, label)}: {@code scores} an array of
  * C numbers (logits, probabilities or log-probabilities, as the loss takes), {@code label} a
- * class index. Losses: cross_entropy, nll, perplexity, softmax_focal,
- * sparse_categorical_cross_entropy, multiclass_hinge, multi_margin. A per-class input of the
+ * class index. Losses: those of {@link #supported()} (cross_entropy, nll, perplexity,
+ * softmax_focal, sparse_categorical_cross_entropy, multiclass_hinge, multi_margin, zero_one
+ * today). A per-class input of the
  * loss (cross_entropy's and nll's {@code weight}, multi_margin's {@code weight},
  * softmax_focal's {@code alpha}) is given as an option holding a list of C numbers.
  *
@@ -35,8 +35,27 @@ import org.losses4j.Tensor;
 public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
     private static final long serialVersionUID = 1L;
 
-    private static final Set<String> SUPPORTED = Set.of("cross_entropy", "nll", "perplexity", "softmax_focal",
-            "sparse_categorical_cross_entropy", "multiclass_hinge", "multi_margin");
+    /**
+     * The losses this aggregator takes, in catalog order: those with one term per row of
+     * {@code input} scores and a class-index {@code target} (and a reduction), as their
+     * {@link LossInfo} says, and perplexity, the exponential of nll's mean, kept as a log-sum.
+     */
+    public static java.util.List<String> supported() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (LossInfo i : org.losses4j.Losses.catalog()) {
+            if (i.name().equals("perplexity") || rowsWithClassIndex(i)) {
+                out.add(i.name());
+            }
+        }
+        return out;
+    }
+
+    private static boolean rowsWithClassIndex(LossInfo i) {
+        java.util.List<LossInfo.InputSpec> in = i.inputs();
+        return i.layout() == LossInfo.Layout.ROW && i.reducible() && in.size() >= 2 && in.get(0).name().equals("input")
+                && in.get(1).name().equals("target") && (in.get(1).integerType() != null || in.get(1).alsoInt64())
+                && in.stream().skip(2).noneMatch(LossInfo.InputSpec::required);
+    }
 
     /** Σ term, divisor, C, and the rows not yet passed to the core. */
     public static final class Buf extends LossAggregator.Buffer {
@@ -94,9 +113,9 @@ public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
 
     @Override
     protected void check(LossSpec spec) {
-        if (!SUPPORTED.contains(spec.name())) {
+        if (!supported().contains(spec.name())) {
             throw new LossException(ErrorKind.INVALID_OPTION, "loss " + spec.name() + " is not a per-row class loss;"
-                    + " this aggregator takes " + new java.util.TreeSet<>(SUPPORTED));
+                    + " this aggregator takes " + supported());
         }
         LossInfo info = spec.info();
         for (String k : spec.inputLists().keySet()) {

@@ -92,7 +92,7 @@ public final class ElementwiseAggregator extends LossAggregator<ElementwiseAggre
     @Override
     protected void check(LossSpec spec) {
         LossInfo info = spec.info();
-        if (!info.elementwise()) {
+        if (!info.hessian()) {
             throw new LossException(ErrorKind.INVALID_OPTION, "loss " + spec.name() + " is not elementwise"
                     + " (one term per prediction): use the class or region aggregators, see LossFunctions");
         }

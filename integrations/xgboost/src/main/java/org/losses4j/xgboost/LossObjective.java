@@ -142,10 +142,10 @@ public final class LossObjective implements IObjective {
             throw new LossException(ErrorKind.INVALID_OPTION, "an XGBoost objective works per sample: leave out"
                     + " the reduction option (got reduction = " + options.get("reduction") + ")");
         }
-        boolean hasReduction = info.options().stream().anyMatch(o -> o.name().equals("reduction"));
-        if (!info.elementwise() || !hasReduction) {
+        boolean hasReduction = info.reducible();
+        if (!info.hessian() || !hasReduction) {
             throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " cannot be an XGBoost objective:"
-                    + (info.elementwise() ? " it is always a scalar (no per-sample terms; use its square, e.g. mse for rmse)"
+                    + (info.hessian() ? " it is always a scalar (no per-sample terms; use its square, e.g. mse for rmse)"
                             : " it is not elementwise (one term per prediction with its own gradient and Hessian)"));
         }
         for (LossInfo.InputSpec s : info.inputs()) {
