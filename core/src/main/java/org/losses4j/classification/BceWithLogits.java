@@ -4,8 +4,6 @@ import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
 import org.losses4j.Family;
-import org.losses4j.FloatKernels;
-import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -13,6 +11,8 @@ import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.kernels.FloatKernels;
+import org.losses4j.kernels.Kernels;
 
 /**
  * Binary cross-entropy on logits (sigmoid + BCE in one stable step).

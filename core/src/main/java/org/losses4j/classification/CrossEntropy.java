@@ -8,10 +8,8 @@ import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.ErrorKind;
 import org.losses4j.Family;
-import org.losses4j.FloatKernels;
 import org.losses4j.Grads;
 import org.losses4j.Inputs;
-import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -21,6 +19,9 @@ import org.losses4j.Options;
 import org.losses4j.Reduce;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.kernels.FloatKernels;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 
 /**
  * Softmax cross-entropy on logits, with class-index or class-probability targets.
@@ -183,7 +184,7 @@ public final class CrossEntropy extends AbstractLoss {
     /**
      * Contiguous float32 rows with index targets and no class weights, reduced: the fused row
      * kernel of the active {@link Kernels} path, rows split into chunks of about
-     * {@value Kernels#CHUNK} elements (a size from the shape only) whose sums are added in
+     * {@value Parallel#CHUNK} elements (a size from the shape only) whose sums are added in
      * chunk order, so the result does not depend on the number of threads.
      */
     private double rows32(Call k, float[] x, float[] g, float scale) {
@@ -194,7 +195,7 @@ public final class CrossEntropy extends AbstractLoss {
         double uni = smoothing / c;
         long ign = ignoreIndex;
         FloatKernels f = Kernels.floats();
-        return Kernels.sumChunks(rows, Math.max(1, Kernels.CHUNK / c),
+        return Parallel.sumChunks(rows, Math.max(1, Parallel.CHUNK / c),
                 (from, to) -> f.crossEntropy(x, labels, g, c, from, to, scale, keep, uni, ign));
     }
 
