@@ -152,9 +152,9 @@ final class VectorCrossEntropy {
 
     /**
      * Rows of fewer classes than this go through {@link #lanes}, one row per lane (faster than
-     * the row kernel up to ~64 classes; see docs/performance.md). The
-     * same at every width, so a row takes the same kernel whatever the width; a lane sums its row's
-     * fewer than 2·{@value FloatKernels#LANE_TERMS} exponentials in one float accumulator.
+     * the row kernel up to ~64 classes; see docs/performance.md). The same at every width, so a
+     * row takes the same kernel whatever the width; a lane sums its row's fewer than
+     * 2·{@value FloatKernels#LANE_TERMS} exponentials in one float accumulator.
      */
     static final int LANE_ROWS_BELOW = 2 * LANE_TERMS;
 
@@ -198,7 +198,7 @@ final class VectorCrossEntropy {
         }
     }
 
-    static double lanes(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
+    private static double lanes(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo,
             float scale, double keep, double uni, long ignore, float[] t) {
         int oLab = c * L;
         int oAcc = oLab + L;

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorOperators;
  * everywhere ({@link #exp}); the larger kernels write the polynomials out at each use (see
  * {@link VectorElementwise}). Accuracy measurements: docs/performance.md, kernel design notes.
  *
- * <p>exp(d), d ≤ 0: d clamped to −87 (below, float exp is subnormal), d = n·ln2 + r with
+ * <p>exp(d), −87 ≤ d ≤ 0 (below −87 float exp is subnormal: callers clamp d, or discard those
+ * lanes): d = n·ln2 + r with
  * n = round(d·log2 e) by a rounding constant ({@link #EXP_MAGIC} = 1.5·2^23 + 127, which has
  * 127 in its low nine bits, so the bits of {@code EXP_MAGIC + n} shifted left by 23 are those of
  * 2^n for n ≥ −126), then e = 2^n·(1 + q(r)) as one fma: q a degree-6 minimax polynomial for
