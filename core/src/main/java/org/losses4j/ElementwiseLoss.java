@@ -1,5 +1,9 @@
 package org.losses4j;
 
+import org.losses4j.kernels.FloatKernels;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
+
 /**
  * Base of the losses with one term per element of {@code input} and {@code target} (same
  * shape), such as mse, huber, bce_with_logits or hinge. A subclass writes only the
@@ -16,7 +20,7 @@ package org.losses4j;
  * <p>A loss may also offer a fused float32 kernel ({@link #fusedFloat32()}): value and
  * gradient in one pass straight over the caller's float arrays, on the active
  * {@link Kernels} path (scalar or Vector API), over fixed chunks that run on
- * {@link Kernels#threads()} threads with bit-identical results.
+ * {@link Parallel#threads()} threads with bit-identical results.
  */
 public abstract class ElementwiseLoss extends AbstractLoss {
     /** Elements per kernel call. */
@@ -64,7 +68,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
      * A fused float32 kernel of one loss: over the elements {@code [from, to)} it returns the
      * sum of the terms (accumulated in float64, see {@link FloatKernels}) and, when {@code g} is
      * not null, writes {@code g[i] = scale · ∂term/∂x[i]}, all in one pass, allocating nothing.
-     * It is called once per chunk of {@link Kernels#CHUNK} elements, possibly from several
+     * It is called once per chunk of {@link Parallel#CHUNK} elements, possibly from several
      * threads at once (on disjoint ranges), so it must not keep state.
      */
     @FunctionalInterface
@@ -212,7 +216,7 @@ public abstract class ElementwiseLoss extends AbstractLoss {
                 float[] xs = x.f32();
                 float[] ys = y.f32();
                 float fs = (float) scale;
-                double sum = Kernels.sumChunks(n, (from, to) -> fk.run(xs, ys, g, from, to, fs));
+                double sum = Parallel.sumChunks(n, (from, to) -> fk.run(xs, ys, g, from, to, fs));
                 return c.finish(sum);
             } catch (InvalidInput e) {
                 validate(x, y);

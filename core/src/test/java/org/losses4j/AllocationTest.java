@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
+import org.losses4j.kernels.Kernels;
 
 /**
  * Memory a call allocates when the caller provides the gradient buffers: a small constant

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.losses4j.kernels.Parallel;
 
 /**
  * Triplet (rows) and CTC (samples) split their work into chunks fixed by the problem size:
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ParallelRowLossesTest {
     @AfterEach
     void oneThreadAgain() {
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
     }
 
     private static float[] gauss(SplittableRandom r, int n) {
@@ -40,7 +41,7 @@ class ParallelRowLossesTest {
                 Loss loss = Losses.create("triplet", Map.of("distance", distance, "reduction", red, "swap", true));
                 LossResult first = null;
                 for (int t = 1; t <= 3; t++) {
-                    Kernels.setThreads(t);
+                    Parallel.setThreads(t);
                     Inputs in = Inputs.of("anchor", Tensor.of(a, rows, d)).with("positive", Tensor.of(p, rows, d))
                             .with("negative", Tensor.of(n, rows, d));
                     LossResult res = loss.compute(in);
@@ -98,7 +99,7 @@ class ParallelRowLossesTest {
                 Loss loss = Losses.create("ctc", Map.of("reduction", red));
                 LossResult first = null;
                 for (int th = 1; th <= 3; th++) {
-                    Kernels.setThreads(th);
+                    Parallel.setThreads(th);
                     LossResult res = loss.compute(in);
                     String at = "ctc f32=" + f32 + " " + red + " threads=" + th;
                     if (first == null) {
@@ -110,7 +111,7 @@ class ParallelRowLossesTest {
                 }
             }
             // the terms of reduction none equal the per-sample losses computed alone
-            Kernels.setThreads(2);
+            Parallel.setThreads(2);
             Tensor terms = Losses.create("ctc", Map.of("reduction", "none")).compute(in).terms();
             for (int k = 0; k < batch; k++) {
                 double[] one = new double[t * c];

@@ -3,10 +3,11 @@ package org.losses4j.bench;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.losses4j.Kernels;
 import org.losses4j.Loss;
 import org.losses4j.LossException;
 import org.losses4j.cli.Workloads;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,7 +58,7 @@ public class ElementwiseBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        Kernels.setThreads(threads);
+        Parallel.setThreads(threads);
         padding = new float[pad];
         Map<String, Object> options = loss.equals("huber") ? Map.of("delta", 1.0) : Map.of();
         w = Workloads.elementwise(loss + "_" + n, loss, options, n, new SplittableRandom(Workloads.SEED));

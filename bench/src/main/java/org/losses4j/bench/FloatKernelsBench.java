@@ -2,9 +2,10 @@ package org.losses4j.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.losses4j.FloatKernels;
-import org.losses4j.Kernels;
 import org.losses4j.cli.Workloads;
+import org.losses4j.kernels.FloatKernels;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +48,7 @@ public class FloatKernelsBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        Kernels.setThreads(threads);
+        Parallel.setThreads(threads);
         Workloads.Workload w = Workloads.elementwise(kernel, kernel, java.util.Map.of(), n,
                 new SplittableRandom(Workloads.SEED));
         x = w.f32("input");
@@ -66,11 +67,11 @@ public class FloatKernelsBench {
         float s = 1f / n;
         switch (kernel) {
             case "mse":
-                return Kernels.sumChunks(n, (from, to) -> k.mse(x, y, g, from, to, s));
+                return Parallel.sumChunks(n, (from, to) -> k.mse(x, y, g, from, to, s));
             case "huber":
-                return Kernels.sumChunks(n, (from, to) -> k.huber(x, y, g, from, to, s, 1f));
+                return Parallel.sumChunks(n, (from, to) -> k.huber(x, y, g, from, to, s, 1f));
             default:
-                return Kernels.sumChunks(n, (from, to) -> k.bceWithLogits(x, y, g, from, to, s, 1f, 0f));
+                return Parallel.sumChunks(n, (from, to) -> k.bceWithLogits(x, y, g, from, to, s, 1f, 0f));
         }
     }
 }

@@ -2,7 +2,7 @@ package org.losses4j.bench;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import org.losses4j.Kernels;
+import org.losses4j.kernels.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The streaming triad {@code c[i] = a[i] + s·b[i]} over three float arrays of 2^25 elements
  * (128 MiB each, far beyond the 32 MiB L3): 12 bytes per element counted (read a and b, write
  * c), the same accounting as the workloads' "bytes that must move". Bandwidth = 12·n / time.
- * {@code threads} splits it like the losses (fixed chunks on {@link Kernels#forChunks}).
+ * {@code threads} splits it like the losses (fixed chunks on {@link Parallel#forChunks}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -41,7 +41,7 @@ public class TriadBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        Kernels.setThreads(threads);
+        Parallel.setThreads(threads);
         a = new float[floats];
         b = new float[floats];
         c = new float[floats];
@@ -54,7 +54,7 @@ public class TriadBench {
         float[] a = this.a;
         float[] b = this.b;
         float[] c = this.c;
-        Kernels.forChunks(floats, Kernels.CHUNK, (chunk, from, to) -> triad(a, b, c, 0.5f, from, to));
+        Parallel.forChunks(floats, Parallel.CHUNK, (chunk, from, to) -> triad(a, b, c, 0.5f, from, to));
         return c[floats - 1];
     }
 

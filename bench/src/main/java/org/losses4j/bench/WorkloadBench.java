@@ -1,10 +1,11 @@
 package org.losses4j.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.losses4j.Kernels;
 import org.losses4j.Loss;
 import org.losses4j.LossException;
 import org.losses4j.cli.Workloads;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,7 +44,7 @@ public class WorkloadBench {
 
         @Setup(Level.Trial)
         public void setup() {
-            Kernels.setThreads(threads);
+            Parallel.setThreads(threads);
             w = Workloads.make(name());
             try {
                 loss = w.create();
@@ -51,7 +52,7 @@ public class WorkloadBench {
                 throw Skip.of(name(), e);
             }
             System.err.println("[losses4j bench] " + name() + ": kernels " + Kernels.description() + ", threads "
-                    + Kernels.threads());
+                    + Parallel.threads());
         }
 
         double step() {

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.losses4j.ErrorKind;
-import org.losses4j.Kernels;
 import org.losses4j.Loss;
 import org.losses4j.LossException;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new Main.UserError("--warmup must be a finite number of seconds >= 0, got " + warmup);
         }
         List<String> names = Workloads.select(workload);
-        Kernels.setThreads(threads);
+        Parallel.setThreads(threads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!json) {
@@ -90,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
         Arrays.fill(ta, 1f);
         Arrays.fill(tb, 2f);
         Step triadStep = () -> {
-            Kernels.forChunks(TRIAD_N, Kernels.CHUNK, (chunk, from, to) -> triad(ta, tb, tc, 0.5f, from, to));
+            Parallel.forChunks(TRIAD_N, Parallel.CHUNK, (chunk, from, to) -> triad(ta, tb, tc, 0.5f, from, to));
             return tc[TRIAD_N - 1];
         };
         Timing triad = time(triadStep);

@@ -44,7 +44,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         });
         try {
             // losses4j.vector.bits / LOSSES4J_VECTOR_BITS (and losses4j.kernels) checked before any command
-            org.losses4j.Kernels.checkConfiguration();
+            org.losses4j.kernels.Kernels.checkConfiguration();
         } catch (LossException e) {
             cl.getErr().println("losses: " + oneLine(e.getMessage()));
             return 2;
@@ -126,7 +126,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         public String[] getVersion() {
             return new String[] {"losses4j " + version(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
-                "kernels: " + org.losses4j.Kernels.description(),
+                "kernels: " + org.losses4j.kernels.Kernels.description(),
                 "cpu: " + Platform.cpu()};
         }
     }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.losses4j.Kernels;
+import org.losses4j.kernels.Kernels;
 
 /**
  * What machine the tool runs on, as {@code --version} and {@code bench --json} report it: the CPU

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.losses4j.Kernels;
 import org.losses4j.Losses;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 
 /** {@code losses bench}: its JSON lines, the workloads' data, and its refusals. */
 class BenchCommandTest {
@@ -17,7 +18,7 @@ class BenchCommandTest {
 
     @AfterEach
     void oneThread() {
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
     }
 
     @Test

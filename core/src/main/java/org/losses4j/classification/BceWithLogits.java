@@ -5,8 +5,6 @@ import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.FloatKernels;
-import org.losses4j.Kernels;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
@@ -15,6 +13,8 @@ import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.kernels.FloatKernels;
+import org.losses4j.kernels.Kernels;
 
 /**
  * Binary cross-entropy on logits (sigmoid + BCE in one stable step).

@@ -7,9 +7,7 @@ import org.losses4j.DType;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.FloatKernels;
 import org.losses4j.Inputs;
-import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
@@ -19,6 +17,9 @@ import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.kernels.FloatKernels;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 
 /**
  * Softmax cross-entropy on logits, with class-index or class-probability targets.
@@ -157,7 +158,7 @@ public final class CrossEntropy extends AbstractLoss {
     /**
      * Contiguous float32 rows with index targets and no class weights, reduced: the fused row
      * kernel of the active {@link Kernels} path, rows split into chunks of about
-     * {@value Kernels#CHUNK} elements (a size from the shape only) whose sums are added in
+     * {@value Parallel#CHUNK} elements (a size from the shape only) whose sums are added in
      * chunk order, so the result does not depend on the number of threads.
      */
     private double rows32(Batch k, float[] x, float[] g, float scale) {
@@ -168,7 +169,7 @@ public final class CrossEntropy extends AbstractLoss {
         double uni = smoothing / c;
         long ign = ignoreIndex;
         FloatKernels f = Kernels.floats();
-        return Kernels.sumChunks(rows, Math.max(1, Kernels.CHUNK / c),
+        return Parallel.sumChunks(rows, Math.max(1, Parallel.CHUNK / c),
                 (from, to) -> f.crossEntropy(x, labels, g, c, from, to, scale, keep, uni, ign));
     }
 

@@ -8,7 +8,6 @@ import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
@@ -19,6 +18,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 import org.losses4j.Workspace;
+import org.losses4j.kernels.Parallel;
 
 /**
  * Connectionist temporal classification: the negative log-likelihood of a label sequence
@@ -126,12 +126,12 @@ public final class Ctc extends AbstractLoss {
 
     /**
      * Every sample's term into {@code terms[n]} and its gradient (one of lp64/lp32 and of g64/g32
-     * is given, or no gradient), over fixed groups of samples on {@link Kernels#threads()} threads,
+     * is given, or no gradient), over fixed groups of samples on {@link Parallel#threads()} threads,
      * each group with its own kernel state from its thread's workspace.
      */
     private void samples(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double scale,
             double[] terms) {
-        Kernels.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
+        Parallel.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
             try (Workspace kw = Workspace.acquire()) {
                 new Kernel(b, lp64, lp32, g64, g32, scale, kw).run(terms, from, to);
             }

@@ -7,7 +7,6 @@ import org.losses4j.DType;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
@@ -17,6 +16,7 @@ import org.losses4j.Options;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
 import org.losses4j.Workspace;
+import org.losses4j.kernels.Parallel;
 
 /**
  * Triplet margin loss: an anchor should be closer to its positive than to its negative by a
@@ -291,8 +291,8 @@ public final class Triplet extends AbstractLoss {
             float[] ga, float[] gp, float[] gn, boolean fresh) {
         // fixed chunks of ~CHUNK elements (rows independent, terms at their row's index and
         // summed in row order afterwards): the same bits on any number of threads
-        int rowsPerChunk = Math.max(1, Kernels.CHUNK / Math.max(d, 1));
-        Kernels.forChunks(rows, rowsPerChunk,
+        int rowsPerChunk = Math.max(1, Parallel.CHUNK / Math.max(d, 1));
+        Parallel.forChunks(rows, rowsPerChunk,
                 (c, from, to) -> kernel32(a, p, n, from, to, d, scale, terms, ga, gp, gn, fresh));
     }
 

@@ -3,12 +3,12 @@ package org.losses4j.regression;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.Kernels;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
+import org.losses4j.kernels.Kernels;
 
 /**
  * Huber loss: quadratic for small residuals, linear for large ones.

@@ -1,8 +1,9 @@
 package org.losses4j.segmentation;
 
 import java.util.Arrays;
-import org.losses4j.FloatKernels;
-import org.losses4j.Kernels;
+import org.losses4j.kernels.FloatKernels;
+import org.losses4j.kernels.Kernels;
+import org.losses4j.kernels.Parallel;
 
 /**
  * The one mechanism behind the region losses (dice, jaccard, tversky, combo): for an input
@@ -16,7 +17,7 @@ import org.losses4j.Kernels;
  * data: sums accumulated in float64 with several accumulators per block, in a fixed order, on
  * one thread. Float32 data: the {@link FloatKernels} region kernels (float lanes over
  * at most {@value FloatKernels#LANE_TERMS} terms per lane, then float64) on the fixed split of
- * {@link Kernels}, so both passes run on {@link Kernels#threads()} threads with the same bits
+ * {@link Kernels}, so both passes run on {@link Parallel#threads()} threads with the same bits
  * for any thread count; no copy or widening of the data is made.
  */
 final class RegionSums {
@@ -97,8 +98,8 @@ final class RegionSums {
     /**
      * Sums of float32 data, by the active {@link FloatKernels#regionSums} kernel (float lanes
      * over sub-blocks, then float64) on a fixed split: global, the flat data in chunks of
-     * {@link Kernels#CHUNK} elements; class and sample_class, each block in pieces of at most
-     * {@link Kernels#CHUNK} elements. Each chunk's or piece's sums are kept apart and added into
+     * {@link Parallel#CHUNK} elements; class and sample_class, each block in pieces of at most
+     * {@link Parallel#CHUNK} elements. Each chunk's or piece's sums are kept apart and added into
      * its group in index order afterwards, so the bits depend on the shape only, never on the
      * number of threads. Besides the group sums this allocates 3 (5 with squares) doubles per
      * chunk or piece, and a flag per task: no copy of the data (for blocks much shorter than a
@@ -108,23 +109,23 @@ final class RegionSums {
         RegionSums r = new RegionSums(shape, average, squares);
         FloatKernels k = Kernels.floats();
         int w = squares ? 5 : 3;
-        int chunk = Kernels.CHUNK;
+        int chunk = Parallel.CHUNK;
         if (average == Average.GLOBAL) {
             int n = r.blocks * r.blockSize;
-            int segs = Kernels.chunks(n, chunk);
+            int segs = Parallel.chunks(n, chunk);
             double[] part = new double[segs * w];
             boolean[] bad = new boolean[segs];
-            Kernels.forChunks(n, chunk, (c, from, to) -> bad[c] = k.regionSums(x, y, from, to, squares, part, c * w));
+            Parallel.forChunks(n, chunk, (c, from, to) -> bad[c] = k.regionSums(x, y, from, to, squares, part, c * w));
             r.combine(part, w, 1, bad);
         } else {
             int s = r.blockSize;
-            int pieces = Kernels.chunks(s, chunk);
+            int pieces = Parallel.chunks(s, chunk);
             int segs = r.blocks * pieces;
             // tasks of about CHUNK elements: one piece, or CHUNK / s whole blocks (scheduling only)
             int perTask = s >= chunk ? 1 : chunk / s;
             double[] part = new double[Math.multiplyExact(segs, w)];
-            boolean[] bad = new boolean[Kernels.chunks(segs, perTask)];
-            Kernels.forChunks(segs, perTask, (c, qFrom, qTo) -> {
+            boolean[] bad = new boolean[Parallel.chunks(segs, perTask)];
+            Parallel.forChunks(segs, perTask, (c, qFrom, qTo) -> {
                 boolean b = false;
                 for (int q = qFrom; q < qTo; q++) {
                     int blk = q / pieces;
@@ -248,16 +249,16 @@ final class RegionSums {
     /**
      * {@link #gradient(double[], double[], double[], double[], double[], double[])} on float32
      * data, by the active {@link FloatKernels#regionGradient} kernel with the three numbers
-     * rounded to float, in chunks of {@link Kernels#CHUNK} elements (each element is written
+     * rounded to float, in chunks of {@link Parallel#CHUNK} elements (each element is written
      * once, from its own inputs: any thread count gives the same bits).
      */
     void gradient(float[] x, float[] y, double[] a, double[] bb, double[] c, float[] out) {
         FloatKernels k = Kernels.floats();
         int n = out.length;
         int s = blockSize;
-        int chunk = Kernels.CHUNK;
+        int chunk = Parallel.CHUNK;
         float[] xs = c == null ? null : x;
-        Kernels.forChunks(n, chunk, (ci, from, to) -> {
+        Parallel.forChunks(n, chunk, (ci, from, to) -> {
             if (average == Average.GLOBAL) {
                 k.regionGradient(xs, y, out, from, to, (float) a[0], (float) bb[0], c == null ? 0f : (float) c[0]);
                 return;

@@ -15,18 +15,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.losses4j.ErrorKind;
 import org.losses4j.Inputs;
-import org.losses4j.Kernels;
 import org.losses4j.Loss;
 import org.losses4j.LossException;
 import org.losses4j.LossResult;
 import org.losses4j.Losses;
 import org.losses4j.Tensor;
+import org.losses4j.kernels.Parallel;
 
 /**
  * The native float32 path of the region losses (dice, jaccard, tversky, combo; the sums and
  * gradient passes of {@link RegionSums} on the {@code FloatKernels} region kernels) in every
  * {@code average} mode, on shapes whose blocks are tiny, odd, just below and above the
- * {@value Kernels#CHUNK}-element chunk: against the float64 path on the same (widened) values,
+ * {@value Parallel#CHUNK}-element chunk: against the float64 path on the same (widened) values,
  * bit-identical for 1, 2 and 3 threads, NaN propagation and the [0, 1] refusals.
  *
  * <p>Tolerance against float64: the value within 1e-5 relative (the sums are float lanes over
@@ -41,7 +41,7 @@ class RegionFloat32Test {
 
     @AfterEach
     void oneThreadAgain() {
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
     }
 
     private static Loss loss(String name, String avg, Object... kv) {
@@ -131,11 +131,11 @@ class RegionFloat32Test {
             for (String avg : AVERAGES) {
                 for (Loss l : losses(avg)) {
                     String what = l + " " + java.util.Arrays.toString(shape);
-                    Kernels.setThreads(1);
+                    Parallel.setThreads(1);
                     LossResult one = l.compute(f);
                     float[] g1 = one.grad().f32();
                     for (int t = 2; t <= 3; t++) {
-                        Kernels.setThreads(t);
+                        Parallel.setThreads(t);
                         LossResult r = l.compute(f);
                         assertEquals(Double.doubleToRawLongBits(one.value()), Double.doubleToRawLongBits(r.value()),
                                 what + ": value with " + t + " threads");

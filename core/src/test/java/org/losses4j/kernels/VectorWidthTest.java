@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.losses4j.Inputs;
+import org.losses4j.LossException;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
 
 /**
  * The vector width as a setting: {@code losses4j.vector.bits} (or {@code LOSSES4J_VECTOR_BITS})

@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,7 +95,7 @@ class RegionKernelsTest {
             return; // only the scalar path on this JVM: nothing to compare
         }
         FloatKernels s = Kernels.scalar();
-        for (int n : new int[] {15, 16, 17, 511, 512, 513, 4099, Kernels.CHUNK + 7}) {
+        for (int n : new int[] {15, 16, 17, 511, 512, 513, 4099, Parallel.CHUNK + 7}) {
             float[][] d = data(n, n, false);
             double[] a = new double[5];
             double[] b = new double[5];

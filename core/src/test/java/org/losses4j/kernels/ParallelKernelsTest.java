@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,17 +12,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.losses4j.Inputs;
+import org.losses4j.Loss;
+import org.losses4j.LossException;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
 
 /** The fixed, size-based split: results bit-identical for 1, 2 and 3 threads. */
 class ParallelKernelsTest {
     @AfterEach
     void oneThreadAgain() {
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
     }
 
     @Test
     void valueAndGradientBitIdenticalFor1To3Threads() {
-        int n = 5 * Kernels.CHUNK + 4321;
+        int n = 5 * Parallel.CHUNK + 4321;
         SplittableRandom r = new SplittableRandom(7);
         float[] x = new float[n];
         float[] yGauss = new float[n];
@@ -41,7 +46,7 @@ class ParallelKernelsTest {
                 long bits = 0;
                 float[] g1 = null;
                 for (int t = 1; t <= 3; t++) {
-                    Kernels.setThreads(t);
+                    Parallel.setThreads(t);
                     float[] g = new float[n];
                     double v = loss.compute(Inputs.of(Tensor.vector(x), Tensor.vector(y))
                             .gradInto("input", Tensor.vector(g))).value();
@@ -78,7 +83,7 @@ class ParallelKernelsTest {
             long bits = 0;
             float[] g1 = null;
             for (int t = 1; t <= 3; t++) {
-                Kernels.setThreads(t);
+                Parallel.setThreads(t);
                 float[] g = new float[x.length];
                 Inputs in = Inputs.of(Tensor.of(x, rows, c), Tensor.ofLabels(y, rows));
                 double v = loss.compute(Inputs.of(Tensor.of(x, rows, c), Tensor.ofLabels(y, rows))
@@ -99,16 +104,16 @@ class ParallelKernelsTest {
 
     @Test
     void everyChunkRunsExactlyOnceAndTheCombineIsInChunkOrder() {
-        Kernels.setThreads(3);
-        int n = 10 * Kernels.CHUNK + 1;
-        AtomicIntegerArray seen = new AtomicIntegerArray(Kernels.chunks(n, Kernels.CHUNK));
+        Parallel.setThreads(3);
+        int n = 10 * Parallel.CHUNK + 1;
+        AtomicIntegerArray seen = new AtomicIntegerArray(Parallel.chunks(n, Parallel.CHUNK));
         Set<String> threadNames = ConcurrentHashMap.newKeySet();
         // partial sums chosen so that the addition order matters in float64
-        double s = Kernels.sumChunks(n, (from, to) -> {
-            int c = from / Kernels.CHUNK;
+        double s = Parallel.sumChunks(n, (from, to) -> {
+            int c = from / Parallel.CHUNK;
             seen.incrementAndGet(c);
             threadNames.add(Thread.currentThread().getName());
-            assertEquals(Math.min(n, from + Kernels.CHUNK), to);
+            assertEquals(Math.min(n, from + Parallel.CHUNK), to);
             return c % 2 == 0 ? 1e16 : 1.0 + c;
         });
         double want = 0;
@@ -122,15 +127,15 @@ class ParallelKernelsTest {
 
     @Test
     void aFailingChunkFailsTheCallAndThreadsMustBePositive() {
-        Kernels.setThreads(2);
+        Parallel.setThreads(2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Kernels.forChunks(8 * Kernels.CHUNK, Kernels.CHUNK, (c, from, to) -> {
+                () -> Parallel.forChunks(8 * Parallel.CHUNK, Parallel.CHUNK, (c, from, to) -> {
                     if (c == 5) {
                         throw new IllegalArgumentException("chunk 5");
                     }
                 }));
         assertEquals("chunk 5", e.getMessage());
-        LossException bad = assertThrows(LossException.class, () -> Kernels.setThreads(0));
+        LossException bad = assertThrows(LossException.class, () -> Parallel.setThreads(0));
         assertTrue(bad.getMessage().contains("threads = 0"), bad.getMessage());
     }
 
@@ -141,8 +146,8 @@ class ParallelKernelsTest {
      */
     @Test
     void setThreadsWhileOtherThreadsComputeLosesNoCall() throws Exception {
-        int n = 64 * Kernels.CHUNK;
-        int m = 3 * Kernels.CHUNK + 17;
+        int n = 64 * Parallel.CHUNK;
+        int m = 3 * Parallel.CHUNK + 17;
         float[] x = new float[m];
         float[] y = new float[m];
         SplittableRandom r = new SplittableRandom(11);
@@ -152,7 +157,7 @@ class ParallelKernelsTest {
         }
         Loss mse = Losses.create("mse");
         Inputs in = Inputs.of(Tensor.vector(x), Tensor.vector(y));
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
         long want = Double.doubleToRawLongBits(mse.compute(in).value());
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -167,7 +172,7 @@ class ParallelKernelsTest {
                             assertEquals(want, Double.doubleToRawLongBits(mse.compute(in).value()), "mse value");
                         } else {
                             // each chunk's partial is its length: the sum is n exactly
-                            assertEquals(n, Kernels.sumChunks(n, (from, to) -> to - from), 0.0, "sum over chunks");
+                            assertEquals(n, Parallel.sumChunks(n, (from, to) -> to - from), 0.0, "sum over chunks");
                         }
                         calls.incrementAndGet();
                     }
@@ -179,9 +184,9 @@ class ParallelKernelsTest {
         }
         try {
             for (int k = 2; k <= 48 && failure.get() == null; k++) {
-                Kernels.setThreads(k);
+                Parallel.setThreads(k);
                 Thread.sleep(2);
-                Kernels.setThreads(1 + k % 3);
+                Parallel.setThreads(1 + k % 3);
                 Thread.sleep(1);
             }
         } finally {

@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 /**
  * The scalar float32 kernels: the reference implementation, always present. Each element is

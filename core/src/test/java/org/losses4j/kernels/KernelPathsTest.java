@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.losses4j.Inputs;
+import org.losses4j.Loss;
+import org.losses4j.LossResult;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
 
 /**
  * The same inputs through both kernel paths (scalar, and vector when the JVM can load it),
@@ -267,7 +272,7 @@ class KernelPathsTest {
                 Loss loss = name.endsWith("smoothed")
                         ? Losses.create("bce_with_logits", Map.of("reduction", red, "label_smoothing", 0.1))
                         : Losses.create(name, Map.of("reduction", red));
-                for (int n : new int[] {1, 7, 13, 207, 2046, 4098, Kernels.CHUNK + 3}) {
+                for (int n : new int[] {1, 7, 13, 207, 2046, 4098, Parallel.CHUNK + 3}) {
                     float[][] d = data(bce ? Kind.BCE : Kind.MSE, n, n);
                     double[] x64 = new double[n];
                     double[] y64 = new double[n];

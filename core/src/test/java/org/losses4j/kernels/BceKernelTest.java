@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +18,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.losses4j.ErrorKind;
+import org.losses4j.Inputs;
+import org.losses4j.Loss;
+import org.losses4j.LossException;
+import org.losses4j.LossResult;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
 
 /**
  * The bce_with_logits float32 kernels ({@link FloatKernels#bceWithLogits}) element by element
@@ -25,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * target check made in the kernels' pass.
  *
  * <p>Stated tolerances (the vector kernel's exp, log1p and σ are lane arithmetic, see
- * VectorFloatKernels; the scalar kernel rounds a float64 result once): the term within
+ * VectorMath; the scalar kernel rounds a float64 result once): the term within
  * 3 ulp + {@value #PER_Z}·|z| relative of the float64 term (vector: its reduction of exp's
  * argument neglects n·(ln2_f − ln2), about 2.75e-9·|z| relative; with label smoothing also
  * |z|·ulp(t)/2, t being rounded to float) or 1 ulp (scalar); the gradient
@@ -42,7 +49,7 @@ class BceKernelTest {
 
     @AfterEach
     void oneThreadAgain() {
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
     }
 
     static List<FloatKernels> paths() {
@@ -327,7 +334,7 @@ class BceKernelTest {
     /** Through the API (active kernel path): the refusal and its message are those of the float64 path. */
     @Test
     void outOfRangeFloat32TargetIsRefusedWithTheFirstIndexForAnyThreadCount() {
-        int n = 3 * Kernels.CHUNK + 77;
+        int n = 3 * Parallel.CHUNK + 77;
         SplittableRandom r = new SplittableRandom(1);
         float[] x = new float[n];
         float[] y = new float[n];
@@ -335,13 +342,13 @@ class BceKernelTest {
             x[i] = (float) r.nextGaussian();
             y[i] = r.nextInt(2);
         }
-        int first = 2 * Kernels.CHUNK + 5;
+        int first = 2 * Parallel.CHUNK + 5;
         y[first] = 1.5f;
         y[n - 1] = -0.25f; // a later one, in another chunk
         for (double eps : new double[] {0, 0.2}) {
             Loss loss = Losses.create("bce_with_logits", Map.of("label_smoothing", eps));
             for (int threads = 1; threads <= 3; threads++) {
-                Kernels.setThreads(threads);
+                Parallel.setThreads(threads);
                 float[] g = new float[n];
                 for (boolean grad : new boolean[] {true, false}) {
                     Inputs in = Inputs.of(Tensor.vector(x), Tensor.vector(y));
@@ -354,7 +361,7 @@ class BceKernelTest {
             }
         }
         // a two-dimensional target: the index in the message is the float64 path's
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
         Loss loss = Losses.create("bce_with_logits", Map.of());
         float[] x2 = new float[6];
         float[] y2 = {0, 1, 0, 1, 3, 0};

@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,11 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.losses4j.Inputs;
+import org.losses4j.Loss;
+import org.losses4j.LossResult;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
 
 /**
  * {@link FloatKernels#crossEntropy} on both kernel paths against a float64 softmax

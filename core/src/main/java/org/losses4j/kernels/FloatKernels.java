@@ -1,8 +1,8 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 /**
  * Fused single-pass float32 kernels: the value and the gradient of one loss over a range of
- * elements in one loop. For loss implementations (see {@link ElementwiseLoss.FusedKernel});
+ * elements in one loop. For loss implementations (see {@link org.losses4j.ElementwiseLoss.FusedKernel});
  * library users never need this class.
  *
  * <p>Two implementations exist, chosen once by {@link Kernels}: a scalar one (always present,
@@ -30,7 +30,7 @@ public abstract class FloatKernels {
     public static final int LANE_TERMS = 32;
 
     /** The widest sub-block at any supported width (two accumulators of 16 lanes), for tests that cross sub-blocks. */
-    public static final int MAX_SUB_BLOCK = 2 * LANE_TERMS * 16;
+    static final int MAX_SUB_BLOCK = 2 * LANE_TERMS * 16;
 
     /**
      * Returned by {@link #bceWithLogits} when a target lies outside [0, 1]. No valid range sums
@@ -68,7 +68,7 @@ public abstract class FloatKernels {
      * written anyway. The scalar implementation computes each element in float64 and rounds once;
      * the vector one in float lanes: the term within 4.5 ulp (3.3e-7 relative; 2.8 ulp for
      * |z| ≤ 20) and the gradient within 3.3e-7·max(|σ(z) − t|, t) of float64, plus, with label
-     * smoothing, the rounding of t to float (see VectorFloatKernels). At every vector width: the
+     * smoothing, the rounding of t to float (docs/performance.md, kernel design notes). At every vector width: the
      * elements of a range's tail (fewer than one vector) are computed as by the scalar kernel.
      */
     public abstract double bceWithLogits(float[] x, float[] y, float[] g, int from, int to, float scale, float ya,

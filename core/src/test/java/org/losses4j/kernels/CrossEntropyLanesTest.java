@@ -1,4 +1,4 @@
-package org.losses4j;
+package org.losses4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.losses4j.Inputs;
+import org.losses4j.Loss;
+import org.losses4j.Losses;
+import org.losses4j.Tensor;
 
 /**
  * {@link FloatKernels#crossEntropy} for short rows, which the vector kernels compute a block
@@ -31,7 +35,7 @@ class CrossEntropyLanesTest {
 
     @AfterEach
     void oneThreadAgain() {
-        Kernels.setThreads(1);
+        Parallel.setThreads(1);
     }
 
     static Stream<String> paths() {
@@ -266,7 +270,7 @@ class CrossEntropyLanesTest {
     @Test
     void shortRowsBitIdenticalFor1To3Threads() {
         for (int c : new int[] {3, 10, 37}) {
-            int rows = 2 * (Kernels.CHUNK / c) + 13; // three chunks, the last a short one
+            int rows = 2 * (Parallel.CHUNK / c) + 13; // three chunks, the last a short one
             SplittableRandom r = new SplittableRandom(c);
             float[] x = gaussian(r, rows * c, 3);
             long[] y = new long[rows];
@@ -278,7 +282,7 @@ class CrossEntropyLanesTest {
                 long bits = 0;
                 float[] g1 = null;
                 for (int t = 1; t <= 3; t++) {
-                    Kernels.setThreads(t);
+                    Parallel.setThreads(t);
                     float[] g = new float[x.length];
                     double v = loss.compute(Inputs.of(Tensor.of(x, rows, c), Tensor.ofLabels(y, rows))
                             .gradInto("input", Tensor.of(g, rows, c))).value();
