@@ -57,19 +57,33 @@ public final class Losses {
         return out;
     }
 
-    /** The metadata of the named loss; {@link ErrorKind#UNKNOWN_LOSS} when there is none. */
+    /** The end of the message for an unknown name: where the names are (a command line may say its own). */
+    public static final String CATALOG_HINT = "Losses.catalog() lists them all, Aliases.all() the PyTorch and"
+            + " Keras names";
+
+    /**
+     * The metadata of the named loss, or of the loss a PyTorch or Keras name ({@link Aliases})
+     * stands for; {@link ErrorKind#UNKNOWN_LOSS} when there is none, suggesting the nearest
+     * catalog name or alias.
+     */
     public static LossInfo info(String name) {
         LossInfo i = BY_NAME.get(name);
+        if (i == null && name != null) {
+            Aliases.Alias a = Aliases.find(name);
+            i = a == null ? null : BY_NAME.get(a.target());
+        }
         if (i == null) {
-            String near = nearest(name);
+            String near = name == null ? null : nearest(name);
             throw new LossException(ErrorKind.UNKNOWN_LOSS, "unknown loss '" + name + "'"
-                    + (near == null ? "" : " (did you mean '" + near + "'?)") + "; `losses list` shows them all");
+                    + (near == null ? "" : " (did you mean '" + near + "'?)") + "; " + CATALOG_HINT);
         }
         return i;
     }
 
+    /** Whether the name is a catalog loss or an alias of one. */
     public static boolean exists(String name) {
-        return BY_NAME.containsKey(name);
+        return BY_NAME.containsKey(name) || (Aliases.find(name) != null && BY_NAME.containsKey(Aliases.find(name)
+                .target()));
     }
 
     /** The named loss with default options. */
@@ -89,7 +103,9 @@ public final class Losses {
     private static String nearest(String name) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
-        for (String k : BY_NAME.keySet()) {
+        List<String> names = new ArrayList<>(BY_NAME.keySet());
+        Aliases.all().forEach(a -> names.add(a.name()));
+        for (String k : names) {
             int d = distance(name, k);
             if (d < bestD) {
                 bestD = d;

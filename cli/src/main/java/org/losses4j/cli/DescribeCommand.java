@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.losses4j.Aliases;
 import org.losses4j.LossInfo;
 import org.losses4j.Losses;
 import org.losses4j.OptionSpec;
@@ -28,17 +29,30 @@ final class DescribeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LossInfo i = Losses.info(name);
+        Aliases.Alias alias = Aliases.find(name);
         var out = spec.commandLine().getOut();
         if (scripting.json) {
-            Scripting.printJson(out, json(i));
+            Map<String, Object> m = json(i);
+            if (alias != null) {
+                m.put("alias", aliasJson(alias));
+            }
+            Scripting.printJson(out, m);
             return 0;
         }
         if (scripting.quiet) {
             out.printf("%s: %s%n", i.name(), i.formula());
             return 0;
         }
+        if (alias != null) {
+            out.println(aliasLine(alias));
+        }
         out.printf("%s  (%s)%n", i.name(), i.family().title());
         out.printf("  %s%n%n", i.summary());
+        List<Aliases.Alias> names = Aliases.of(i.name());
+        if (!names.isEmpty()) {
+            out.printf("aliases      %s%n", String.join(", ", names.stream().map(a -> a.name() + " ("
+                    + a.framework().label() + ")").toList()));
+        }
         out.printf("definition   %s%n", i.formula());
         out.printf("mean         %s%n", i.divisor());
         out.println("inputs");
@@ -70,6 +84,23 @@ final class DescribeCommand implements Callable<Integer> {
         out.println("example, command line");
         out.println("  " + cliExample(i));
         return 0;
+    }
+
+    /** {@code alias of mse (PyTorch torch.nn.MSELoss): the same defaults; the same definition}. */
+    static String aliasLine(Aliases.Alias a) {
+        return "alias of " + a.target() + " (" + a.framework().label() + " " + a.qualifiedName() + "): " + a.summary();
+    }
+
+    /** An alias as a JSON-ready map. */
+    static Map<String, Object> aliasJson(Aliases.Alias a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", a.name());
+        m.put("framework", a.framework().label());
+        m.put("peer", a.qualifiedName());
+        m.put("loss", a.target());
+        m.put("options", a.options());
+        m.put("note", a.note());
+        return m;
     }
 
     /** What "robust to outliers" means in the catalog (checked for every loss by DescribeTest). */
@@ -181,6 +212,7 @@ final class DescribeCommand implements Callable<Integer> {
         props.put("robust_to_outliers", i.robustToOutliers());
         props.put("elementwise", i.hessian());
         m.put("properties", props);
+        m.put("aliases", Aliases.of(i.name()).stream().map(Aliases.Alias::name).toList());
         m.put("tasks", i.tasks());
         m.put("reference", i.reference());
         m.put("example_java", String.join("\n", javaExample(i)));

@@ -51,15 +51,22 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "ANSWERS.jsonl", description = "where to write answers (default: stdout)")
     Path out;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "predictions (.csv or .npy)")
-    Path input;
+    @Option(names = "--input", paramLabel = "FILE", description = "predictions (.csv, .tsv, .npy or .npz); FILE:COLUMN"
+            + " picks a CSV column by header name or number (from 1), FILE.npz:NAME an array; - reads stdin")
+    String inputArg;
 
-    @Option(names = "--target", paramLabel = "FILE", description = "targets (.csv or .npy); integer labels as one column")
-    Path target;
+    @Option(names = "--target", paramLabel = "FILE", description = "targets, as --input; integer labels as one column")
+    String targetArg;
 
     @Option(names = "--input-file", arity = "1..*", paramLabel = "NAME=FILE",
-            description = "other named inputs, e.g. weight=w.csv, or anchor=a.npy positive=p.npy negative=n.npy")
-    Map<String, Path> extra = new LinkedHashMap<>();
+            description = "other named inputs, e.g. weight=w.csv, or anchor=a.npy positive=p.npy negative=n.npy"
+                    + " (or anchor=all.npz:anchor ...)")
+    Map<String, String> extraArgs = new LinkedHashMap<>();
+
+    /** The inputs, resolved from the arguments by {@link Source#parse}. */
+    private Source input;
+    private Source target;
+    private final Map<String, Source> extra = new LinkedHashMap<>();
 
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", parameterConsumer = LossOptions.class,
             description = "a loss option, e.g. -o delta=0.5 or -o delta 0.5 (each at most once)")
@@ -94,8 +101,54 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return run();
+        } finally {
+            for (Source s : sources()) {
+                s.close();
+            }
+        }
+    }
+
+    private List<Source> sources() {
+        List<Source> l = new java.util.ArrayList<>();
+        if (input != null) {
+            l.add(input);
+        }
+        if (target != null) {
+            l.add(target);
+        }
+        l.addAll(extra.values());
+        return l;
+    }
+
+    /**
+     * Resolves the input arguments; standard input ({@code -}, at most one argument) only with
+     * {@code stdin}, so that mistakes in the other arguments are reported before it is read.
+     */
+    private void resolve(boolean stdin) {
+        if (inputArg != null && Source.isStdin(inputArg) == stdin) {
+            input = Source.parse(inputArg);
+        }
+        if (targetArg != null && Source.isStdin(targetArg) == stdin) {
+            target = Source.parse(targetArg);
+        }
+        extraArgs.forEach((k, v) -> {
+            if (Source.isStdin(v) == stdin) {
+                extra.put(k, Source.parse(v));
+            }
+        });
+    }
+
+    private Integer run() throws IOException {
+        List<String> args = new java.util.ArrayList<>(extraArgs.values());
+        args.add(inputArg == null ? "" : inputArg);
+        args.add(targetArg == null ? "" : targetArg);
+        if (args.stream().filter(Source::isStdin).count() > 1) {
+            throw new Main.UserError("only one input can be read from standard input (-)");
+        }
         if (cases != null) {
-            if (name != null || input != null) {
+            if (name != null || inputArg != null) {
                 throw new Main.UserError("--cases takes no loss name and no --input");
             }
             OutputFiles files = new OutputFiles();
@@ -103,7 +156,7 @@ final class EvalCommand implements Callable<Integer> {
             files.output("--out", out, List.of());
             return answerCases();
         }
-        if (name == null || (input == null && extra.isEmpty())) {
+        if (name == null || (inputArg == null && extraArgs.isEmpty())) {
             throw new Main.UserError("eval needs NAME --input FILE [--target FILE] (or --input-file NAME=FILE ...),"
                     + " or --cases FILE.jsonl");
         }
@@ -111,13 +164,25 @@ final class EvalCommand implements Callable<Integer> {
             throw new Main.UserError("--out writes the answers of --cases; write the value with > FILE, the"
                     + " gradient with --grad, the terms with --per-sample");
         }
-        OutputFiles files = new OutputFiles().input("--input", input).input("--target", target);
-        extra.forEach((k, v) -> files.input("--input-file " + k + "=", v));
-        for (Path g : gradPaths(Losses.info(name)).values()) {
+        LossInfo info = Losses.info(name);
+        resolve(false);
+        OutputFiles files = new OutputFiles().input("--input", file(input)).input("--target", file(target));
+        extra.forEach((k, v) -> files.input("--input-file " + k + "=", file(v)));
+        for (Path g : gradPaths(info).values()) {
             files.output("--grad", g, OutputFiles.TENSOR_EXTENSIONS);
         }
         files.output("--per-sample", perSample, OutputFiles.TENSOR_EXTENSIONS);
+        resolve(true);
+        Map<String, Source> ordered = new LinkedHashMap<>();
+        extraArgs.keySet().forEach(k -> ordered.put(k, extra.get(k)));
+        extra.clear();
+        extra.putAll(ordered);
         return evalFiles();
+    }
+
+    /** The file an input reads, for the output checks (none for standard input). */
+    private static Path file(Source s) {
+        return s == null || s.stdin() ? null : s.file();
     }
 
     private int answerCases() throws IOException {
@@ -273,7 +338,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (input != null && target != null && !red.equals("none") && StreamingEval.supports(info, extra) && rowsOf(info, input)
                 && (stream || size(input) > STREAM_BYTES)) {
-            for (Path p : streamed(info)) {
+            for (Source s : streamed(info)) {
+                Path p = s.file();
                 if (Files.exists(p) && !Files.isRegularFile(p)) {
                     throw new Main.UserError("--stream reads " + p + " more than once, and it is not a regular file"
                             + " (a pipe or device): save it to a file, or leave out --stream to read it once");
@@ -294,7 +360,7 @@ final class EvalCommand implements Callable<Integer> {
         if (target != null) {
             in = in.with("target", readTarget(info, x, target));
         }
-        for (Map.Entry<String, Path> e : extra.entrySet()) {
+        for (Map.Entry<String, Source> e : extra.entrySet()) {
             LossInfo.InputSpec s = spec(info, e.getKey());
             in = in.with(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
         }
@@ -357,7 +423,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** Whether the target file holds class labels, judged from the loss and the files' first rows. */
-    private static boolean targetIsLabels(LossInfo info, Path input, Path target) throws IOException {
+    private static boolean targetIsLabels(LossInfo info, Source input, Source target) throws IOException {
         LossInfo.InputSpec s = spec(info, "target");
         if (s != null && s.integerType() != null) {
             return true;
@@ -371,9 +437,9 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static long size(Path p) {
+    private static long size(Source p) {
         try {
-            return Files.size(p);
+            return Files.size(p.file());
         } catch (IOException e) {
             return 0; // a missing file is reported by the reader, with its name
         }
@@ -398,7 +464,7 @@ final class EvalCommand implements Callable<Integer> {
      * is never labels (a shape mismatch is reported as one). A file that is not a regular file (a
      * pipe) is read once.
      */
-    private static Tensor readTarget(LossInfo info, Tensor x, Path p) {
+    private static Tensor readTarget(LossInfo info, Tensor x, Source p) {
         LossInfo.InputSpec s = spec(info, "target");
         if (s != null && s.integerType() != null) {
             return TensorFiles.read(p, true);
@@ -410,7 +476,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!labelColumn) {
             return floats(info, t);
         }
-        return Files.isRegularFile(p) ? TensorFiles.read(p, true) : TensorFiles.toLabels(p, t);
+        return Files.isRegularFile(p.file()) ? TensorFiles.read(p, true) : TensorFiles.toLabels(p, t);
     }
 
     /**
@@ -439,13 +505,13 @@ final class EvalCommand implements Callable<Integer> {
         if (gradOut == null) {
             return out;
         }
-        if (input != null) {
+        if (inputArg != null) {
             out.put(firstInputName(info), gradOut);
         }
         String f = gradOut.getFileName().toString();
         int dot = f.lastIndexOf('.');
         for (LossInfo.InputSpec in : info.inputs()) {
-            if (in.differentiable() && extra.containsKey(in.name()) && !out.containsKey(in.name())) {
+            if (in.differentiable() && extraArgs.containsKey(in.name()) && !out.containsKey(in.name())) {
                 String n = in.name();
                 out.put(n, gradOut.resolveSibling(dot < 0 ? f + "." + n : f.substring(0, dot) + "." + n
                         + f.substring(dot)));
@@ -458,16 +524,16 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** The files a stream reads chunk by chunk (and more than once). */
-    private List<Path> streamed(LossInfo info) {
-        List<Path> l = new java.util.ArrayList<>(List.of(input, target));
-        if (info.hessian() && extra.containsKey("weight")) {
+    private List<Source> streamed(LossInfo info) {
+        List<Source> l = new java.util.ArrayList<>(List.of(input, target));
+        if (info.layout() == LossInfo.Layout.ELEMENT && extra.containsKey("weight")) {
             l.add(extra.get("weight"));
         }
         return l;
     }
 
     /** Whether a row loss's input is [N] or [N, C] (a stream reads rows so); elementwise losses: always. */
-    private static boolean rowsOf(LossInfo info, Path input) {
-        return info.hessian() || TensorFiles.npyRank(input) <= 2;
+    private static boolean rowsOf(LossInfo info, Source input) {
+        return info.layout() == LossInfo.Layout.ELEMENT || TensorFiles.npyRank(input) <= 2;
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.losses4j.Aliases;
 import org.losses4j.Family;
 import org.losses4j.LossInfo;
 import org.losses4j.Losses;
@@ -24,6 +25,10 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "print a Markdown table (name, family, definition, options)")
     boolean markdown;
 
+    @Option(names = "--aliases", description = "the PyTorch and Keras names of catalog losses, with the options"
+            + " that give the peer's defaults (with --markdown: the page docs/aliases.md)")
+    boolean aliases;
+
     @picocli.CommandLine.Mixin
     Scripting scripting;
 
@@ -32,6 +37,9 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (aliases) {
+            return printAliases();
+        }
         List<LossInfo> infos = family == null ? Losses.catalog() : Losses.family(Family.parse(family));
         var out = spec.commandLine().getOut();
         if (scripting.json) {
@@ -79,5 +87,63 @@ final class ListCommand implements Callable<Integer> {
             out.printf("  %-34s %s%n", i.name(), i.summary());
         }
         return 0;
+    }
+
+    private int printAliases() {
+        var out = spec.commandLine().getOut();
+        if (scripting.json) {
+            List<Map<String, Object>> doc = new ArrayList<>();
+            for (Aliases.Alias a : Aliases.all()) {
+                doc.add(DescribeCommand.aliasJson(a));
+            }
+            Scripting.printJson(out, doc);
+        } else if (markdown) {
+            out.print(aliasesMarkdown());
+        } else if (scripting.quiet) {
+            Aliases.all().forEach(a -> out.println(a.name()));
+        } else {
+            for (Aliases.Alias a : Aliases.all()) {
+                out.printf("  %-30s %-34s %s%n", a.name(), "→ " + a.target(), a.framework().label());
+            }
+            scripting.info(spec.commandLine().getErr(), "losses describe NAME shows what differs from the peer");
+        }
+        OutputFiles.flushStdout(out);
+        return 0;
+    }
+
+    /** The page docs/aliases.md, generated from {@link Aliases} (AliasesDocTest keeps the file equal to it). */
+    static String aliasesMarkdown() {
+        StringBuilder sb = new StringBuilder();
+        String nl = "\n";
+        sb.append("# PyTorch and Keras names").append(nl).append(nl);
+        sb.append("Every name below is an alias: `Losses.create(\"MSELoss\")`, `losses eval MSELoss ...` and")
+                .append(nl).append("`losses describe MSELoss` use the catalog loss it names, with the catalog's defaults.")
+                .append(nl).append("Aliases are exact and case-sensitive. Where the peer's defaults differ, the options")
+                .append(nl).append("column gives the options that reproduce them; the notes say what else differs.")
+                .append(nl).append(nl);
+        sb.append("Generated from `org.losses4j.Aliases` by `losses list --aliases --markdown`; a test keeps this page")
+                .append(nl).append("equal to it.").append(nl);
+        for (Aliases.Framework f : Aliases.Framework.values()) {
+            sb.append(nl).append("## ").append(f.label()).append(" (`").append(f.prefix()).append("`)").append(nl)
+                    .append(nl);
+            sb.append("| name | loss | options for the peer's defaults | notes |").append(nl);
+            sb.append("|---|---|---|---|").append(nl);
+            for (Aliases.Alias a : Aliases.all()) {
+                if (a.framework() != f) {
+                    continue;
+                }
+                List<String> kv = new ArrayList<>();
+                a.options().forEach((k, v) -> kv.add("`" + k + "=" + v + "`"));
+                sb.append("| `").append(a.name()).append("` | `").append(a.target()).append("` | ")
+                        .append(kv.isEmpty() ? "(the defaults)" : String.join(", ", kv)).append(" | ")
+                        .append(a.note().isEmpty() ? "the same definition" : a.note().replace("|", "\\|"))
+                        .append(" |").append(nl);
+            }
+        }
+        sb.append(nl).append("## Not aliased").append(nl).append(nl);
+        sb.append("| name | why |").append(nl).append("|---|---|").append(nl);
+        Aliases.unmapped().forEach((k, v) -> sb.append("| `").append(k).append("` | ").append(v).append(" |")
+                .append(nl));
+        return sb.toString();
     }
 }

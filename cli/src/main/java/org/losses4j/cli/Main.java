@@ -26,7 +26,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof LossException || ex instanceof UserError) {
-                cmd.getErr().println("losses: " + oneLine(ex.getMessage()));
+                cmd.getErr().println("losses: " + oneLine(cliMessage(ex)));
                 return 2;
             }
             cmd.getErr().println("losses: internal error: " + ex);
@@ -83,6 +83,17 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             }
         }
         return sb.toString();
+    }
+
+    /** The library's pointer to Losses.catalog() as the tool says it: the list command. */
+    static String cliMessage(Exception ex) {
+        String m = ex.getMessage();
+        if (ex instanceof LossException le && le.kind() == org.losses4j.ErrorKind.UNKNOWN_LOSS && m != null
+                && m.endsWith(org.losses4j.Losses.CATALOG_HINT)) {
+            return m.substring(0, m.length() - org.losses4j.Losses.CATALOG_HINT.length())
+                    + "`losses list` shows them all, `losses list --aliases` the PyTorch and Keras names";
+        }
+        return m;
     }
 
     private static String qualifiedName(CommandLine cl) {

@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.List;
 
 /**
  * Rows of a CSV or float .npy file read a chunk at a time, so that files of millions of rows
@@ -23,14 +23,17 @@ abstract class RowStream implements Closeable {
     /** The longest CSV line a stream reads (32 characters a value of a row of {@link #MAX_ROW}). */
     static final int MAX_LINE = 32 * MAX_ROW;
 
-    final Path path;
+    /** The input as messages name it ({@code data.csv:y_pred}, {@code arrays.npz:pred}, {@code stdin}). */
+    final String path;
     private final long totalBytes;
     private final Counting counting;
+    private final Closeable resource;
 
-    private RowStream(Path path, Counting counting) throws IOException {
+    private RowStream(String path, Counting counting, long totalBytes, Closeable resource) {
         this.path = path;
-        this.totalBytes = Files.size(path);
+        this.totalBytes = totalBytes;
         this.counting = counting;
+        this.resource = resource;
     }
 
     /** Values per row. */
@@ -44,29 +47,50 @@ abstract class RowStream implements Closeable {
         return totalBytes == 0 ? 1 : Math.min(1, (double) counting.count / totalBytes);
     }
 
-    static RowStream open(Path p) {
+    static RowStream open(Source p) {
         return open(p, false);
     }
 
-    /** With {@code labels}, every CSV cell must be an integer (class labels). */
-    static RowStream open(Path p, boolean labels) {
+    /**
+     * With {@code labels}, every CSV cell must be an integer (class labels). An .npz member is
+     * read through the archive (progress: its uncompressed bytes).
+     */
+    static RowStream open(Source p, boolean labels) {
+        p.checkSelectable();
+        Source.Member m = p.npz() ? p.member() : null;
+        boolean opened = false;
         try {
-            String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-            Counting in = new Counting(Files.newInputStream(p));
-            if (n.endsWith(".npy")) {
-                return new Npy(p, in, labels);
+            if (m != null) {
+                RowStream r = new Npy(m.name(), new Counting(m.in()), m.size() < 0 ? 0 : m.size(), m, labels);
+                opened = true;
+                return r;
+            }
+            Counting in = new Counting(Files.newInputStream(p.file()));
+            if (p.extension().equals(".npy")) {
+                return new Npy(p.shown(), in, Files.size(p.file()), null, labels);
             }
             return new Csv(p, in, labels);
         } catch (NoSuchFileException e) {
-            throw new Main.UserError(p + ": no such file");
+            throw new Main.UserError(p.shown() + ": no such file");
         } catch (IOException e) {
-            throw new Main.UserError(p + ": cannot read: " + e.getMessage());
+            throw new Main.UserError(p.shown() + ": cannot read: " + e.getMessage());
+        } finally {
+            if (m != null && !opened) {
+                try {
+                    m.close();
+                } catch (IOException e) {
+                    // reporting the first error
+                }
+            }
         }
     }
 
     @Override
     public void close() throws IOException {
         counting.close();
+        if (resource != null) {
+            resource.close();
+        }
     }
 
     /** Counts the bytes read, for the progress bar. */
@@ -101,10 +125,10 @@ abstract class RowStream implements Closeable {
         private final CsvRows rows;
         private double[] pending;
 
-        Csv(Path p, Counting in, boolean labels) throws IOException {
-            super(p, in);
-            reader = new TensorFiles.Lines(p, in, MAX_LINE, MAX_ROW);
-            rows = new CsvRows(p, labels);
+        Csv(Source p, Counting in, boolean labels) throws IOException {
+            super(p.shown(), in, Files.size(p.file()), null);
+            reader = new TensorFiles.Lines(p.shown(), p.separator(), in, MAX_LINE, MAX_ROW);
+            rows = new CsvRows(p.shown(), p.separator(), labels, p.select());
             pending = next();
             if (pending == null) {
                 throw new Main.UserError(p + ": no data rows");
@@ -147,10 +171,10 @@ abstract class RowStream implements Closeable {
         private final boolean labels;
         private long remaining;
 
-        Npy(Path p, Counting raw, boolean labels) throws IOException {
-            super(p, raw);
+        Npy(String p, Counting raw, long size, Closeable resource, boolean labels) throws IOException {
+            super(p, raw, size, resource);
             in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
-            header = TensorFiles.NpyHeader.read(p, in, Long.MAX_VALUE / 8);
+            header = TensorFiles.NpyHeader.read(p, resource == null ? size : -1, in, Long.MAX_VALUE / 8);
             int[] s = header.shape;
             if (header.fortran && s.length > 1) {
                 throw new Main.UserError(p + ": a Fortran-order .npy is not stored row by row: leave out --stream"
@@ -211,43 +235,68 @@ abstract class RowStream implements Closeable {
      * value; a missing value (empty, NA, N/A, NaN, null, None) is NaN, refused as a class label.
      */
     static final class CsvRows {
-        private final Path path;
+        private final String path;
         private final boolean labels;
         private final char sep;
+        /** The column chosen ({@code data.csv:y_pred}, {@code data.csv:2}), or null for all. */
+        private final String select;
+        /** The 0-based index of the chosen column, once the first line has been read; -1 for all. */
+        private int chosen = -1;
+        /** Cells per row of the file. */
+        private int fileCols = -1;
+        /** Values per row read: the file's columns, or 1 for a chosen column. */
         int cols = -1;
         int lineNo;
         /** The cells of the last row parsed. */
         double[] row = new double[16];
 
-        CsvRows(Path path, boolean labels) {
+        CsvRows(String path, char sep, boolean labels, String select) {
             this.path = path;
             this.labels = labels;
-            this.sep = TensorFiles.separator(path);
+            this.sep = sep;
+            this.select = select;
         }
 
-        /** Parses one line into {@link #row}: the number of cells, or -1 for the header. */
+        /**
+         * Parses one line into {@link #row}: the number of values, or -1 for the header. With a
+         * chosen column only its cell is parsed (the others may hold ids or text), and every row
+         * must still have the file's number of cells.
+         */
         int parse(String line) {
             lineNo++;
             int cells = 1;
             for (int i = line.indexOf(sep); i >= 0; i = line.indexOf(sep, i + 1)) {
                 cells++;
             }
-            if (lineNo == 1 && header(line)) {
-                cols = cells;
+            // a column chosen by name needs a header: the first line is then the header, whatever it holds
+            boolean byName = select != null && !number(select);
+            if (lineNo == 1 && (byName || header(line))) {
+                fileCols = cells;
+                choose(line, true);
+                cols = select == null ? cells : 1;
                 return -1;
             }
-            if (cols >= 0 && cells != cols) {
-                throw new Main.UserError(path + ":" + lineNo + ": row has " + cells + " columns, expected " + cols
+            if (lineNo == 1) {
+                fileCols = cells;
+                choose(line, false);
+            }
+            if (fileCols >= 0 && cells != fileCols) {
+                throw new Main.UserError(path + ":" + lineNo + ": row has " + cells + " columns, expected " + fileCols
                         + (line.isBlank() ? " (an empty line; write NA or NaN for missing values)" : ""));
             }
             if (row.length < cells) {
                 row = new double[Math.max(cells, 2 * row.length)];
             }
             int start = 0;
+            int out = 0;
             for (int c = 0; c < cells; c++) {
                 int end = line.indexOf(sep, start);
                 if (end < 0) {
                     end = line.length();
+                }
+                if (chosen >= 0 && c != chosen) {
+                    start = end + 1;
+                    continue;
                 }
                 String s = line.substring(start, end).trim();
                 start = end + 1;
@@ -262,10 +311,47 @@ abstract class RowStream implements Closeable {
                     throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
                             + "' is not an integer class label" + (Double.isNaN(v) ? " (a missing value)" : ""));
                 }
-                row[c] = v;
+                row[out++] = v;
             }
-            cols = cells;
-            return cells;
+            fileCols = cells;
+            cols = out;
+            return out;
+        }
+
+        private static boolean number(String s) {
+            return s.matches("[0-9]+");
+        }
+
+        /**
+         * Resolves the chosen column on the first line: by name among the header's cells (quotes
+         * around a name ignored), or by number, counted from 1 (as the column of every
+         * {@code file:line:column} message).
+         */
+        private void choose(String first, boolean isHeader) {
+            if (select == null) {
+                return;
+            }
+            List<String> names = new ArrayList<>();
+            for (String c : first.split(java.util.regex.Pattern.quote(String.valueOf(sep)), -1)) {
+                String t = c.trim();
+                names.add(t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t);
+            }
+            String there = isHeader ? "its columns: " + TensorFiles.shown(String.join(", ", names), 200)
+                    : "no header row";
+            if (number(select)) {
+                long k = select.length() > 9 ? Long.MAX_VALUE : Long.parseLong(select);
+                if (k < 1 || k > fileCols) {
+                    throw new Main.UserError(path + " has no column " + TensorFiles.shown(select, 20) + " (columns are"
+                            + " numbered from 1 to " + fileCols + "; " + there + ")");
+                }
+                chosen = (int) k - 1;
+                return;
+            }
+            chosen = names.indexOf(select);
+            if (chosen < 0) {
+                throw new Main.UserError(path + " has no column '" + TensorFiles.shown(select, 60) + "' ("
+                        + there + "; a column may also be given by number, from 1)");
+            }
         }
 
         /** True when every cell is a name: not a number and not a missing-value marker. */

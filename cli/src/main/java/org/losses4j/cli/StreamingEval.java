@@ -49,7 +49,7 @@ final class StreamingEval {
      * {@code input} and {@code target}, so that the sum over a file is the sum over its chunks.
      * Region losses (dice ...), per-image and whole-batch losses are not.
      */
-    static boolean supports(LossInfo info, Map<String, Path> extra) {
+    static boolean supports(LossInfo info, Map<String, ?> extra) {
         boolean inputTarget = info.inputs().size() >= 2 && info.inputs().get(0).name().equals("input")
                 && info.inputs().get(1).name().equals("target");
         boolean element = info.layout() == LossInfo.Layout.ELEMENT && extra.keySet().stream().allMatch("weight"::equals);
@@ -63,7 +63,7 @@ final class StreamingEval {
      * needed (the 1/N of a mean gradient, the row count of an .npy output), every input must be
      * the same file with the same size, modification time and row count in both passes.
      */
-    static double run(LossInfo info, Map<String, Object> opts, Path input, Path target, Map<String, Path> extra,
+    static double run(LossInfo info, Map<String, Object> opts, Source input, Source target, Map<String, Source> extra,
             boolean labels, Path gradOut, Path perSample, int chunkRows, PrintWriter err) throws IOException {
         String red = String.valueOf(opts.getOrDefault("reduction", defaultReduction(info)));
         boolean mean = red.equals("mean") || red.equals("batchmean");
@@ -74,10 +74,10 @@ final class StreamingEval {
         noneOpts.put("reduction", "none");
         Loss none = perSample == null ? null : info.create(noneOpts);
         boolean elementwise = info.layout() == LossInfo.Layout.ELEMENT;
-        Path weight = elementwise ? extra.get("weight") : null;
+        Source weight = elementwise ? extra.get("weight") : null;
         Map<String, Tensor> whole = new LinkedHashMap<>();
         if (!elementwise) {
-            for (Map.Entry<String, Path> e : extra.entrySet()) {
+            for (Map.Entry<String, Source> e : extra.entrySet()) {
                 LossInfo.InputSpec s = info.inputs().stream().filter(i -> i.name().equals(e.getKey())).findFirst()
                         .orElse(null);
                 whole.put(e.getKey(), TensorFiles.read(e.getValue(), s != null && s.integerType() != null));
@@ -141,11 +141,11 @@ final class StreamingEval {
     /** Passes over the same files: each reads them from the start and checks they did not change. */
     private static final class Pass {
         final Loss sum;
-        final List<Path> files = new ArrayList<>();
+        final List<Source> files = new ArrayList<>();
         final List<Snapshot> snapshots = new ArrayList<>();
-        final Path input;
-        final Path target;
-        final Path weight;
+        final Source input;
+        final Source target;
+        final Source weight;
         final Map<String, Tensor> whole;
         final boolean labels;
         final boolean batchmean;
@@ -153,7 +153,7 @@ final class StreamingEval {
         final PrintWriter err;
         int cols;
 
-        Pass(Loss sum, Path input, Path target, Path weight, Map<String, Tensor> whole, boolean labels,
+        Pass(Loss sum, Source input, Source target, Source weight, Map<String, Tensor> whole, boolean labels,
                 boolean batchmean, int chunkRows, PrintWriter err) {
             this.sum = sum;
             this.input = input;
@@ -164,19 +164,19 @@ final class StreamingEval {
             this.batchmean = batchmean;
             this.chunkRows = chunkRows;
             this.err = err;
-            for (Path p : weight == null ? List.of(input, target) : List.of(input, target, weight)) {
+            for (Source p : weight == null ? List.of(input, target) : List.of(input, target, weight)) {
                 files.add(p);
-                snapshots.add(Snapshot.of(p));
+                snapshots.add(Snapshot.of(p.file()));
             }
         }
 
         /** Fails (exit 2) when a file's size, modification time or identity is not what it was. */
         void unchanged() {
             for (int i = 0; i < files.size(); i++) {
-                Snapshot now = Snapshot.of(files.get(i));
+                Snapshot now = Snapshot.of(files.get(i).file());
                 Snapshot then = snapshots.get(i);
                 if (!now.equals(then)) {
-                    throw new Main.UserError(files.get(i) + " changed while it was being read (" + then.size()
+                    throw new Main.UserError(files.get(i).shown() + " changed while it was being read (" + then.size()
                             + " bytes, modified " + then.modified() + "; now " + now.size() + " bytes, modified "
                             + now.modified() + "): evaluate a file nothing writes to");
                 }
@@ -218,7 +218,7 @@ final class StreamingEval {
                 int ry = ys.read(yb, rowsPerChunk);
                 int rw = ws == null ? rx : ws.read(wb, rowsPerChunk);
                 if (rx != ry || rx != rw) {
-                    Path shorter = rx > ry ? target : rx < ry ? input : weight;
+                    Source shorter = rx > ry ? target : rx < ry ? input : weight;
                     throw new Main.UserError(shorter + " has fewer rows than the other inputs (after row "
                             + (rows + Math.min(rx, Math.min(ry, rw))) + ")");
                 }

@@ -37,27 +37,37 @@ final class TensorFiles {
 
     /** Reads a file; {@code labels} asks for int64 (integer values only). */
     static Tensor read(Path p, boolean labels) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        try {
-            if (n.endsWith(".npy")) {
-                Tensor t = readNpy(p);
-                if (labels && t.dtype() != DType.INT64) {
-                    return toLabels(p, t);
-                }
-                return t;
-            }
-            if (n.endsWith(".csv") || n.endsWith(".txt") || n.endsWith(".tsv")) {
-                return readCsv(p, labels);
-            }
-        } catch (NoSuchFileException e) {
-            throw new Main.UserError(p + ": no such file");
-        } catch (IOException e) {
-            throw new Main.UserError(p + ": cannot read: " + e.getMessage());
-        }
-        throw new Main.UserError(p + ": unknown file type (use .csv or .npy)");
+        return read(Source.of(p), labels);
     }
 
-    static Tensor toLabels(Path p, Tensor t) {
+    /** Reads a whole file, a CSV column or an .npz member; {@code labels} asks for int64 (integers only). */
+    static Tensor read(Source src, boolean labels) {
+        src.checkSelectable();
+        try {
+            if (src.npz()) {
+                try (Source.Member m = src.member()) {
+                    return labelsIf(labels, m.name(), readNpy(m.name(), m.in(), m.size()));
+                }
+            }
+            if (src.extension().equals(".npy")) {
+                return labelsIf(labels, src.shown(), readNpy(src.file(), src.shown()));
+            }
+            if (src.csv()) {
+                return readCsv(src, labels);
+            }
+        } catch (NoSuchFileException e) {
+            throw new Main.UserError(src.shown() + ": no such file");
+        } catch (IOException e) {
+            throw new Main.UserError(src.shown() + ": cannot read: " + e.getMessage());
+        }
+        throw new Main.UserError(src.shown() + ": unknown file type (use .csv, .tsv, .txt, .npy or .npz)");
+    }
+
+    private static Tensor labelsIf(boolean labels, String name, Tensor t) {
+        return labels && t.dtype() != DType.INT64 ? toLabels(name, t) : t;
+    }
+
+    static Tensor toLabels(Object p, Tensor t) {
         long[] out = new long[t.size()];
         for (int i = 0; i < out.length; i++) {
             double v = t.getDouble(i);
@@ -69,20 +79,24 @@ final class TensorFiles {
         return Tensor.ofLabels(out, t.shape());
     }
 
-    /** The rank of a regular .npy file's shape; 0 for anything else (CSV is read as rows). */
-    static int npyRank(Path p) {
-        if (!p.toString().toLowerCase(Locale.ROOT).endsWith(".npy") || !Files.isRegularFile(p)) {
+    /** The rank of a regular .npy file's (or .npz member's) shape; 0 for anything else (CSV is read as rows). */
+    static int npyRank(Source src) {
+        Path p = src.file();
+        if (!Files.isRegularFile(p) || src.csv()) {
             return 0;
         }
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
-            return NpyHeader.read(p, in, Long.MAX_VALUE / 8).shape.length;
-        } catch (IOException e) {
+        try {
+            if (src.npz()) {
+                try (Source.Member m = src.member(); DataInputStream in = new DataInputStream(m.in())) {
+                    return NpyHeader.read(m.name(), -1, in, Long.MAX_VALUE / 8).shape.length;
+                }
+            }
+            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
+                return NpyHeader.read(p, in, Long.MAX_VALUE / 8).shape.length;
+            }
+        } catch (IOException | Main.UserError e) {
             return 0; // the reader reports it
         }
-    }
-
-    static Tensor readCsv(Path p) throws IOException {
-        return readCsv(p, false);
     }
 
     /** Refuse CSV lines longer than this (a file without line breaks must not exhaust memory). */
@@ -94,13 +108,14 @@ final class TensorFiles {
      * into one growing flat array (8 bytes a cell, no per-row objects); at most
      * {@link #MAX_ELEMENTS} values and lines of at most {@link #MAX_LINE} characters.
      */
-    static Tensor readCsv(Path p, boolean labels) throws IOException {
+    static Tensor readCsv(Source src, boolean labels) throws IOException {
         double[] flat = new double[256];
         int size = 0;
         int rows = 0;
-        try (InputStream in = Files.newInputStream(p)) {
-            Lines lines = new Lines(p, in, MAX_LINE, MAX_LINE);
-            RowStream.CsvRows csv = new RowStream.CsvRows(p, labels);
+        String p = src.shown();
+        try (InputStream in = Files.newInputStream(src.file())) {
+            Lines lines = new Lines(p, src.separator(), in, MAX_LINE, MAX_LINE);
+            RowStream.CsvRows csv = new RowStream.CsvRows(p, src.separator(), labels, src.select());
             String line;
             while ((line = lines.next(csv.lineNo + 1)) != null) {
                 int cells = csv.parse(line);
@@ -119,7 +134,7 @@ final class TensorFiles {
                 rows++;
             }
             if (rows == 0) {
-                throw new Main.UserError(p + ": no data rows");
+                throw new Main.UserError(src + ": no data rows");
             }
             int cols = csv.cols;
             int[] shape = cols == 1 ? new int[] {rows} : new int[] {rows, cols};
@@ -158,7 +173,7 @@ final class TensorFiles {
      * more than {@code maxCells} comma- or tab-separated cells, before holding it whole.
      */
     static final class Lines {
-        private final Path path;
+        private final String path;
         private final InputStream in;
         private final int maxLine;
         private final int maxCells;
@@ -174,11 +189,16 @@ final class TensorFiles {
         private boolean skipLf;
 
         Lines(Path path, InputStream in, int maxLine, int maxCells) {
+            this(path.toString(), separator(path), in, maxLine, maxCells);
+        }
+
+        /** Lines of a file named {@code path} in messages, cells separated by {@code sep}. */
+        Lines(String path, char sep, InputStream in, int maxLine, int maxCells) {
             this.path = path;
             this.in = in;
             this.maxLine = maxLine;
             this.maxCells = maxCells;
-            this.sep = separator(path);
+            this.sep = sep;
             bytes.limit(0);
             chars.limit(0);
         }
@@ -322,7 +342,7 @@ final class TensorFiles {
         }
 
         /** The next element of {@code bb} (in this header's byte order) as a double. */
-        double get(Path p, ByteBuffer bb) {
+        double get(String p, ByteBuffer bb) {
             switch (kind) {
                 case "f2":
                     return half(bb.getShort());
@@ -336,7 +356,7 @@ final class TensorFiles {
         }
 
         /** The next integer (or bool) element of {@code bb}; a uint64 above int64's range is refused. */
-        long getLong(Path p, ByteBuffer bb) {
+        long getLong(String p, ByteBuffer bb) {
             switch (kind) {
                 case "i1":
                     return bb.get();
@@ -366,6 +386,14 @@ final class TensorFiles {
          * {@code maxElements} elements or more data than the file holds.
          */
         static NpyHeader read(Path p, DataInputStream in, long maxElements) throws IOException {
+            return read(p.toString(), Files.isRegularFile(p) ? Files.size(p) : -1, in, maxElements);
+        }
+
+        /**
+         * As {@link #read(Path, DataInputStream, long)} for data named {@code p} in messages, of
+         * {@code size} bytes in all (header included), or -1 when that is not known.
+         */
+        static NpyHeader read(String p, long size, DataInputStream in, long maxElements) throws IOException {
             byte[] magic = new byte[8];
             in.readFully(magic);
             if (magic[0] != (byte) 0x93 || magic[1] != 'N' || magic[2] != 'U' || magic[3] != 'M' || magic[4] != 'P'
@@ -441,7 +469,7 @@ final class TensorFiles {
                         + " float64, int8-int64, uint8-uint64, bool");
             }
             int width = kind.charAt(1) - '0';
-            if (Files.isRegularFile(p) && n > (Files.size(p) - (major == 1 ? 10 : 12) - headerLen) / width) {
+            if (size >= 0 && n > (size - (major == 1 ? 10 : 12) - headerLen) / width) {
                 throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * width + " bytes)");
             }
             return new NpyHeader(kind, order, shape, n, width, fortran);
@@ -449,9 +477,19 @@ final class TensorFiles {
     }
 
     static Tensor readNpy(Path p) throws IOException {
-        try (InputStream raw = Files.newInputStream(p); DataInputStream in = new DataInputStream(
-                new java.io.BufferedInputStream(raw))) {
-            NpyHeader h = NpyHeader.read(p, in, MAX_ELEMENTS);
+        return readNpy(p, p.toString());
+    }
+
+    private static Tensor readNpy(Path p, String shown) throws IOException {
+        try (InputStream raw = Files.newInputStream(p)) {
+            return readNpy(shown, raw, Files.isRegularFile(p) ? Files.size(p) : -1);
+        }
+    }
+
+    /** Reads .npy data of {@code size} bytes (-1: not known) named {@code p} in messages. */
+    static Tensor readNpy(String p, InputStream raw, long size) throws IOException {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+            NpyHeader h = NpyHeader.read(p, size, in, MAX_ELEMENTS);
             int[] shape = h.shape;
             ByteOrder order = h.order;
             String kind = h.kind;
