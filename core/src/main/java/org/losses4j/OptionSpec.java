@@ -50,9 +50,9 @@ public final class OptionSpec<T> {
         return new OptionSpec<>(name, Type.REAL, def, true, range.test, range.text, List.of(), description);
     }
 
-    /** An integer option (stored as a Double holding an integral value). */
-    public static OptionSpec<Double> integer(String name, long def, Range range, String description) {
-        return new OptionSpec<>(name, Type.INT, (double) def, false, range.test, range.text, List.of(), description);
+    /** An integer option (a {@link Long}; magnitude at most 2^53, as a number given in JSON or text). */
+    public static OptionSpec<Long> integer(String name, long def, Range range, String description) {
+        return new OptionSpec<>(name, Type.INT, def, false, range.test, range.text, List.of(), description);
     }
 
     public static OptionSpec<Boolean> bool(String name, boolean def, String description) {
@@ -126,7 +126,7 @@ public final class OptionSpec<T> {
             return Arrays.toString((double[]) v);
         }
         if (type == Type.INT) {
-            return Long.toString(((Double) v).longValue());
+            return Long.toString(((Number) v).longValue());
         }
         return v.toString();
     }
@@ -169,7 +169,7 @@ public final class OptionSpec<T> {
                 if (type == Type.INT && (v != Math.rint(v) || Math.abs(v) > MAX_EXACT_INTEGER)) {
                     throw bad(raw, "must be an integer of magnitude at most 2^53");
                 }
-                return (T) Double.valueOf(v);
+                return type == Type.INT ? (T) Long.valueOf((long) v) : (T) Double.valueOf(v);
             }
             case BOOL:
                 if (raw instanceof Boolean) {

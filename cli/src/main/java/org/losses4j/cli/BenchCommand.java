@@ -69,13 +69,13 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (threads < 1) {
-            throw new Main.UserError("--threads must be at least 1, got " + threads);
+            throw new UserError("--threads must be at least 1, got " + threads);
         }
         if (reps < 1 || reps > MAX_REPS) {
-            throw new Main.UserError("--reps must be in [1, " + MAX_REPS + "], got " + reps);
+            throw new UserError("--reps must be in [1, " + MAX_REPS + "], got " + reps);
         }
         if (!(warmup >= 0) || Double.isInfinite(warmup)) {
-            throw new Main.UserError("--warmup must be a finite number of seconds >= 0, got " + warmup);
+            throw new UserError("--warmup must be a finite number of seconds >= 0, got " + warmup);
         }
         List<String> names = Workloads.select(workload);
         Parallel.setThreads(threads);

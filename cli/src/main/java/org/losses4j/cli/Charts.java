@@ -92,7 +92,7 @@ public final class Charts {
         Text.checkWritable(out, option);
         String n = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!n.endsWith(".svg") && !n.endsWith(".png")) {
-            throw new Main.UserError(option + " " + out + ": use a .png or .svg file name");
+            throw new UserError(option + " " + out + ": use a .png or .svg file name");
         }
     }
 

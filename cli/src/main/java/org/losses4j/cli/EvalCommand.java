@@ -145,11 +145,11 @@ final class EvalCommand implements Callable<Integer> {
         args.add(inputArg == null ? "" : inputArg);
         args.add(targetArg == null ? "" : targetArg);
         if (args.stream().filter(Source::isStdin).count() > 1) {
-            throw new Main.UserError("only one input can be read from standard input (-)");
+            throw new UserError("only one input can be read from standard input (-)");
         }
         if (cases != null) {
             if (name != null || inputArg != null) {
-                throw new Main.UserError("--cases takes no loss name and no --input");
+                throw new UserError("--cases takes no loss name and no --input");
             }
             OutputFiles files = new OutputFiles();
             cases.forEach(c -> files.input("--cases", c));
@@ -157,11 +157,11 @@ final class EvalCommand implements Callable<Integer> {
             return answerCases();
         }
         if (name == null || (inputArg == null && extraArgs.isEmpty())) {
-            throw new Main.UserError("eval needs NAME --input FILE [--target FILE] (or --input-file NAME=FILE ...),"
+            throw new UserError("eval needs NAME --input FILE [--target FILE] (or --input-file NAME=FILE ...),"
                     + " or --cases FILE.jsonl");
         }
         if (out != null) {
-            throw new Main.UserError("--out writes the answers of --cases; write the value with > FILE, the"
+            throw new UserError("--out writes the answers of --cases; write the value with > FILE, the"
                     + " gradient with --grad, the terms with --per-sample");
         }
         LossInfo info = Losses.info(name);
@@ -193,7 +193,7 @@ final class EvalCommand implements Callable<Integer> {
             Writer w = sink == null ? stdout : new OutputStreamWriter(sink.stream(), StandardCharsets.UTF_8);
             for (Path p : cases) {
                 if (Files.isDirectory(p)) {
-                    throw new Main.UserError("--cases " + p + " is a directory (give the .jsonl files in it)");
+                    throw new UserError("--cases " + p + " is a directory (give the .jsonl files in it)");
                 }
                 int lineNo = 0;
                 try (InputStream in = Files.newInputStream(p)) {
@@ -213,7 +213,7 @@ final class EvalCommand implements Callable<Integer> {
                         n++;
                     }
                 } catch (NoSuchFileException e) {
-                    throw new Main.UserError(p + ": no such file");
+                    throw new UserError(p + ": no such file");
                 }
             }
             if (sink == null) {
@@ -233,7 +233,7 @@ final class EvalCommand implements Callable<Integer> {
 
     /**
      * The answer to one line of a case file; a line that is not a well-formed case (not a JSON
-     * object, wrong JSON types) is a {@link Main.UserError} naming {@code where} (file:line).
+     * object, wrong JSON types) is a {@link UserError} naming {@code where} (file:line).
      */
     static Map<String, Object> answerLine(String line, String where) {
         Map<String, Object> c;
@@ -241,17 +241,17 @@ final class EvalCommand implements Callable<Integer> {
             Map<String, Object> parsed = CASE_READER.readValue(line);
             c = parsed;
         } catch (JsonProcessingException e) {
-            throw new Main.UserError(where + ": not one JSON object: " + e.getOriginalMessage());
+            throw new UserError(where + ": not one JSON object: " + e.getOriginalMessage());
         }
         if (c == null) {
-            throw new Main.UserError(where + ": not a JSON object: null");
+            throw new UserError(where + ": not a JSON object: null");
         }
         validate(c, where);
         try {
             return Conformance.answer(c);
         } catch (ClassCastException | NullPointerException e) {
             // a malformed case (wrong JSON types) is the file's fault, not ours
-            throw new Main.UserError(where + ": malformed case: " + e.getMessage());
+            throw new UserError(where + ": malformed case: " + e.getMessage());
         }
     }
 
@@ -270,7 +270,7 @@ final class EvalCommand implements Callable<Integer> {
     private static void validate(Map<String, Object> c, String where) {
         Object loss = c.get("loss");
         if (!(loss instanceof String)) {
-            throw new Main.UserError(where + ": 'loss' must be a string (the loss name), got "
+            throw new UserError(where + ": 'loss' must be a string (the loss name), got "
                     + TensorFiles.shown(String.valueOf(loss), 40));
         }
         if (!(c.getOrDefault("inputs", Map.of()) instanceof Map<?, ?> ins)) {
@@ -284,7 +284,7 @@ final class EvalCommand implements Callable<Integer> {
             if (t.get("shape") instanceof List<?> shape) {
                 for (int i = 0; i < shape.size(); i++) {
                     if (!shapeEntry(shape.get(i))) {
-                        throw new Main.UserError(where + ": " + name + ".shape[" + i + "] = "
+                        throw new UserError(where + ": " + name + ".shape[" + i + "] = "
                                 + TensorFiles.shown(String.valueOf(shape.get(i)), 40)
                                 + " is not an integer in [0, 2147483647]");
                     }
@@ -293,7 +293,7 @@ final class EvalCommand implements Callable<Integer> {
             if ("int64".equals(t.get("dtype")) && t.get("data") instanceof List<?> data) {
                 for (int i = 0; i < data.size(); i++) {
                     if (!int64(data.get(i))) {
-                        throw new Main.UserError(where + ": " + name + ".data[" + i + "] = "
+                        throw new UserError(where + ": " + name + ".data[" + i + "] = "
                                 + TensorFiles.shown(String.valueOf(data.get(i)), 40) + " is not an int64 integer");
                     }
                 }
@@ -333,7 +333,7 @@ final class EvalCommand implements Callable<Integer> {
         Loss loss = info.create(opts);
         String red = String.valueOf(opts.getOrDefault("reduction", StreamingEval.defaultReduction(info)));
         if (stream && red.equals("none")) {
-            throw new Main.UserError("--stream sums or averages the terms; for reduction none write them with"
+            throw new UserError("--stream sums or averages the terms; for reduction none write them with"
                     + " --per-sample FILE and a reduction");
         }
         if (input != null && target != null && !red.equals("none") && StreamingEval.supports(info, extra) && rowsOf(info, input)
@@ -341,7 +341,7 @@ final class EvalCommand implements Callable<Integer> {
             for (Source s : streamed(info)) {
                 Path p = s.file();
                 if (Files.exists(p) && !Files.isRegularFile(p)) {
-                    throw new Main.UserError("--stream reads " + p + " more than once, and it is not a regular file"
+                    throw new UserError("--stream reads " + p + " more than once, and it is not a regular file"
                             + " (a pipe or device): save it to a file, or leave out --stream to read it once");
                 }
             }
@@ -351,7 +351,7 @@ final class EvalCommand implements Callable<Integer> {
             return 0;
         }
         if (stream) {
-            throw new Main.UserError("--stream works for elementwise losses (with at most a weight input) and for"
+            throw new UserError("--stream works for elementwise losses (with at most a weight input) and for"
                     + " losses with one term per row of an [N, C] input, with a reduction; " + name + " on "
                     + input + " is evaluated whole");
         }
@@ -368,7 +368,7 @@ final class EvalCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> e : gradPaths(info).entrySet()) {
             Tensor g = r.grad(e.getKey());
             if (g == null) {
-                throw new Main.UserError("loss " + name + " gives no gradient w.r.t. " + e.getKey());
+                throw new UserError("loss " + name + " gives no gradient w.r.t. " + e.getKey());
             }
             TensorFiles.write(e.getValue(), g);
         }
@@ -417,7 +417,7 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Object> opts = new LinkedHashMap<>();
         raw.forEach((k, v) -> opts.put(k.trim(), v.trim()));
         if (reduction != null && opts.put("reduction", reduction) != null) {
-            throw new Main.UserError("reduction is given twice (--reduction and -o reduction=...)");
+            throw new UserError("reduction is given twice (--reduction and -o reduction=...)");
         }
         return opts;
     }

@@ -108,14 +108,6 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return 2;
     }
 
-    /** A mistake in the user's command or files: printed as one line, exit code 2. */
-    public static final class UserError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public UserError(String message) {
-            super(message);
-        }
-    }
 
     /** The project version, from version.properties (filled in from the POM by the build). */
     public static String version() {

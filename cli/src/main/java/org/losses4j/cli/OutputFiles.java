@@ -53,33 +53,33 @@ public final class OutputFiles {
         String what = option + " " + p;
         String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!extensions.isEmpty() && extensions.stream().noneMatch(name::endsWith)) {
-            throw new Main.UserError(what + ": unknown file type (use " + String.join(", ", extensions) + ")");
+            throw new UserError(what + ": unknown file type (use " + String.join(", ", extensions) + ")");
         }
         Path dir = p.toAbsolutePath().getParent();
         if (dir != null && !Files.exists(dir)) {
-            throw new Main.UserError(what + ": no such directory " + dir);
+            throw new UserError(what + ": no such directory " + dir);
         }
         if (dir != null && !Files.isDirectory(dir)) {
-            throw new Main.UserError(what + ": " + dir + " is not a directory");
+            throw new UserError(what + ": " + dir + " is not a directory");
         }
         if (Files.isDirectory(p)) {
-            throw new Main.UserError(what + " is a directory");
+            throw new UserError(what + " is a directory");
         }
         boolean exists = Files.exists(p);
         Path writeDir = exists ? target(p).toAbsolutePath().getParent() : dir;
         boolean regular = !exists || Files.isRegularFile(p);
         if (regular && writeDir != null && !Files.isWritable(writeDir)) {
-            throw new Main.UserError(what + ": directory " + writeDir + " is not writable");
+            throw new UserError(what + ": directory " + writeDir + " is not writable");
         }
         if (exists && !Files.isWritable(p)) {
-            throw new Main.UserError(what + ": file is not writable");
+            throw new UserError(what + ": file is not writable");
         }
         List<Map.Entry<String, Path>> earlier = new ArrayList<>(inputs.entrySet());
         earlier.addAll(outputs.entrySet());
         for (Map.Entry<String, Path> e : earlier) {
             if (same(p, e.getValue())) {
                 String role = inputs.containsKey(e.getKey()) ? "an input" : "another output";
-                throw new Main.UserError(what + " is the same file as " + e.getKey() + ": refusing to overwrite "
+                throw new UserError(what + " is the same file as " + e.getKey() + ": refusing to overwrite "
                         + role);
             }
         }
@@ -124,14 +124,14 @@ public final class OutputFiles {
         }
     }
 
-    static Main.UserError cannotWrite(Path p, IOException e) {
+    static UserError cannotWrite(Path p, IOException e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) {
             m = "no such directory";
         } else if (e instanceof java.nio.file.AccessDeniedException) {
             m = "permission denied";
         }
-        return new Main.UserError(p + ": cannot write: " + m);
+        return new UserError(p + ": cannot write: " + m);
     }
 
     /**
@@ -225,7 +225,7 @@ public final class OutputFiles {
     static void flushStdout(PrintWriter o) {
         o.flush();
         if (o.checkError() || System.out.checkError()) {
-            throw new Main.UserError("cannot write to standard output (disk full or pipe closed)");
+            throw new UserError("cannot write to standard output (disk full or pipe closed)");
         }
     }
 }

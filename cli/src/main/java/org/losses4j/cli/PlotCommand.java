@@ -107,7 +107,7 @@ final class PlotCommand implements Callable<Integer> {
                 if (info.layout() == LossInfo.Layout.ELEMENT) {
                     return Axis.RESIDUAL;
                 }
-                throw new Main.UserError("plot draws losses of one variable (elementwise losses, two-class scores,"
+                throw new UserError("plot draws losses of one variable (elementwise losses, two-class scores,"
                         + " overlap and two-outcome divergence losses); " + info.name() + " is not one: its"
                         + " inputs are " + info.inputs().stream().map(LossInfo.InputSpec::name).toList());
         }
@@ -121,11 +121,11 @@ final class PlotCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Charts.checkOutput(out, "--out");
         if (names.size() != new java.util.HashSet<>(names).size()) {
-            throw new Main.UserError("a loss is named twice in " + String.join(" ", names) + "; name each once");
+            throw new UserError("a loss is named twice in " + String.join(" ", names) + "; name each once");
         }
         for (String k : options.keySet()) {
             if (names.stream().noneMatch(n -> hasOption(Losses.info(n), k))) {
-                throw new Main.UserError("-o " + k + ": no plotted loss has the option " + k + " ("
+                throw new UserError("-o " + k + ": no plotted loss has the option " + k + " ("
                         + String.join(", ", names) + "; see losses describe NAME)");
             }
         }
@@ -134,11 +134,11 @@ final class PlotCommand implements Callable<Integer> {
         for (String n : names) {
             Axis a = axisOf(Losses.info(n));
             if (margin && !a.isMargin()) {
-                throw new Main.UserError("--margin plots classifiers of a score; " + n + " is plotted over the "
+                throw new UserError("--margin plots classifiers of a score; " + n + " is plotted over the "
                         + a.label);
             }
             if (axis != null && a != axis && !(a.isMargin() && axis.isMargin())) {
-                throw new Main.UserError("cannot plot " + n + " (" + a.label + ") on the same axis as " + names.get(0)
+                throw new UserError("cannot plot " + n + " (" + a.label + ") on the same axis as " + names.get(0)
                         + " (" + axis.label + "); margin-based classifiers share one with --margin");
             }
             axis = axis == null ? a : axis;
@@ -153,17 +153,17 @@ final class PlotCommand implements Callable<Integer> {
                 lo = Double.parseDouble(p[0]);
                 hi = Double.parseDouble(p[1]);
             } catch (RuntimeException e) {
-                throw new Main.UserError("--range '" + range + "' is not a:b");
+                throw new UserError("--range '" + range + "' is not a:b");
             }
             if (!(hi > lo)) {
-                throw new Main.UserError("--range '" + range + "' needs a < b");
+                throw new UserError("--range '" + range + "' needs a < b");
             }
             if (!Double.isFinite(lo) || !Double.isFinite(hi) || !Double.isFinite(hi - lo)) {
-                throw new Main.UserError("--range '" + range + "' must be finite (and b − a too)");
+                throw new UserError("--range '" + range + "' must be finite (and b − a too)");
             }
         }
         if (points < 2 || points > 100_000) {
-            throw new Main.UserError("--points " + points + " must be in [2, 100000]");
+            throw new UserError("--points " + points + " must be in [2, 100000]");
         }
         double[] xs = new double[points];
         for (int i = 0; i < points; i++) {
@@ -181,7 +181,7 @@ final class PlotCommand implements Callable<Integer> {
                 v[i] = r.value();
                 g[i] = gradient(a, r.grad(c.info().inputs().get(0).name()), xs[i]);
                 if (!Double.isFinite(v[i]) || !Double.isFinite(g[i])) {
-                    throw new Main.UserError(c.info().name() + " is " + (Double.isFinite(v[i])
+                    throw new UserError(c.info().name() + " is " + (Double.isFinite(v[i])
                             ? "finite but its gradient is " + g[i] : v[i]) + " at x = " + xs[i]
                             + " (it overflows or leaves its domain there); plot a narrower --range");
                 }
@@ -223,24 +223,24 @@ final class PlotCommand implements Callable<Integer> {
         }
         int eq = sweep.indexOf('=');
         if (eq <= 0 || eq == sweep.length() - 1) {
-            throw new Main.UserError("--sweep '" + sweep + "' is not KEY=V1,V2,...");
+            throw new UserError("--sweep '" + sweep + "' is not KEY=V1,V2,...");
         }
         if (names.size() != 1) {
-            throw new Main.UserError("--sweep draws one loss at several option values; name one loss, not "
+            throw new UserError("--sweep draws one loss at several option values; name one loss, not "
                     + names.size());
         }
         String key = sweep.substring(0, eq);
         LossInfo info = Losses.info(names.get(0));
         if (!hasOption(info, key)) {
-            throw new Main.UserError("--sweep " + key + ": " + info.name() + " has no option " + key + " (see losses"
+            throw new UserError("--sweep " + key + ": " + info.name() + " has no option " + key + " (see losses"
                     + " describe " + info.name() + ")");
         }
         if (options.containsKey(key)) {
-            throw new Main.UserError("--sweep " + key + " and -o " + key + " both set " + key + "; give it once");
+            throw new UserError("--sweep " + key + " and -o " + key + " both set " + key + "; give it once");
         }
         List<String> vals = List.of(sweep.substring(eq + 1).split(",", -1));
         if (vals.size() != new java.util.HashSet<>(vals).size() || vals.contains("")) {
-            throw new Main.UserError("--sweep " + sweep + ": each value once, none empty");
+            throw new UserError("--sweep " + sweep + ": each value once, none empty");
         }
         for (String v : vals) {
             Map<String, Object> opts = new LinkedHashMap<>(options);

@@ -58,7 +58,7 @@ final class Recommender {
         String k = task.toLowerCase(Locale.ROOT).strip();
         k = SYNONYMS.getOrDefault(k, k);
         if (!TASKS.contains(k)) {
-            throw new Main.UserError("unknown task '" + task + "'; one of " + String.join(", ", TASKS)
+            throw new UserError("unknown task '" + task + "'; one of " + String.join(", ", TASKS)
                     + " (also: " + String.join(", ", new java.util.TreeSet<>(SYNONYMS.keySet())) + ")");
         }
         return k;
@@ -68,7 +68,7 @@ final class Recommender {
         String k = canonical(task);
         t.flags().forEach((flag, on) -> {
             if (on && !FLAG_TASKS.get(flag).contains(k)) {
-                throw new Main.UserError(flag + " does not change the advice for " + k + "; it applies to "
+                throw new UserError(flag + " does not change the advice for " + k + "; it applies to "
                         + String.join(", ", FLAG_TASKS.get(flag)));
             }
         });

@@ -71,9 +71,9 @@ abstract class RowStream implements Closeable {
             }
             return new Csv(p, in, labels);
         } catch (NoSuchFileException e) {
-            throw new Main.UserError(p.shown() + ": no such file");
+            throw new UserError(p.shown() + ": no such file");
         } catch (IOException e) {
-            throw new Main.UserError(p.shown() + ": cannot read: " + e.getMessage());
+            throw new UserError(p.shown() + ": cannot read: " + e.getMessage());
         } finally {
             if (m != null && !opened) {
                 try {
@@ -131,7 +131,7 @@ abstract class RowStream implements Closeable {
             rows = new CsvRows(p.shown(), p.separator(), labels, p.select());
             pending = next();
             if (pending == null) {
-                throw new Main.UserError(p + ": no data rows");
+                throw new UserError(p + ": no data rows");
             }
         }
 
@@ -177,22 +177,22 @@ abstract class RowStream implements Closeable {
             header = TensorFiles.NpyHeader.read(p, resource == null ? size : -1, in, Long.MAX_VALUE / 8);
             int[] s = header.shape;
             if (header.fortran && s.length > 1) {
-                throw new Main.UserError(p + ": a Fortran-order .npy is not stored row by row: leave out --stream"
+                throw new UserError(p + ": a Fortran-order .npy is not stored row by row: leave out --stream"
                         + " (it is read whole) or save it in C order");
             }
             long c = 1;
             for (int i = 1; i < s.length; i++) {
                 c *= s[i];
                 if (c > MAX_ROW) {
-                    throw new Main.UserError(p + ": .npy shape " + Arrays.toString(s) + " has rows of more than "
+                    throw new UserError(p + ": .npy shape " + Arrays.toString(s) + " has rows of more than "
                             + MAX_ROW + " values (the most one streamed row may hold)");
                 }
             }
             if (c == 0) {
-                throw new Main.UserError(p + ": .npy shape " + Arrays.toString(s) + " has rows of no values");
+                throw new UserError(p + ": .npy shape " + Arrays.toString(s) + " has rows of no values");
             }
             if (s.length == 0 || s[0] == 0) {
-                throw new Main.UserError(p + ": no data rows (.npy shape " + Arrays.toString(s) + ")");
+                throw new UserError(p + ": no data rows (.npy shape " + Arrays.toString(s) + ")");
             }
             cols = (int) c;
             this.labels = labels;
@@ -212,14 +212,14 @@ abstract class RowStream implements Closeable {
             try {
                 in.readFully(bytes);
             } catch (java.io.EOFException e) {
-                throw new Main.UserError(path + ": .npy data is truncated");
+                throw new UserError(path + ": .npy data is truncated");
             }
             ByteBuffer bb = ByteBuffer.wrap(bytes).order(header.order);
             long first = header.elements - remaining;
             for (int i = 0; i < n; i++) {
                 dst[i] = header.get(path, bb);
                 if (labels && !label(dst[i])) {
-                    throw new Main.UserError(path + ": element " + (first + i) + " = " + dst[i]
+                    throw new UserError(path + ": element " + (first + i) + " = " + dst[i]
                             + " is not an integer class label");
                 }
             }
@@ -281,7 +281,7 @@ abstract class RowStream implements Closeable {
                 choose(line, false);
             }
             if (fileCols >= 0 && cells != fileCols) {
-                throw new Main.UserError(path + ":" + lineNo + ": row has " + cells + " columns, expected " + fileCols
+                throw new UserError(path + ":" + lineNo + ": row has " + cells + " columns, expected " + fileCols
                         + (line.isBlank() ? " (an empty line; write NA or NaN for missing values)" : ""));
             }
             if (row.length < cells) {
@@ -304,11 +304,11 @@ abstract class RowStream implements Closeable {
                 try {
                     v = TensorFiles.parseNumber(s);
                 } catch (NumberFormatException e) {
-                    throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
+                    throw new UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
                             + "' is not a number");
                 }
                 if (labels && !label(v)) {
-                    throw new Main.UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
+                    throw new UserError(path + ":" + lineNo + ":" + (c + 1) + ": '" + TensorFiles.shown(s, 40)
                             + "' is not an integer class label" + (Double.isNaN(v) ? " (a missing value)" : ""));
                 }
                 row[out++] = v;
@@ -341,7 +341,7 @@ abstract class RowStream implements Closeable {
             if (number(select)) {
                 long k = select.length() > 9 ? Long.MAX_VALUE : Long.parseLong(select);
                 if (k < 1 || k > fileCols) {
-                    throw new Main.UserError(path + " has no column " + TensorFiles.shown(select, 20) + " (columns are"
+                    throw new UserError(path + " has no column " + TensorFiles.shown(select, 20) + " (columns are"
                             + " numbered from 1 to " + fileCols + "; " + there + ")");
                 }
                 chosen = (int) k - 1;
@@ -349,7 +349,7 @@ abstract class RowStream implements Closeable {
             }
             chosen = names.indexOf(select);
             if (chosen < 0) {
-                throw new Main.UserError(path + " has no column '" + TensorFiles.shown(select, 60) + "' ("
+                throw new UserError(path + " has no column '" + TensorFiles.shown(select, 60) + "' ("
                         + there + "; a column may also be given by number, from 1)");
             }
         }

@@ -73,13 +73,13 @@ record Source(Path file, String select, String shown, boolean stdin) implements 
         try {
             return of(Path.of(raw));
         } catch (InvalidPathException e) {
-            throw new Main.UserError(raw + ": not a valid file name (" + e.getReason() + ")");
+            throw new UserError(raw + ": not a valid file name (" + e.getReason() + ")");
         }
     }
 
     private static Source selection(String file, String select, String raw) {
         if (select.isEmpty()) {
-            throw new Main.UserError(raw + ": nothing after the colon (give a column or an .npz member, or leave"
+            throw new UserError(raw + ": nothing after the colon (give a column or an .npz member, or leave"
                     + " out the colon)");
         }
         Path p = Path.of(file);
@@ -102,7 +102,7 @@ record Source(Path file, String select, String shown, boolean stdin) implements 
     /** Standard input copied to a temporary file named by its format: .npy, .npz or .csv. */
     private static Source stdin(String select) {
         if (select != null && select.isEmpty()) {
-            throw new Main.UserError("-: nothing after the colon (give a column or an .npz member)");
+            throw new UserError("-: nothing after the colon (give a column or an .npz member)");
         }
         try {
             InputStream in = new BufferedInputStream(System.in);
@@ -118,7 +118,7 @@ record Source(Path file, String select, String shown, boolean stdin) implements 
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             return new Source(tmp, select, "stdin", true);
         } catch (IOException e) {
-            throw new Main.UserError("stdin: cannot read: " + e.getMessage());
+            throw new UserError("stdin: cannot read: " + e.getMessage());
         }
     }
 
@@ -151,7 +151,7 @@ record Source(Path file, String select, String shown, boolean stdin) implements 
     /** Refuses a selection the file's format has no use for (a column of an .npy file). */
     void checkSelectable() {
         if (select != null && !csv() && !npz()) {
-            throw new Main.UserError(this + ": a selection after the colon chooses a column of a CSV file or an"
+            throw new UserError(this + ": a selection after the colon chooses a column of a CSV file or an"
                     + " array of an .npz archive; " + shown + " is neither");
         }
     }
@@ -190,11 +190,11 @@ record Source(Path file, String select, String shown, boolean stdin) implements 
         try {
             zip = new ZipFile(file.toFile());
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new Main.UserError(shown + ": no such file");
+            throw new UserError(shown + ": no such file");
         } catch (ZipException e) {
-            throw new Main.UserError(shown + ": not an .npz archive (not a zip file: " + e.getMessage() + ")");
+            throw new UserError(shown + ": not an .npz archive (not a zip file: " + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new Main.UserError(shown + ": cannot read: " + e.getMessage());
+            throw new UserError(shown + ": cannot read: " + e.getMessage());
         }
         try {
             List<String> names = new ArrayList<>();
@@ -214,7 +214,7 @@ record Source(Path file, String select, String shown, boolean stdin) implements 
             if (select == null) {
                 if (names.size() != 1) {
                     zip.close();
-                    throw new Main.UserError(shown + " holds " + (names.isEmpty() ? "no arrays" : names.size()
+                    throw new UserError(shown + " holds " + (names.isEmpty() ? "no arrays" : names.size()
                             + " arrays (" + String.join(", ", names) + "): choose one, e.g. " + shown + ":"
                             + (names.isEmpty() ? "NAME" : names.get(0))));
                 }
@@ -222,17 +222,17 @@ record Source(Path file, String select, String shown, boolean stdin) implements 
             }
             if (chosen == null) {
                 zip.close();
-                throw new Main.UserError(shown + " has no array '" + TensorFiles.shown(select, 60) + "' (it holds: "
+                throw new UserError(shown + " has no array '" + TensorFiles.shown(select, 60) + "' (it holds: "
                         + (names.isEmpty() ? "nothing" : String.join(", ", names)) + ")");
             }
             return new Member(zip, shown + ":" + arrayName(chosen.getName()), zip.getInputStream(chosen),
                     chosen.getSize());
         } catch (ZipException e) {
             closeQuietly(zip);
-            throw new Main.UserError(shown + ": damaged .npz archive: " + e.getMessage());
+            throw new UserError(shown + ": damaged .npz archive: " + e.getMessage());
         } catch (IOException e) {
             closeQuietly(zip);
-            throw new Main.UserError(shown + ": cannot read: " + e.getMessage());
+            throw new UserError(shown + ": cannot read: " + e.getMessage());
         }
     }
 

@@ -91,7 +91,7 @@ final class StreamingEval {
             betweenPasses.run();
         }
         if (r1 != null && r1[2] == 0) {
-            throw new Main.UserError(input + ": no data rows");
+            throw new UserError(input + ": no data rows");
         }
         long rows = r1 == null ? -1 : (long) r1[2];
         int cols = p.cols;
@@ -100,10 +100,10 @@ final class StreamingEval {
             double scale = gradOut != null && mean ? 1.0 / r1[1] : 1.0;
             double[] r = p.run(g, t == null ? null : none, scale, t);
             if (r[2] == 0) {
-                throw new Main.UserError(input + ": no data rows");
+                throw new UserError(input + ": no data rows");
             }
             if (r1 != null && (r1[2] != r[2] || r1[1] != r[1])) {
-                throw new Main.UserError(p.files.get(0) + " changed while it was being read: " + (long) r1[2]
+                throw new UserError(p.files.get(0) + " changed while it was being read: " + (long) r1[2]
                         + " rows in the first pass, " + (long) r[2] + " in the second");
             }
             if (g != null) {
@@ -133,7 +133,7 @@ final class StreamingEval {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                 return new Snapshot(a.fileKey(), a.size(), a.lastModifiedTime());
             } catch (IOException e) {
-                throw new Main.UserError(p + ": cannot read: " + e.getMessage());
+                throw new UserError(p + ": cannot read: " + e.getMessage());
             }
         }
     }
@@ -176,7 +176,7 @@ final class StreamingEval {
                 Snapshot now = Snapshot.of(files.get(i).file());
                 Snapshot then = snapshots.get(i);
                 if (!now.equals(then)) {
-                    throw new Main.UserError(files.get(i).shown() + " changed while it was being read (" + then.size()
+                    throw new UserError(files.get(i).shown() + " changed while it was being read (" + then.size()
                             + " bytes, modified " + then.modified() + "; now " + now.size() + " bytes, modified "
                             + now.modified() + "): evaluate a file nothing writes to");
                 }
@@ -219,7 +219,7 @@ final class StreamingEval {
                 int rw = ws == null ? rx : ws.read(wb, rowsPerChunk);
                 if (rx != ry || rx != rw) {
                     Source shorter = rx > ry ? target : rx < ry ? input : weight;
-                    throw new Main.UserError(shorter + " has fewer rows than the other inputs (after row "
+                    throw new UserError(shorter + " has fewer rows than the other inputs (after row "
                             + (rows + Math.min(rx, Math.min(ry, rw))) + ")");
                 }
                 if (rx == 0) {
@@ -246,7 +246,7 @@ final class StreamingEval {
                 }
                 LossResult r = g == null ? sum.value(in) : sum.compute(in);
                 if (Double.isNaN(r.divisor())) {
-                    throw new Main.UserError(sum.name() + " does not report its divisor: it cannot be streamed");
+                    throw new UserError(sum.name() + " does not report its divisor: it cannot be streamed");
                 }
                 total += r.value();
                 // batchmean divides by the batch size N (dim 0: the rows), mean by what the loss reports
@@ -267,7 +267,7 @@ final class StreamingEval {
 
     private static void sameCols(RowStream a, RowStream b) {
         if (a.cols() != b.cols()) {
-            throw new Main.UserError(b.path + " has " + b.cols() + " columns but " + a.path + " has " + a.cols());
+            throw new UserError(b.path + " has " + b.cols() + " columns but " + a.path + " has " + a.cols());
         }
     }
 

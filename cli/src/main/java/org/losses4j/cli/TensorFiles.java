@@ -26,7 +26,7 @@ import org.losses4j.Tensor;
 /**
  * Reads and writes tensors as CSV (one row per sample, optional header row) or NumPy
  * {@code .npy} (float32, float64, int64, C order), chosen by the file extension. Every
- * malformed input is a {@link Main.UserError} naming the file, line and column.
+ * malformed input is a {@link UserError} naming the file, line and column.
  */
 final class TensorFiles {
     /** Refuse NPY headers declaring more elements than this (a hostile header must not exhaust memory). */
@@ -56,11 +56,11 @@ final class TensorFiles {
                 return readCsv(src, labels);
             }
         } catch (NoSuchFileException e) {
-            throw new Main.UserError(src.shown() + ": no such file");
+            throw new UserError(src.shown() + ": no such file");
         } catch (IOException e) {
-            throw new Main.UserError(src.shown() + ": cannot read: " + e.getMessage());
+            throw new UserError(src.shown() + ": cannot read: " + e.getMessage());
         }
-        throw new Main.UserError(src.shown() + ": unknown file type (use .csv, .tsv, .txt, .npy or .npz)");
+        throw new UserError(src.shown() + ": unknown file type (use .csv, .tsv, .txt, .npy or .npz)");
     }
 
     private static Tensor labelsIf(boolean labels, String name, Tensor t) {
@@ -72,7 +72,7 @@ final class TensorFiles {
         for (int i = 0; i < out.length; i++) {
             double v = t.getDouble(i);
             if (!RowStream.label(v)) {
-                throw new Main.UserError(p + ": element " + i + " = " + v + " is not an integer label");
+                throw new UserError(p + ": element " + i + " = " + v + " is not an integer label");
             }
             out[i] = (long) v;
         }
@@ -94,7 +94,7 @@ final class TensorFiles {
             try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(p)))) {
                 return NpyHeader.read(p, in, Long.MAX_VALUE / 8).shape.length;
             }
-        } catch (IOException | Main.UserError e) {
+        } catch (IOException | UserError e) {
             return 0; // the reader reports it
         }
     }
@@ -123,7 +123,7 @@ final class TensorFiles {
                     continue;
                 }
                 if ((long) size + cells > MAX_ELEMENTS) {
-                    throw new Main.UserError(p + ":" + csv.lineNo + ": more than " + MAX_ELEMENTS + " values");
+                    throw new UserError(p + ":" + csv.lineNo + ": more than " + MAX_ELEMENTS + " values");
                 }
                 if (size + cells > flat.length) {
                     flat = Arrays.copyOf(flat, (int) Math.min(MAX_ELEMENTS, Math.max((long) size + cells,
@@ -134,7 +134,7 @@ final class TensorFiles {
                 rows++;
             }
             if (rows == 0) {
-                throw new Main.UserError(src + ": no data rows");
+                throw new UserError(src + ": no data rows");
             }
             int cols = csv.cols;
             int[] shape = cols == 1 ? new int[] {rows} : new int[] {rows, cols};
@@ -221,7 +221,7 @@ final class TensorFiles {
                 CoderResult r = decoder.decode(bytes, chars, eof);
                 // the text before a bad byte is read first, so that the error names the line it is on
                 if (r.isError() && chars.position() == 0) {
-                    throw new Main.UserError(path + ":" + lineNo + ": not UTF-8 text (byte offset "
+                    throw new UserError(path + ":" + lineNo + ": not UTF-8 text (byte offset "
                             + (base + bytes.position()) + ")");
                 }
                 if (eof && chars.position() == 0) {
@@ -259,7 +259,7 @@ final class TensorFiles {
                 int i = pos;
                 while (i < len && buf[i] != '\n' && buf[i] != '\r') {
                     if (buf[i] == sep && ++cells > maxCells) {
-                        throw new Main.UserError(path + ":" + lineNo + ": row has more than " + maxCells
+                        throw new UserError(path + ":" + lineNo + ": row has more than " + maxCells
                                 + " values (the most one row may hold here)");
                     }
                     i++;
@@ -268,7 +268,7 @@ final class TensorFiles {
                     sb = new StringBuilder();
                 }
                 if ((long) sb.length() + (i - pos) > maxLine) {
-                    throw new Main.UserError(path + ":" + lineNo + ": line longer than " + maxLine + " characters");
+                    throw new UserError(path + ":" + lineNo + ": line longer than " + maxLine + " characters");
                 }
                 sb.append(buf, pos, i - pos);
                 if (i < len) {
@@ -374,7 +374,7 @@ final class TensorFiles {
                 default:
                     long v = bb.getLong();
                     if (kind.equals("u8") && v < 0) {
-                        throw new Main.UserError(p + ": uint64 value " + Long.toUnsignedString(v)
+                        throw new UserError(p + ": uint64 value " + Long.toUnsignedString(v)
                                 + " is beyond int64");
                     }
                     return v;
@@ -398,7 +398,7 @@ final class TensorFiles {
             in.readFully(magic);
             if (magic[0] != (byte) 0x93 || magic[1] != 'N' || magic[2] != 'U' || magic[3] != 'M' || magic[4] != 'P'
                     || magic[5] != 'Y') {
-                throw new Main.UserError(p + ": not a NumPy .npy file (bad magic)");
+                throw new UserError(p + ": not a NumPy .npy file (bad magic)");
             }
             int major = magic[6];
             int headerLen;
@@ -407,10 +407,10 @@ final class TensorFiles {
             } else if (major == 2 || major == 3) {
                 headerLen = Integer.reverseBytes(in.readInt());
                 if (headerLen < 0 || headerLen > 1 << 20) {
-                    throw new Main.UserError(p + ": .npy header length " + headerLen + " is not plausible");
+                    throw new UserError(p + ": .npy header length " + headerLen + " is not plausible");
                 }
             } else {
-                throw new Main.UserError(p + ": unsupported .npy version " + major);
+                throw new UserError(p + ": unsupported .npy version " + major);
             }
             byte[] hb = new byte[headerLen];
             in.readFully(hb);
@@ -419,12 +419,12 @@ final class TensorFiles {
             Matcher o = ORDER.matcher(header);
             Matcher s = SHAPE.matcher(header);
             if (!d.find() || !o.find() || !s.find()) {
-                throw new Main.UserError(p + ": .npy header is malformed: " + shown(header.trim(), 120));
+                throw new UserError(p + ": .npy header is malformed: " + shown(header.trim(), 120));
             }
             java.util.Set<String> keys = new java.util.HashSet<>();
             for (Matcher k = KEY.matcher(header); k.find();) {
                 if (!keys.add(k.group(1))) {
-                    throw new Main.UserError(p + ": .npy header has the key '" + shown(k.group(1), 40)
+                    throw new UserError(p + ": .npy header has the key '" + shown(k.group(1), 40)
                             + "' twice (which one numpy reads is not what a reader should guess)");
                 }
             }
@@ -440,14 +440,14 @@ final class TensorFiles {
                 try {
                     v = Long.parseLong(part.trim());
                 } catch (NumberFormatException e) {
-                    throw new Main.UserError(p + ": .npy shape '" + shown(s.group(1), 60) + "' is malformed");
+                    throw new UserError(p + ": .npy shape '" + shown(s.group(1), 60) + "' is malformed");
                 }
                 if (v < 0) {
-                    throw new Main.UserError(p + ": .npy shape has a negative dimension " + v);
+                    throw new UserError(p + ": .npy shape has a negative dimension " + v);
                 }
                 // each dimension first (n·v must not overflow, and every dimension must fit an int)
                 if (v > Math.min(maxElements, Integer.MAX_VALUE)) {
-                    throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60)
+                    throw new UserError(p + ": .npy shape (" + shown(s.group(1), 60)
                             + ") has a dimension of more than " + Math.min(maxElements, Integer.MAX_VALUE));
                 }
                 try {
@@ -456,7 +456,7 @@ final class TensorFiles {
                     n = Long.MAX_VALUE;
                 }
                 if (n > maxElements) {
-                    throw new Main.UserError(p + ": .npy shape (" + shown(s.group(1), 60) + ") declares more than "
+                    throw new UserError(p + ": .npy shape (" + shown(s.group(1), 60) + ") declares more than "
                             + maxElements + " elements");
                 }
                 dims.add((int) v);
@@ -465,12 +465,12 @@ final class TensorFiles {
             ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             String kind = descr.replaceAll("^[<>|=]", "");
             if (!kind.matches("f[248]|i[1248]|u[1248]|b1")) {
-                throw new Main.UserError(p + ": .npy dtype '" + shown(descr, 40) + "' is not one of float16, float32,"
+                throw new UserError(p + ": .npy dtype '" + shown(descr, 40) + "' is not one of float16, float32,"
                         + " float64, int8-int64, uint8-uint64, bool");
             }
             int width = kind.charAt(1) - '0';
             if (size >= 0 && n > (size - (major == 1 ? 10 : 12) - headerLen) / width) {
-                throw new Main.UserError(p + ": .npy data is truncated (shape needs " + n * width + " bytes)");
+                throw new UserError(p + ": .npy data is truncated (shape needs " + n * width + " bytes)");
             }
             return new NpyHeader(kind, order, shape, n, width, fortran);
         }
@@ -508,7 +508,7 @@ final class TensorFiles {
                 try {
                     in.readFully(chunk, 0, want);
                 } catch (java.io.EOFException e) {
-                    throw new Main.UserError(p + ": .npy data is truncated (shape needs " + bytes + " bytes)");
+                    throw new UserError(p + ": .npy data is truncated (shape needs " + bytes + " bytes)");
                 }
                 ByteBuffer bb = ByteBuffer.wrap(chunk, 0, want).order(order);
                 int k = want / width;
@@ -526,7 +526,7 @@ final class TensorFiles {
             }
             return f4 != null ? Tensor.of(f4, shape) : f8 != null ? Tensor.of(f8, shape) : Tensor.ofLabels(i8, shape);
         } catch (java.io.EOFException e) {
-            throw new Main.UserError(p + ": .npy file ends inside its header");
+            throw new UserError(p + ": .npy file ends inside its header");
         }
     }
 

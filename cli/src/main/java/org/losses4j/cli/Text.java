@@ -27,20 +27,20 @@ public final class Text {
         Path abs = out.toAbsolutePath();
         Path parent = abs.getParent();
         if (Files.isDirectory(abs)) {
-            throw new Main.UserError(option + " " + out + ": is a directory");
+            throw new UserError(option + " " + out + ": is a directory");
         }
         if (parent != null && !Files.isDirectory(parent)) {
-            throw new Main.UserError(option + " " + out + ": no such directory " + parent);
+            throw new UserError(option + " " + out + ": no such directory " + parent);
         }
         if (parent != null && !Files.isWritable(parent) && !Files.isWritable(abs)) {
-            throw new Main.UserError(option + " " + out + ": the directory " + parent + " is not writable");
+            throw new UserError(option + " " + out + ": the directory " + parent + " is not writable");
         }
     }
 
     /** A failure writing an output file as a user error (one line). */
-    public static Main.UserError writeFailed(Path out, IOException e) {
+    public static UserError writeFailed(Path out, IOException e) {
         String why = e.getMessage() == null || e.getMessage().equals(out.toString()) ? e.getClass().getSimpleName()
                 : e.getMessage();
-        return new Main.UserError("cannot write " + out + ": " + why);
+        return new UserError("cannot write " + out + ": " + why);
     }
 }

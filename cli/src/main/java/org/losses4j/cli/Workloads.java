@@ -94,7 +94,7 @@ public final class Workloads {
             case "triplet_4096x256_f32":
                 return triplet(name, 4096, 256, r);
             default:
-                throw new Main.UserError("unknown workload '" + name + "' (workloads: " + String.join(", ", NAMES)
+                throw new UserError("unknown workload '" + name + "' (workloads: " + String.join(", ", NAMES)
                         + ")");
         }
     }
@@ -214,7 +214,7 @@ public final class Workloads {
                 continue;
             }
             if (!NAMES.contains(t)) {
-                throw new Main.UserError("unknown workload '" + t + "' (workloads: " + String.join(", ", NAMES) + ")");
+                throw new UserError("unknown workload '" + t + "' (workloads: " + String.join(", ", NAMES) + ")");
             }
             out.add(t);
         }

@@ -284,7 +284,7 @@ class CliUxTest {
                 List<Recommender.Recommendation> recs;
                 try {
                     recs = Recommender.recommend(task, t);
-                } catch (Main.UserError refusedFlag) {
+                } catch (UserError refusedFlag) {
                     continue;
                 }
                 for (Recommender.Recommendation r : recs) {

@@ -99,7 +99,7 @@ class DescribeTest {
             PlotCommand.Axis axis;
             try {
                 axis = PlotCommand.axisOf(i);
-            } catch (Main.UserError notOneVariable) {
+            } catch (UserError notOneVariable) {
                 continue;
             }
             if (i.inputs().stream().filter(LossInfo.InputSpec::required).count() > 2

@@ -16,7 +16,7 @@ import org.losses4j.Tensor;
  * Fuzz tests of the three file readers of the command line: CSV, NumPy {@code .npy}, and the
  * JSON-lines conformance cases (answered end to end: parse, build the loss, compute). The
  * only exceptions allowed out of a reader are the user errors the CLI prints as one line
- * with exit code 2 ({@link Main.UserError}, {@link LossException}); anything else, an input
+ * with exit code 2 ({@link UserError}, {@link LossException}); anything else, an input
  * taking more than {@link #SLOW_MS} ms, or running out of memory is a finding.
  *
  * <p>Plain {@code mvn test} replays the inputs under
@@ -71,7 +71,7 @@ class FileInputFuzzTest {
     private static void read(Path p, boolean labels) {
         try {
             wellFormed(TensorFiles.read(p, labels));
-        } catch (Main.UserError | LossException e) {
+        } catch (UserError | LossException e) {
             oneLine(e);
         }
     }
@@ -117,7 +117,7 @@ class FileInputFuzzTest {
             Map<String, Object> answer = EvalCommand.answerLine(line, "fuzz:1");
             // what the CLI writes back must serialise
             JSON.writeValueAsString(answer);
-        } catch (Main.UserError | LossException e) {
+        } catch (UserError | LossException e) {
             // core messages may quote the case's own text (a loss name with a line break): the CLI prints
             // them through Main.oneLine; they must still say something
             if (e.getMessage() == null || e.getMessage().isBlank()) {

@@ -54,7 +54,7 @@ import org.losses4j.kernels.Parallel;
  * "Rethinking the Inception Architecture for Computer Vision".
  */
 public final class CrossEntropy extends AbstractLoss {
-    public static final OptionSpec<Double> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
+    public static final OptionSpec<Long> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
             OptionSpec.Range.ANY, "index target value whose terms are skipped (no loss, no gradient, not counted by mean)");
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
             OptionSpec.Range.UNIT_CLOSED, "ε: mixes the target with the uniform distribution, y(1 − ε) + ε/C");
@@ -84,7 +84,7 @@ public final class CrossEntropy extends AbstractLoss {
 
     private CrossEntropy(Options o) {
         super(INFO, o);
-        this.ignoreIndex = (long) o.real(IGNORE_INDEX);
+        this.ignoreIndex = o.get(IGNORE_INDEX);
         this.smoothing = o.real(LABEL_SMOOTHING);
     }
 

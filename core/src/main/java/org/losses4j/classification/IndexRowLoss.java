@@ -13,13 +13,13 @@ import org.losses4j.Tensor;
  * The one driver of the losses with one term per row of [N, C] scores and an int64 class
  * index per row (softmax_focal, multiclass_hinge, multi_margin, sparse_categorical_cross_entropy):
  * validation of the layout and labels, the reduction and its gradient scale, the unreduced
- * terms. A loss supplies only {@link #rows}: its own checks, then a {@link Rows} object whose
+ * terms. A loss supplies only {@link #rows}: its own checks, then a {@link RowTerm} object whose
  * {@code row} method computes one row's term and gradient (one call per row, so the per-element
  * loop stays inside each loss's own class).
  */
 abstract class IndexRowLoss extends AbstractLoss {
     /** One row's term; writes that row's gradient, times {@code scale}, when {@code gx} is not null. */
-    interface Rows {
+    interface RowTerm {
         double row(double[] x, int base, int c, int label, double[] gx, double scale);
     }
 
@@ -28,7 +28,7 @@ abstract class IndexRowLoss extends AbstractLoss {
     }
 
     /** The loss's own checks (after layout and labels) and its per-call state. */
-    abstract Rows rows(Inputs in, Tensor x, ClassLayout l);
+    abstract RowTerm rows(Inputs in, Tensor x, ClassLayout l);
 
     @Override
     protected final LossResult evaluate(LossCall call) {
@@ -37,7 +37,7 @@ abstract class IndexRowLoss extends AbstractLoss {
         ClassLayout l = ClassLayout.of(x, false, false);
         l.requireIndexTarget(x, target);
         Check.labels("target", target, l.c);
-        Rows rows = rows(call.inputs(), x, l);
+        RowTerm rows = rows(call.inputs(), x, l);
         double scale = call.reduce(l.n);
         double[] xs = x.f64();
         long[] y = target.i64();

@@ -27,7 +27,7 @@ import org.losses4j.Tensor;
  * Recognition"; PyTorch {@code MultiMarginLoss}.
  */
 public final class MultiMargin extends IndexRowLoss {
-    public static final OptionSpec<Double> P = OptionSpec.integer("p", 1, OptionSpec.Range.ONE_OR_TWO,
+    public static final OptionSpec<Long> P = OptionSpec.integer("p", 1, OptionSpec.Range.ONE_OR_TWO,
             "exponent of each margin violation: 1 (hinge) or 2 (squared hinge)");
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
             "required gap between the label's score and each other class's score (within ±1e15: a larger margin overflows the loss, squared or summed)");
@@ -54,7 +54,7 @@ public final class MultiMargin extends IndexRowLoss {
 
     private MultiMargin(Options o) {
         super(INFO, o);
-        this.squared = o.real(P) == 2;
+        this.squared = o.get(P) == 2;
         this.margin = o.real(MARGIN);
     }
 
@@ -63,7 +63,7 @@ public final class MultiMargin extends IndexRowLoss {
     }
 
     @Override
-    Rows rows(Inputs in, Tensor x, ClassLayout l) {
+    RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
         double[] w = l.classVector("weight", in.get("weight"));
         boolean sq = squared;
         double m = margin;

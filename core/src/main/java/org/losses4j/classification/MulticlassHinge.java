@@ -56,7 +56,7 @@ public final class MulticlassHinge extends IndexRowLoss {
     }
 
     @Override
-    Rows rows(Inputs in, Tensor x, ClassLayout l) {
+    RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
         l.requireAtLeastClasses(x, 2, "multiclass_hinge (a best wrong class)");
         double m = margin;
         return (xs, base, cc, lab, gx, scale) -> {

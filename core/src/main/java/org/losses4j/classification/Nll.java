@@ -31,7 +31,7 @@ import org.losses4j.Tensor;
  * <p>Reference: PyTorch {@code NLLLoss}.
  */
 public final class Nll extends AbstractLoss {
-    public static final OptionSpec<Double> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
+    public static final OptionSpec<Long> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
             OptionSpec.Range.ANY, "target value whose terms are skipped (no loss, no gradient, not counted by mean)");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -57,7 +57,7 @@ public final class Nll extends AbstractLoss {
 
     private Nll(Options o) {
         super(INFO, o);
-        this.ignoreIndex = (long) o.real(IGNORE_INDEX);
+        this.ignoreIndex = o.get(IGNORE_INDEX);
     }
 
     public static LossBuilder<Nll> builder() {

@@ -60,7 +60,7 @@ public final class SoftmaxFocal extends IndexRowLoss {
     }
 
     @Override
-    Rows rows(Inputs in, Tensor x, ClassLayout l) {
+    RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
         double[] alpha = l.classVector("alpha", in.get("alpha"));
         double[] z = new double[l.c];
         double gm = gamma;

@@ -15,7 +15,7 @@ import org.losses4j.Tensor;
  * Sparse categorical cross-entropy: probabilities with class-index targets.
  *
  * <p>Term, one per row: {@code −max(log p_y, −100)}; gradient {@code −1 / max(p_y, 1e-12)} at
- * the label (also where the clamp is active), 0 elsewhere. Rows are used as given (no
+ * the label (also where the clamp is active), 0 elsewhere. RowTerm are used as given (no
  * renormalisation).
  *
  * <p>Shapes: input {@code [N, C]} probabilities in [0, 1]; target int64 {@code [N]} with
@@ -52,7 +52,7 @@ public final class SparseCategoricalCrossEntropy extends IndexRowLoss {
     }
 
     @Override
-    Rows rows(Inputs in, Tensor x, ClassLayout l) {
+    RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
         Check.closed("input", x, 0, 1);
         return (p, base, c, label, gx, scale) -> {
             int i = base + label;

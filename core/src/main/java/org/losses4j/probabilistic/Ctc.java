@@ -59,7 +59,7 @@ import org.losses4j.kernels.Parallel;
  * PyTorch {@code CTCLoss}.
  */
 public final class Ctc extends AbstractLoss {
-    public static final OptionSpec<Double> BLANK = OptionSpec.integer("blank", 0, OptionSpec.Range.NON_NEGATIVE,
+    public static final OptionSpec<Long> BLANK = OptionSpec.integer("blank", 0, OptionSpec.Range.NON_NEGATIVE,
             "class index of the blank symbol, in [0, C)");
     public static final OptionSpec<Boolean> ZERO_INFINITY = OptionSpec.bool("zero_infinity", false,
             "give an impossible alignment (loss +∞) the loss 0 and gradient 0");
@@ -91,7 +91,7 @@ public final class Ctc extends AbstractLoss {
 
     private Ctc(Options o) {
         super(INFO, o);
-        this.blank = (int) (double) o.get(BLANK);
+        this.blank = Math.toIntExact(o.get(BLANK));
         this.zeroInfinity = o.get(ZERO_INFINITY);
         this.reduction = o.get(REDUCTION);
     }

@@ -30,7 +30,7 @@ import org.losses4j.Tensor;
  * {@code exp(NLLLoss)} in PyTorch.
  */
 public final class Perplexity extends AbstractLoss {
-    public static final OptionSpec<Double> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
+    public static final OptionSpec<Long> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
             OptionSpec.Range.ANY, "target value that is skipped (no term, zero gradient)");
 
     public static final LossInfo INFO = LossInfo.builder("perplexity", Family.PROBABILISTIC)
@@ -52,7 +52,7 @@ public final class Perplexity extends AbstractLoss {
 
     private Perplexity(Options o) {
         super(INFO, o);
-        this.ignoreIndex = (long) o.real(IGNORE_INDEX);
+        this.ignoreIndex = o.get(IGNORE_INDEX);
     }
 
     public static LossBuilder<Perplexity> builder() {

@@ -33,7 +33,7 @@ import org.losses4j.Tensor;
 public final class Contrastive extends AbstractLoss {
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "distance beyond which a dissimilar pair costs nothing (at most 1e15: the squared margin overflows beyond ~1e154)");
-    public static final OptionSpec<Double> SIMILAR_LABEL = OptionSpec.integer("similar_label", 1,
+    public static final OptionSpec<Long> SIMILAR_LABEL = OptionSpec.integer("similar_label", 1,
             OptionSpec.Range.UNIT_CLOSED, "the target value that marks a similar pair: 1 or 0");
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -60,7 +60,7 @@ public final class Contrastive extends AbstractLoss {
     private Contrastive(Options o) {
         super(INFO, o);
         this.margin = o.real(MARGIN);
-        this.similar = o.real(SIMILAR_LABEL);
+        this.similar = o.get(SIMILAR_LABEL);
     }
 
     public static LossBuilder<Contrastive> builder() {
@@ -72,11 +72,11 @@ public final class Contrastive extends AbstractLoss {
         Tensor t1 = call.input("x1");
         Tensor t2 = call.input("x2");
         Tensor tt = call.input("target");
-        Rows.matrix("x1", t1);
+        RowVectors.matrix("x1", t1);
         Check.sameShape("x1", t1, "x2", t2);
         int n = t1.dim(0);
         int d = t1.dim(1);
-        Rows.perRow("target", tt, "x1", n);
+        RowVectors.perRow("target", tt, "x1", n);
         Check.oneOf("target", tt, 0, 1);
 
         double[] x1 = t1.f64();
@@ -90,14 +90,14 @@ public final class Contrastive extends AbstractLoss {
         double dissimilar = 1 - similar;
         for (int i = 0; i < n; i++) {
             int o = i * d;
-            double dist = Rows.distance(x1, o, x2, o, d);
+            double dist = RowVectors.distance(x1, o, x2, o, d);
             double term;
             double c; // the gradient w.r.t. x1 is c·(x1 − x2)
             if (y[i] == similar) {
                 term = 0.5 * dist * dist;
                 c = 1;
             } else if (y[i] == dissimilar) {
-                double h = Rows.hinge(margin - dist);
+                double h = RowVectors.hinge(margin - dist);
                 term = 0.5 * h * h;
                 // subgradient 0 at d = 0, where the direction (x1 − x2)/d is undefined; NaN stays NaN
                 c = h > 0 && dist > 0 ? -h / dist : h * 0;
@@ -110,7 +110,7 @@ public final class Contrastive extends AbstractLoss {
                 c *= scale;
                 if (Double.isInfinite(c) && dist > 0 && dist < 1) {
                     // a subnormal distance: −h/d overflowed; scale the unit vector (x1 − x2)/d instead
-                    double cu = -Rows.hinge(margin - dist) * scale;
+                    double cu = -RowVectors.hinge(margin - dist) * scale;
                     for (int k = 0; k < d; k++) {
                         double v = cu * ((x1[o + k] - x2[o + k]) / dist);
                         g1[o + k] = v;

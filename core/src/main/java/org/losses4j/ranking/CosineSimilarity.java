@@ -62,7 +62,7 @@ public final class CosineSimilarity extends AbstractLoss {
     protected LossResult evaluate(LossCall call) {
         Tensor tx = call.input("input");
         Tensor ty = call.input("target");
-        Rows.matrix("input", tx);
+        RowVectors.matrix("input", tx);
         Check.sameShape("input", tx, "target", ty);
         int n = tx.dim(0);
         int d = tx.dim(1);
@@ -74,15 +74,15 @@ public final class CosineSimilarity extends AbstractLoss {
         double[] terms = call.terms(n);
         for (int i = 0; i < n; i++) {
             int o = i * d;
-            double nx = Rows.norm(x, o, d);
-            double ny = Rows.norm(y, o, d);
-            double ix = 1 / Math.max(nx, Rows.NORM_EPS);
-            double iy = 1 / Math.max(ny, Rows.NORM_EPS);
-            double cos = Rows.cosine(x, o, ix, y, o, iy, d);
+            double nx = RowVectors.norm(x, o, d);
+            double ny = RowVectors.norm(y, o, d);
+            double ix = 1 / Math.max(nx, RowVectors.NORM_EPS);
+            double iy = 1 / Math.max(ny, RowVectors.NORM_EPS);
+            double cos = RowVectors.cosine(x, o, ix, y, o, iy, d);
             terms[i] = -cos;
             if (gx != null) {
                 // the norm's own derivative only where it is not clamped; NaN stays NaN
-                double kx = nx > Rows.NORM_EPS ? cos * ix : nx * 0;
+                double kx = nx > RowVectors.NORM_EPS ? cos * ix : nx * 0;
                 double s = -scale * ix;
                 for (int k = o, e = o + d; k < e; k++) {
                     gx[k] = s * (y[k] * iy - kx * x[k]);

@@ -88,9 +88,9 @@ public final class MarginRanking extends AbstractLoss {
         for (int i = 0; i < n; i++) {
             double yi = y[i];
             double z = m - yi * (x1[i] - x2[i]);
-            terms[i] = Rows.hinge(z);
+            terms[i] = RowVectors.hinge(z);
             if (g1 != null) {
-                double c = Rows.hingeSlope(z) * yi * scale;
+                double c = RowVectors.hingeSlope(z) * yi * scale;
                 g1[i] = -c;
                 g2[i] = c;
             }

@@ -74,7 +74,7 @@ public final class NtXent extends AbstractLoss {
     protected LossResult evaluate(LossCall call) {
         Tensor t1 = call.input("z1");
         Tensor t2 = call.input("z2");
-        Rows.matrix("z1", t1);
+        RowVectors.matrix("z1", t1);
         Check.sameShape("z1", t1, "z2", t2);
         int n = t1.dim(0);
         int d = t1.dim(1);
@@ -105,7 +105,7 @@ public final class NtXent extends AbstractLoss {
             for (int k = 0; k < m; k++) {
                 int ok = k * d;
                 for (int b = 0; b < nb; b++) {
-                    sim[b * m + k] = Rows.dot(u, (i0 + b) * d, u, ok, d) * invTau;
+                    sim[b * m + k] = RowVectors.dot(u, (i0 + b) * d, u, ok, d) * invTau;
                 }
             }
             for (int b = 0; b < nb; b++) {
@@ -163,8 +163,8 @@ public final class NtXent extends AbstractLoss {
 
     private static void normalise(double[] z, int first, int n, int d, double[] u, double[] inv, double[] norms) {
         for (int r = 0; r < n; r++) {
-            double nr = Rows.norm(z, r * d, d);
-            double ir = 1 / Math.max(nr, Rows.NORM_EPS);
+            double nr = RowVectors.norm(z, r * d, d);
+            double ir = 1 / Math.max(nr, RowVectors.NORM_EPS);
             norms[first + r] = nr;
             inv[first + r] = ir;
             int o = r * d;
@@ -182,7 +182,7 @@ public final class NtXent extends AbstractLoss {
             int ou = (first + r) * d;
             int o = r * d;
             double nr = norms[first + r];
-            double gdotu = nr > Rows.NORM_EPS ? Rows.dot(gu, ou, u, ou, d) : nr * 0; // NaN stays NaN
+            double gdotu = nr > RowVectors.NORM_EPS ? RowVectors.dot(gu, ou, u, ou, d) : nr * 0; // NaN stays NaN
             double ir = inv[first + r];
             for (int q = 0; q < d; q++) {
                 out[o + q] = ir * (gu[ou + q] - gdotu * u[ou + q]);

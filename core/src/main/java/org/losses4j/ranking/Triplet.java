@@ -85,7 +85,7 @@ public final class Triplet extends AbstractLoss {
     }
 
     private static void validate(Tensor a, Tensor p, Tensor n) {
-        Rows.matrix("anchor", a);
+        RowVectors.matrix("anchor", a);
         Check.sameShape("anchor", a, "positive", p);
         Check.sameShape("anchor", a, "negative", n);
     }
@@ -162,8 +162,8 @@ public final class Triplet extends AbstractLoss {
         // tie or NaN: the ordinary negative distance
         boolean swapped = swap && dpn < dan;
         double z = dap - (swapped ? dpn : dan) + margin;
-        double term = Rows.hinge(z);
-        double h = Rows.hingeSlope(z) * scale;
+        double term = RowVectors.hinge(z);
+        double h = RowVectors.hingeSlope(z) * scale;
         co[12] = h == 0 ? 0 : 1;
         if (h == 0) {
             return term;
@@ -179,9 +179,9 @@ public final class Triplet extends AbstractLoss {
         double na = st[0], np = st[1], nn = st[2];
         double cap = st[3], can = st[4], cpn = st[5];
         // the norm's own derivative only where it is not clamped
-        double ka = na > Rows.NORM_EPS ? 1 : na * 0; // NaN stays NaN
-        double kp = np > Rows.NORM_EPS ? 1 : np * 0;
-        double kn = nn > Rows.NORM_EPS ? 1 : nn * 0;
+        double ka = na > RowVectors.NORM_EPS ? 1 : na * 0; // NaN stays NaN
+        double kp = np > RowVectors.NORM_EPS ? 1 : np * 0;
+        double kn = nn > RowVectors.NORM_EPS ? 1 : nn * 0;
         // d = 1 − cos: ∂a = (1/Na)[−h·u_p + wan·u_n + ka(h·cap − wan·can)·u_a], etc.
         co[0] = ka * (h * cap - wan * can);
         co[1] = -h;
@@ -192,9 +192,9 @@ public final class Triplet extends AbstractLoss {
         co[6] = wan;
         co[7] = wpn;
         co[8] = -kn * (wan * can + wpn * cpn);
-        co[IA] = 1 / Math.max(na, Rows.NORM_EPS);
-        co[IP] = 1 / Math.max(np, Rows.NORM_EPS);
-        co[IN] = 1 / Math.max(nn, Rows.NORM_EPS);
+        co[IA] = 1 / Math.max(na, RowVectors.NORM_EPS);
+        co[IP] = 1 / Math.max(np, RowVectors.NORM_EPS);
+        co[IN] = 1 / Math.max(nn, RowVectors.NORM_EPS);
         return term;
     }
 
@@ -215,23 +215,23 @@ public final class Triplet extends AbstractLoss {
             int o = i * d;
             if (!cos) {
                 if (distance == EUCLIDEAN) {
-                    st[0] = Rows.distance(a, o, p, o, d);
-                    st[1] = Rows.distance(a, o, n, o, d);
-                    st[2] = swap ? Rows.distance(p, o, n, o, d) : 0;
+                    st[0] = RowVectors.distance(a, o, p, o, d);
+                    st[1] = RowVectors.distance(a, o, n, o, d);
+                    st[2] = swap ? RowVectors.distance(p, o, n, o, d) : 0;
                 } else {
                     squaredDistances64(a, p, n, o, d, st);
                 }
             } else {
-                double na = Rows.norm(a, o, d), np = Rows.norm(p, o, d), nn = Rows.norm(n, o, d);
-                double ia = 1 / Math.max(na, Rows.NORM_EPS);
-                double ip = 1 / Math.max(np, Rows.NORM_EPS);
-                double in = 1 / Math.max(nn, Rows.NORM_EPS);
+                double na = RowVectors.norm(a, o, d), np = RowVectors.norm(p, o, d), nn = RowVectors.norm(n, o, d);
+                double ia = 1 / Math.max(na, RowVectors.NORM_EPS);
+                double ip = 1 / Math.max(np, RowVectors.NORM_EPS);
+                double in = 1 / Math.max(nn, RowVectors.NORM_EPS);
                 st[0] = na;
                 st[1] = np;
                 st[2] = nn;
-                st[3] = Rows.cosine(a, o, ia, p, o, ip, d);
-                st[4] = Rows.cosine(a, o, ia, n, o, in, d);
-                st[5] = swap ? Rows.cosine(p, o, ip, n, o, in, d) : 0;
+                st[3] = RowVectors.cosine(a, o, ia, p, o, ip, d);
+                st[4] = RowVectors.cosine(a, o, ia, n, o, in, d);
+                st[5] = swap ? RowVectors.cosine(p, o, ip, n, o, in, d) : 0;
             }
             terms[i] = coefficients(st, scale, co);
             if (ga == null || co[12] == 0) {
@@ -416,9 +416,9 @@ public final class Triplet extends AbstractLoss {
             pn += pk * nk;
         }
         double na = Math.sqrt(aa), np = Math.sqrt(pp), nNorm = Math.sqrt(nn);
-        double ia = 1 / Math.max(na, Rows.NORM_EPS);
-        double ip = 1 / Math.max(np, Rows.NORM_EPS);
-        double in = 1 / Math.max(nNorm, Rows.NORM_EPS);
+        double ia = 1 / Math.max(na, RowVectors.NORM_EPS);
+        double ip = 1 / Math.max(np, RowVectors.NORM_EPS);
+        double in = 1 / Math.max(nNorm, RowVectors.NORM_EPS);
         st[0] = na;
         st[1] = np;
         st[2] = nNorm;

@@ -238,7 +238,7 @@ class CrossEntropyExtremesTest {
     @Test
     void typedBuilder() {
         CrossEntropy loss = CrossEntropy.builder().set(CrossEntropy.LABEL_SMOOTHING, 0.2)
-                .set(CrossEntropy.IGNORE_INDEX, -1.0).reduction(Reduction.SUM).build();
+                .set(CrossEntropy.IGNORE_INDEX, -1L).reduction(Reduction.SUM).build();
         assertThat(loss.options().asText()).containsEntry("label_smoothing", "0.2").containsEntry("ignore_index", "-1")
                 .containsEntry("reduction", "sum");
         double[] x = {1, 2, 3, 0, 0, 0};

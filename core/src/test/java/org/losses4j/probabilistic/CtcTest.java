@@ -625,7 +625,7 @@ class CtcTest {
     void registryAndBuilder() {
         assertThat(Ctc.INFO.name()).isEqualTo("ctc");
         assertThat(Losses.info("ctc")).isSameAs(Ctc.INFO);
-        Ctc built = Ctc.builder().set(Ctc.BLANK, 2.0).set(Ctc.ZERO_INFINITY, true)
+        Ctc built = Ctc.builder().set(Ctc.BLANK, 2L).set(Ctc.ZERO_INFINITY, true)
                 .reduction(org.losses4j.Reduction.SUM).build();
         assertThat(built.options().asText()).containsEntry("blank", "2").containsEntry("zero_infinity", "true")
                 .containsEntry("reduction", "sum");

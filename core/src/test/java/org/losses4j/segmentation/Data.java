@@ -5,11 +5,11 @@ import org.losses4j.Inputs;
 import org.losses4j.Tensor;
 
 /** Random test inputs for the segmentation tests (fixed seeds, so every run sees the same data). */
-final class Data {
+public final class Data {
     private Data() {
     }
 
-    static int size(int... shape) {
+    public static int size(int... shape) {
         int n = 1;
         for (int d : shape) {
             n *= d;
@@ -18,7 +18,7 @@ final class Data {
     }
 
     /** Uniform values in [lo, hi). */
-    static double[] uniform(Random r, int n, double lo, double hi) {
+    public static double[] uniform(Random r, int n, double lo, double hi) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) {
             a[i] = lo + (hi - lo) * r.nextDouble();
@@ -27,7 +27,7 @@ final class Data {
     }
 
     /** Values in {0, 1}. */
-    static double[] binary(Random r, int n) {
+    public static double[] binary(Random r, int n) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) {
             a[i] = r.nextBoolean() ? 1 : 0;
@@ -36,7 +36,7 @@ final class Data {
     }
 
     /** Probabilities away from 0 and 1 and a soft or binary target, shaped [N, C, *]. */
-    static Inputs region(long seed, boolean binaryTarget, int... shape) {
+    public static Inputs region(long seed, boolean binaryTarget, int... shape) {
         Random r = new Random(seed);
         int n = size(shape);
         double[] p = uniform(r, n, 0.05, 0.95);
@@ -45,7 +45,7 @@ final class Data {
     }
 
     /** Random valid boxes (x1, y1, x2, y2) with positive width and height, [n, 4]. */
-    static double[] boxes(Random r, int n, double spread) {
+    public static double[] boxes(Random r, int n, double spread) {
         double[] b = new double[4 * n];
         for (int i = 0; i < n; i++) {
             double x = spread * (r.nextDouble() - 0.5);
@@ -59,7 +59,7 @@ final class Data {
     }
 
     /** Pairs of boxes that mostly overlap: target = input shifted and resized a little. */
-    static Inputs boxPairs(long seed, int n) {
+    public static Inputs boxPairs(long seed, int n) {
         Random r = new Random(seed);
         double[] a = boxes(r, n, 4);
         double[] b = new double[a.length];
@@ -75,7 +75,7 @@ final class Data {
         return Inputs.of(Tensor.of(a, n, 4), Tensor.of(b, n, 4));
     }
 
-    static float[] toFloat(double[] a) {
+    public static float[] toFloat(double[] a) {
         float[] f = new float[a.length];
         for (int i = 0; i < a.length; i++) {
             f[i] = (float) a[i];
@@ -83,7 +83,7 @@ final class Data {
         return f;
     }
 
-    static double[] toDouble(float[] a) {
+    public static double[] toDouble(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             d[i] = a[i];
@@ -92,7 +92,7 @@ final class Data {
     }
 
     /** The same inputs rounded to float32 (as float32 tensors). */
-    static Inputs asFloat32(Inputs in) {
+    public static Inputs asFloat32(Inputs in) {
         Inputs out = Inputs.empty();
         for (var e : in.tensors().entrySet()) {
             Tensor t = e.getValue();
@@ -102,7 +102,7 @@ final class Data {
     }
 
     /** The float32 inputs widened back to float64 (exactly the float32 values). */
-    static Inputs widened(Inputs f32) {
+    public static Inputs widened(Inputs f32) {
         Inputs out = Inputs.empty();
         for (var e : f32.tensors().entrySet()) {
             Tensor t = e.getValue();

@@ -22,7 +22,7 @@ import org.losses4j.Losses;
 import org.losses4j.Tensor;
 
 /** dice, jaccard, tversky, combo: gradients over every option combination, closed forms, extremes, refusals. */
-class RegionLossesTest {
+public class RegionLossesTest {
     private static final String[] AVERAGES = {"global", "class", "sample_class"};
     private static final double[] SMOOTHS = {0.0, 0.3, 1.0};
     private static final int[][] SHAPES = {{2, 3, 5}, {3, 2, 2, 2}, {2, 1}};
@@ -257,7 +257,7 @@ class RegionLossesTest {
         assertRefused(() -> loss("dice", "squared", "yes"), ErrorKind.INVALID_OPTION, "squared = 'yes' must be true or false");
     }
 
-    static void assertRefused(Runnable r, ErrorKind kind, String message) {
+    public static void assertRefused(Runnable r, ErrorKind kind, String message) {
         assertThatThrownBy(r::run).isInstanceOfSatisfying(LossException.class, e -> {
             assertThat(e.kind()).isEqualTo(kind);
             assertThat(e.getMessage()).contains(message);

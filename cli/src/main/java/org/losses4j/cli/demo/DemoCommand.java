@@ -55,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (only != null) {
             for (int k : only) {
                 if (k < 1 || k > all.size()) {
-                    throw new org.losses4j.cli.Main.UserError("--only " + k + " is not an experiment (1-" + all.size() + ")");
+                    throw new org.losses4j.cli.UserError("--only " + k + " is not an experiment (1-" + all.size() + ")");
                 }
             }
         }

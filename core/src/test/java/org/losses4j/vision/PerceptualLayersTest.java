@@ -1,4 +1,4 @@
-package org.losses4j.segmentation;
+package org.losses4j.vision;
 
 import static org.losses4j.segmentation.RegionLossesTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.losses4j.segmentation.Data;
 import org.losses4j.DType;
 import org.losses4j.ErrorKind;
 import org.losses4j.Tensor;
@@ -17,7 +18,7 @@ import org.losses4j.Tensor;
  * two fixed 3×3 "valid" convolutions, each followed by ReLU, and its own backward pass; the
  * end-to-end image gradient is checked against finite differences.
  */
-class PerceptualLossTest {
+class PerceptualLayersTest {
     /** conv(Cin → 2) + ReLU → layer 1; conv(2 → 3) + ReLU → layer 2. Images [N, Cin, H, W]. */
     static final class TinyConvNet implements FeatureExtractor {
         final int cin;
@@ -123,8 +124,8 @@ class PerceptualLossTest {
         double[] img = Data.uniform(r, Data.size(shape), 0, 1);
         Tensor input = Tensor.of(img, shape);
         Tensor target = Tensor.of(Data.uniform(r, Data.size(shape), 0, 1), shape);
-        for (PerceptualLoss loss : new PerceptualLoss[] {PerceptualLoss.unweighted(), PerceptualLoss.of(0.7, 2.5)}) {
-            PerceptualLoss.Result res = loss.compute(net, input, target);
+        for (PerceptualLayers loss : new PerceptualLayers[] {PerceptualLayers.unweighted(), PerceptualLayers.of(0.7, 2.5)}) {
+            PerceptualLayers.Result res = loss.compute(net, input, target);
             double[] g = net.backward(input, res.inputFeatureGrads());
             for (int i = 0; i < img.length; i++) {
                 double old = img[i];
@@ -146,15 +147,15 @@ class PerceptualLossTest {
         // layer 0: differences (1, −2) → mean 2.5; layer 1: differences (0.5, 0.5, 0.5) → mean 0.25
         List<Tensor> a = List.of(Tensor.of(new double[] {1, 0}, 1, 2), Tensor.of(new double[] {1, 1, 1}, 1, 3, 1, 1));
         List<Tensor> b = List.of(Tensor.of(new double[] {0, 2}, 1, 2), Tensor.of(new double[] {0.5, 0.5, 0.5}, 1, 3, 1, 1));
-        PerceptualLoss.Result r = PerceptualLoss.of(2, 4).compute(a, b);
+        PerceptualLayers.Result r = PerceptualLayers.of(2, 4).compute(a, b);
         assertEquals(2 * 2.5 + 4 * 0.25, r.value(), 1e-15);
         assertThat(r.layerValues()).containsExactly(2.5, 0.25);
         // 2λ(a − b)/M
         assertThat(r.grad(0).f64()).containsExactly(2 * 2 * 1 / 2.0, 2 * 2 * -2 / 2.0);
         assertThat(r.grad(1).f64()).containsExactly(4 * 2 * 0.5 / 3, 4 * 2 * 0.5 / 3, 4 * 2 * 0.5 / 3);
-        assertEquals(r.value(), PerceptualLoss.of(2, 4).value(a, b), 0.0);
-        assertEquals(2.75, PerceptualLoss.unweighted().value(a, b), 1e-15);
-        assertEquals(0.0, PerceptualLoss.unweighted().value(a, a), 0.0);
+        assertEquals(r.value(), PerceptualLayers.of(2, 4).value(a, b), 0.0);
+        assertEquals(2.75, PerceptualLayers.unweighted().value(a, b), 1e-15);
+        assertEquals(0.0, PerceptualLayers.unweighted().value(a, a), 0.0);
     }
 
     @Test
@@ -165,8 +166,8 @@ class PerceptualLossTest {
         List<Tensor> yf = List.of(Tensor.of(Data.toFloat(y), 3, 4, 5));
         List<Tensor> xd = List.of(Tensor.of(Data.toDouble(Data.toFloat(x)), 3, 4, 5));
         List<Tensor> yd = List.of(Tensor.of(Data.toDouble(Data.toFloat(y)), 3, 4, 5));
-        PerceptualLoss.Result f = PerceptualLoss.unweighted().compute(xf, yf);
-        PerceptualLoss.Result d = PerceptualLoss.unweighted().compute(xd, yd);
+        PerceptualLayers.Result f = PerceptualLayers.unweighted().compute(xf, yf);
+        PerceptualLayers.Result d = PerceptualLayers.unweighted().compute(xd, yd);
         assertEquals(DType.FLOAT32, f.grad(0).dtype());
         assertEquals(d.value(), f.value(), 1e-5 * d.value());
         for (int i = 0; i < 60; i++) {
@@ -178,7 +179,7 @@ class PerceptualLossTest {
     void identicalImagesGiveZeroAndZeroGradients() {
         TinyConvNet net = new TinyConvNet(1, 1);
         Tensor img = Tensor.of(Data.uniform(new Random(4), 25, 0, 1), 1, 1, 5, 5);
-        PerceptualLoss.Result r = PerceptualLoss.of(1, 3).compute(net, img, img);
+        PerceptualLayers.Result r = PerceptualLayers.of(1, 3).compute(net, img, img);
         assertEquals(0.0, r.value(), 0.0);
         for (Tensor g : r.inputFeatureGrads()) {
             for (double v : g.f64()) {
@@ -191,20 +192,20 @@ class PerceptualLossTest {
     void refusals() {
         List<Tensor> one = List.of(Tensor.of(new double[] {1, 2}, 2));
         List<Tensor> two = List.of(Tensor.of(new double[] {1, 2}, 2), Tensor.of(new double[] {1}, 1));
-        assertRefused(() -> PerceptualLoss.unweighted().compute(one, two), ErrorKind.SHAPE_MISMATCH,
+        assertRefused(() -> PerceptualLayers.unweighted().compute(one, two), ErrorKind.SHAPE_MISMATCH,
                 "input_features has 1 layers but target_features has 2");
-        assertRefused(() -> PerceptualLoss.of(1, 2).compute(one, one), ErrorKind.SHAPE_MISMATCH,
+        assertRefused(() -> PerceptualLayers.of(1, 2).compute(one, one), ErrorKind.SHAPE_MISMATCH,
                 "layer_weights has 2 entries but the feature lists have 1 layers");
-        assertRefused(() -> PerceptualLoss.unweighted().compute(one, List.of(Tensor.of(new double[] {1, 2, 3}, 3))),
+        assertRefused(() -> PerceptualLayers.unweighted().compute(one, List.of(Tensor.of(new double[] {1, 2, 3}, 3))),
                 ErrorKind.SHAPE_MISMATCH, "target_features[0] shape [3] != input_features[0] shape [2]");
-        assertRefused(() -> PerceptualLoss.unweighted().compute(new ArrayList<>(), new ArrayList<>()),
+        assertRefused(() -> PerceptualLayers.unweighted().compute(new ArrayList<>(), new ArrayList<>()),
                 ErrorKind.EMPTY_INPUT, "at least one layer");
-        assertRefused(() -> PerceptualLoss.unweighted().compute(List.of(Tensor.labels(1, 2)), List.of(Tensor.labels(1, 2))),
+        assertRefused(() -> PerceptualLayers.unweighted().compute(List.of(Tensor.labels(1, 2)), List.of(Tensor.labels(1, 2))),
                 ErrorKind.INVALID_DTYPE, "input_features[0] must be float32 or float64");
-        assertRefused(() -> PerceptualLoss.of(1, -2), ErrorKind.INVALID_OPTION, "layer_weights[1] = -2.0 must be finite and >= 0");
-        assertRefused(() -> PerceptualLoss.of(Double.NaN), ErrorKind.INVALID_OPTION, "layer_weights[0] = NaN");
-        assertRefused(() -> PerceptualLoss.of(new double[0]), ErrorKind.INVALID_OPTION, "layer_weights is empty");
-        assertRefused(() -> PerceptualLoss.unweighted().compute(new TinyConvNet(1, 1), Tensor.of(new double[25], 1, 1, 5, 5),
+        assertRefused(() -> PerceptualLayers.of(1, -2), ErrorKind.INVALID_OPTION, "layer_weights[1] = -2.0 must be finite and >= 0");
+        assertRefused(() -> PerceptualLayers.of(Double.NaN), ErrorKind.INVALID_OPTION, "layer_weights[0] = NaN");
+        assertRefused(() -> PerceptualLayers.of(new double[0]), ErrorKind.INVALID_OPTION, "layer_weights is empty");
+        assertRefused(() -> PerceptualLayers.unweighted().compute(new TinyConvNet(1, 1), Tensor.of(new double[25], 1, 1, 5, 5),
                 Tensor.of(new double[36], 1, 1, 6, 6)), ErrorKind.SHAPE_MISMATCH, "target shape [1, 1, 6, 6] != input shape");
     }
 }

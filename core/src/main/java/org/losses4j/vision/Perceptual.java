@@ -1,4 +1,4 @@
-package org.losses4j.segmentation;
+package org.losses4j.vision;
 
 import java.util.List;
 import org.losses4j.AbstractLoss;
@@ -16,7 +16,7 @@ import org.losses4j.Tensor;
  * The registry face of the perceptual loss, for one compared layer: {@code λ·mean((Φ(I) − Φ(Î))²)}
  * over the feature maps {@code input_features} and {@code target_features} (same shape, e.g.
  * [N, C, H, W]); the gradient is with respect to {@code input_features}. For several layers, or
- * to run your own {@link FeatureExtractor}, use {@link PerceptualLoss} directly; this entry
+ * to run your own {@link FeatureExtractor}, use {@link PerceptualLayers} directly; this entry
  * delegates to it, so both compute the same numbers.
  *
  * <p>Reference: Johnson, Alahi &amp; Fei-Fei 2016, "Perceptual Losses for Real-Time Style
@@ -25,11 +25,11 @@ import org.losses4j.Tensor;
 public final class Perceptual extends AbstractLoss {
     public static final LossInfo INFO = LossInfo.builder("perceptual", Family.SEGMENTATION)
             .summary("feature reconstruction loss: squared distance of feature maps from a fixed network"
-                    + " (several layers: the PerceptualLoss API)")
+                    + " (several layers: the PerceptualLayers API)")
             .formula("Σ_j λ_j·mean((Φ_j(I) − Φ_j(Î))²); here one layer j")
             .gradInput("input_features", "a feature map Φ(I) of the generated image, any shape")
             .input("target_features", "Φ(Î) of the reference image, same shape")
-            .options(PerceptualLoss.LAYER_WEIGHTS)
+            .options(PerceptualLayers.LAYER_WEIGHTS)
             .divisor("the number of elements of the feature map (a scalar loss)")
             .convex(true)
             .tasks("style transfer", "super-resolution", "image generation")
@@ -40,17 +40,17 @@ public final class Perceptual extends AbstractLoss {
             .factory(Perceptual::new)
             .build();
 
-    private final PerceptualLoss loss;
+    private final PerceptualLayers loss;
 
     private Perceptual(Options o) {
         super(INFO, o);
-        double[] w = o.get(PerceptualLoss.LAYER_WEIGHTS);
+        double[] w = o.get(PerceptualLayers.LAYER_WEIGHTS);
         if (w != null && w.length != 1) {
             throw new org.losses4j.LossException(org.losses4j.ErrorKind.INVALID_OPTION, "option layer_weights has "
-                    + w.length + " weights but the registry perceptual loss compares one layer (use PerceptualLoss"
+                    + w.length + " weights but the registry perceptual loss compares one layer (use PerceptualLayers"
                     + " for several)");
         }
-        this.loss = w == null ? PerceptualLoss.unweighted() : PerceptualLoss.of(w);
+        this.loss = w == null ? PerceptualLayers.unweighted() : PerceptualLayers.of(w);
     }
 
     public static LossBuilder<Perceptual> builder() {
@@ -64,7 +64,7 @@ public final class Perceptual extends AbstractLoss {
         if (!call.wantsGradient()) {
             return call.finishValue(loss.value(List.of(x), List.of(y)));
         }
-        PerceptualLoss.Result r = loss.compute(List.of(x), List.of(y));
+        PerceptualLayers.Result r = loss.compute(List.of(x), List.of(y));
         double[] out = call.gradient("input_features", x);
         System.arraycopy(r.grad(0).f64(), 0, out, 0, out.length);
         return call.finishValue(r.value());

@@ -10,7 +10,7 @@ import org.losses4j.Tensor;
  * norms and distances of rows of a flat row-major {@code [N, D]} array that neither overflow
  * nor underflow in their squares, and dot products with several accumulators.
  */
-final class Rows {
+final class RowVectors {
     /** The norm clamp of the cosine similarity (as PyTorch's cosine_similarity and F.normalize). */
     static final double NORM_EPS = 1e-12;
 
@@ -20,7 +20,7 @@ final class Rows {
      */
     private static final double TINY = 1e-280;
 
-    private Rows() {
+    private RowVectors() {
     }
 
     /** {@code ‖a[ao, ao + d) − b[bo, bo + d)‖₂}, exact up to rounding for any finite inputs. */

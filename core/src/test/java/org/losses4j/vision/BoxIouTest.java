@@ -1,4 +1,4 @@
-package org.losses4j.segmentation;
+package org.losses4j.vision;
 
 import static org.losses4j.segmentation.RegionLossesTest.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.losses4j.segmentation.Data;
 import org.losses4j.ErrorKind;
 import org.losses4j.GradCheck;
 import org.losses4j.Inputs;

@@ -1,4 +1,4 @@
-package org.losses4j.segmentation;
+package org.losses4j.vision;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;

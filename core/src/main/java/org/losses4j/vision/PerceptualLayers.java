@@ -1,4 +1,4 @@
-package org.losses4j.segmentation;
+package org.losses4j.vision;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +22,8 @@ import org.losses4j.Tensor;
  * gradient.
  *
  * <pre>{@code
- * PerceptualLoss loss = PerceptualLoss.of(1.0, 0.5);            // λ for two layers
- * PerceptualLoss.Result r = loss.compute(vgg, generated, reference);
+ * PerceptualLayers loss = PerceptualLayers.of(1.0, 0.5);            // λ for two layers
+ * PerceptualLayers.Result r = loss.compute(vgg, generated, reference);
  * double value = r.value();
  * List<Tensor> featureGrads = r.inputFeatureGrads();           // back-propagate through vgg
  * }</pre>
@@ -35,24 +35,24 @@ import org.losses4j.Tensor;
  * <p>Reference: Johnson, Alahi &amp; Fei-Fei 2016, "Perceptual Losses for Real-Time Style
  * Transfer and Super-Resolution".
  */
-public final class PerceptualLoss {
+public final class PerceptualLayers {
     /** The per-layer weights λ_j; null (the default) weighs every layer 1. */
     public static final OptionSpec<double[]> LAYER_WEIGHTS = OptionSpec.realList("layer_weights", null,
             "weight λ_j of each compared layer (null: 1 for every layer)");
 
     private final double[] weights;
 
-    private PerceptualLoss(double[] weights) {
+    private PerceptualLayers(double[] weights) {
         this.weights = weights;
     }
 
     /** Every layer weighted 1, for any number of layers. */
-    public static PerceptualLoss unweighted() {
-        return new PerceptualLoss(null);
+    public static PerceptualLayers unweighted() {
+        return new PerceptualLayers(null);
     }
 
     /** One weight per layer, each finite and ≥ 0 (the feature lists must then have that many layers). */
-    public static PerceptualLoss of(double... layerWeights) {
+    public static PerceptualLayers of(double... layerWeights) {
         if (layerWeights == null) {
             return unweighted();
         }
@@ -67,7 +67,7 @@ public final class PerceptualLoss {
                         + " must be finite and >= 0");
             }
         }
-        return new PerceptualLoss(layerWeights.clone());
+        return new PerceptualLayers(layerWeights.clone());
     }
 
     /** The weights, or null when every layer weighs 1. */

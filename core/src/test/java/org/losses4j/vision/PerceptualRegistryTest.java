@@ -1,4 +1,4 @@
-package org.losses4j.segmentation;
+package org.losses4j.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +35,6 @@ class PerceptualRegistryTest {
     @Test
     void severalWeightsAreRefusedWithAPointerToTheApi() {
         assertThatThrownBy(() -> Losses.create("perceptual", Map.of("layer_weights", List.of(1.0, 2.0))))
-                .isInstanceOf(LossException.class).hasMessageContaining("PerceptualLoss");
+                .isInstanceOf(LossException.class).hasMessageContaining("PerceptualLayers");
     }
 }

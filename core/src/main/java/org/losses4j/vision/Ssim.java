@@ -1,4 +1,4 @@
-package org.losses4j.segmentation;
+package org.losses4j.vision;
 
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
@@ -39,7 +39,7 @@ import org.losses4j.Tensor;
  * error visibility to structural similarity".
  */
 public final class Ssim extends AbstractLoss {
-    public static final OptionSpec<Double> WINDOW = OptionSpec.integer("window", 11, OptionSpec.Range.ODD_POSITIVE,
+    public static final OptionSpec<Long> WINDOW = OptionSpec.integer("window", 11, OptionSpec.Range.ODD_POSITIVE,
             "side of the Gaussian window (odd)");
     public static final OptionSpec<Double> SIGMA = OptionSpec.real("sigma", 1.5,
             OptionSpec.Range.AT_LEAST_1E_MINUS_100, "standard deviation of the Gaussian window (at least 1e-100: a"
@@ -78,7 +78,7 @@ public final class Ssim extends AbstractLoss {
 
     private Ssim(Options o) {
         super(INFO, o);
-        this.window = (int) o.real(WINDOW);
+        this.window = Math.toIntExact(o.get(WINDOW));
         // the kernel is built per call, after the image is known to be at least window × window: a huge
         // window option must be refused by the image size, not exhaust memory here
         this.sigma = o.real(SIGMA);
