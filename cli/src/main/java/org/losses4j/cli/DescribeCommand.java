@@ -55,6 +55,7 @@ final class DescribeCommand implements Callable<Integer> {
         }
         out.printf("definition   %s%n", i.formula());
         out.printf("mean         %s%n", i.divisor());
+        out.printf("terms        %s%n", terms(i));
         out.println("inputs");
         for (LossInfo.InputSpec s : i.inputs()) {
             out.printf("  %-28s %s%s%s%n", s.name(), s.shape(), s.required() ? "" : " (optional)",
@@ -178,6 +179,30 @@ final class DescribeCommand implements Callable<Integer> {
         return b.toString();
     }
 
+    /** How the terms lie over the inputs, in words (what eval can stream, what a reduction none returns). */
+    static String terms(LossInfo i) {
+        String what;
+        switch (i.layout()) {
+            case ELEMENT:
+                what = "one per element of input";
+                break;
+            case ROW:
+                what = "one per row (sample) of dimension 0";
+                break;
+            case SAMPLE:
+                what = "one per sample of the batch";
+                break;
+            case REGION:
+                what = "a mean over regions of sums over their pixels";
+                break;
+            default:
+                what = "one number from the whole input";
+        }
+        return what + (i.reducible() ? "; reductions " + String.join(", ", i.reductions().stream()
+                .map(org.losses4j.Reduction::label).toList()) : "; always a scalar")
+                + (StreamingEval.supports(i, Map.of()) ? "; eval streams long files" : "");
+    }
+
     /** The description as a JSON-ready map (the same fields as the text). */
     static Map<String, Object> json(LossInfo i) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -186,6 +211,8 @@ final class DescribeCommand implements Callable<Integer> {
         m.put("summary", i.summary());
         m.put("definition", i.formula());
         m.put("mean", i.divisor());
+        m.put("layout", i.layout().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("reductions", i.reductions().stream().map(org.losses4j.Reduction::label).toList());
         List<Map<String, Object>> inputs = new ArrayList<>();
         for (LossInfo.InputSpec s : i.inputs()) {
             Map<String, Object> in = new LinkedHashMap<>();

@@ -29,6 +29,7 @@ import org.losses4j.Tensor;
  * <p>Reference: PyTorch {@code BCELoss}.
  */
 public final class Bce extends ElementwiseLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     /** PyTorch's floor on the gradient's denominator p(1 − p). */

@@ -28,6 +28,7 @@ import org.losses4j.Tensor;
  * renormalisation); the −100 clamp as PyTorch {@code BCELoss}.
  */
 public final class CategoricalCrossEntropy extends AbstractLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("categorical_cross_entropy", Family.CLASSIFICATION)

@@ -54,10 +54,19 @@ import org.losses4j.kernels.Parallel;
  * "Rethinking the Inception Architecture for Computer Vision".
  */
 public final class CrossEntropy extends AbstractLoss {
+    /**
+     * {@code ignore_index}: Index target value whose terms are skipped (no loss, no gradient, not counted by mean).
+     * Default {@code -100}; allowed: a number.
+     */
     public static final OptionSpec<Long> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
             OptionSpec.Range.ANY, "index target value whose terms are skipped (no loss, no gradient, not counted by mean)");
+    /**
+     * {@code label_smoothing}: Ε: mixes the target with the uniform distribution, y(1 − ε) + ε/C. Default {@code 0.0};
+     * allowed: in [0, 1].
+     */
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
             OptionSpec.Range.UNIT_CLOSED, "ε: mixes the target with the uniform distribution, y(1 − ε) + ε/C");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("cross_entropy", Family.CLASSIFICATION)
@@ -144,13 +153,13 @@ public final class CrossEntropy extends AbstractLoss {
         double[] terms = call.unreduced() ? new double[k.layout.terms()] : null;
         double sum;
         if (call.precision() == DType.FLOAT64) {
-            sum = kernel(k, call.scale(), terms, call.gradient("input", k.x), null);
+            sum = softmaxRows(k, call.scale(), terms, call.gradient("input", k.x), null);
         } else {
             Tensor gt = call.gradientTensor("input", k.x); // every element is written: not cleared
             float[] g32 = gt == null ? null : gt.f32();
             sum = terms == null && k.index && k.w == null && k.layout.s == 1
                     ? rows32(k, k.x.f32(), g32, (float) call.scale())
-                    : kernel(k, call.scale(), terms, null, g32);
+                    : softmaxRows(k, call.scale(), terms, null, g32);
         }
         return call.finish(terms, sum, k.layout.termShape);
     }
@@ -179,7 +188,7 @@ public final class CrossEntropy extends AbstractLoss {
      * every row (zeros for ignored ones), into {@code g64} or {@code g32} when not null.
      * Returns the sum of the terms.
      */
-    private double kernel(Batch k, double scale, double[] terms, double[] g64, float[] g32) {
+    private double softmaxRows(Batch k, double scale, double[] terms, double[] g64, float[] g32) {
         ClassLayout l = k.layout;
         int cc = l.c;
         double eps = smoothing;

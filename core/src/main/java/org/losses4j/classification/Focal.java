@@ -32,10 +32,19 @@ import org.losses4j.Tensor;
  * {@code sigmoid_focal_loss}.
  */
 public final class Focal extends ElementwiseLoss {
+    /**
+     * {@code alpha}: Weight of the positive class (1 − alpha for negatives); null = none. Default {@code 0.25};
+     * allowed: in [0, 1].
+     */
     public static final OptionSpec<Double> ALPHA = OptionSpec.nullableReal("alpha", 0.25,
             OptionSpec.Range.UNIT_CLOSED, "weight of the positive class (1 − alpha for negatives); null = none");
+    /**
+     * {@code gamma}: Focusing exponent: (1 − p_t)^gamma down-weights easy examples. Default {@code 2.0}; allowed: &gt;=
+     * 0.
+     */
     public static final OptionSpec<Double> GAMMA = OptionSpec.real("gamma", 2.0, OptionSpec.Range.NON_NEGATIVE,
             "focusing exponent: (1 − p_t)^gamma down-weights easy examples");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("focal", Family.CLASSIFICATION)

@@ -25,8 +25,13 @@ import org.losses4j.Tensor;
  * {@code hinge_loss}.
  */
 public final class Hinge extends ElementwiseLoss {
+    /**
+     * {@code margin}: The score y·x beyond which a prediction costs nothing (within ±1e15: a larger margin overflows
+     * the loss, squared or summed). Default {@code 1.0}; allowed: in [-1e15, 1e15].
+     */
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
             "the score y·x beyond which a prediction costs nothing (within ±1e15: a larger margin overflows the loss, squared or summed)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("hinge", Family.CLASSIFICATION)

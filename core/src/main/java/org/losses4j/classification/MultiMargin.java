@@ -27,10 +27,18 @@ import org.losses4j.Tensor;
  * Recognition"; PyTorch {@code MultiMarginLoss}.
  */
 public final class MultiMargin extends IndexRowLoss {
+    /**
+     * {@code p}: Exponent of each margin violation: 1 (hinge) or 2 (squared hinge). Default {@code 1}; allowed: 1 or 2.
+     */
     public static final OptionSpec<Long> P = OptionSpec.integer("p", 1, OptionSpec.Range.ONE_OR_TWO,
             "exponent of each margin violation: 1 (hinge) or 2 (squared hinge)");
+    /**
+     * {@code margin}: Required gap between the label's score and each other class's score (within ±1e15: a larger
+     * margin overflows the loss, squared or summed). Default {@code 1.0}; allowed: in [-1e15, 1e15].
+     */
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
             "required gap between the label's score and each other class's score (within ±1e15: a larger margin overflows the loss, squared or summed)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("multi_margin", Family.CLASSIFICATION)

@@ -25,8 +25,13 @@ import org.losses4j.Tensor;
  * Kernel-based Vector Machines".
  */
 public final class MulticlassHinge extends IndexRowLoss {
+    /**
+     * {@code margin}: Required gap between the label's score and every other class's score (within ±1e15: a larger
+     * margin overflows the loss, squared or summed). Default {@code 1.0}; allowed: in [-1e15, 1e15].
+     */
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED,
             "required gap between the label's score and every other class's score (within ±1e15: a larger margin overflows the loss, squared or summed)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("multiclass_hinge", Family.CLASSIFICATION)

@@ -31,8 +31,13 @@ import org.losses4j.Tensor;
  * <p>Reference: PyTorch {@code NLLLoss}.
  */
 public final class Nll extends AbstractLoss {
+    /**
+     * {@code ignore_index}: Target value whose terms are skipped (no loss, no gradient, not counted by mean). Default
+     * {@code -100}; allowed: a number.
+     */
     public static final OptionSpec<Long> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
             OptionSpec.Range.ANY, "target value whose terms are skipped (no loss, no gradient, not counted by mean)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("nll", Family.CLASSIFICATION)

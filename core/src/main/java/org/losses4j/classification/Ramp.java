@@ -26,8 +26,10 @@ import org.losses4j.Tensor;
  * Scalability" (ramp loss {@code H_1(z) − H_s(z)}).
  */
 public final class Ramp extends ElementwiseLoss {
+    /** {@code s}: The score below which the loss stops growing (cap 1 − s). Default {@code -1.0}; allowed: &lt; 1. */
     public static final OptionSpec<Double> S = OptionSpec.real("s", -1.0, OptionSpec.Range.BELOW_ONE,
             "the score below which the loss stops growing (cap 1 − s)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("ramp", Family.CLASSIFICATION)

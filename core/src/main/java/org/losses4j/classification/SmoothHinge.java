@@ -25,6 +25,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Rennie &amp; Srebro (2005), "Loss Functions for Preference Levels".
  */
 public final class SmoothHinge extends ElementwiseLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("smooth_hinge", Family.CLASSIFICATION)

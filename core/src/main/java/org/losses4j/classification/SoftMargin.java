@@ -25,6 +25,7 @@ import org.losses4j.Tensor;
  * <p>Reference: PyTorch {@code SoftMarginLoss}; logistic regression.
  */
 public final class SoftMargin extends ElementwiseLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("soft_margin", Family.CLASSIFICATION)

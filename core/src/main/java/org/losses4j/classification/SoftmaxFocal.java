@@ -28,8 +28,13 @@ import org.losses4j.Tensor;
  * <p>Reference: Lin et al. (2017), "Focal Loss for Dense Object Detection" (softmax form).
  */
 public final class SoftmaxFocal extends IndexRowLoss {
+    /**
+     * {@code gamma}: Focusing exponent γ: larger values down-weight well-classified rows more. Default {@code 2.0};
+     * allowed: &gt;= 0.
+     */
     public static final OptionSpec<Double> GAMMA = OptionSpec.real("gamma", 2.0, OptionSpec.Range.NON_NEGATIVE,
             "focusing exponent γ: larger values down-weight well-classified rows more");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("softmax_focal", Family.CLASSIFICATION)

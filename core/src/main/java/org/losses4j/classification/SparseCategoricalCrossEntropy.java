@@ -24,6 +24,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Keras {@code sparse_categorical_crossentropy} (probabilities).
  */
 public final class SparseCategoricalCrossEntropy extends IndexRowLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("sparse_categorical_cross_entropy", Family.CLASSIFICATION)

@@ -33,6 +33,7 @@ import org.losses4j.Tensor;
  * <p>Reference: the 0-1 loss of statistical learning theory (e.g. Vapnik 1998).
  */
 public final class ZeroOne extends AbstractLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("zero_one", Family.CLASSIFICATION)

@@ -42,6 +42,10 @@ import org.losses4j.Tensor;
  * "Efficient Diffusion Training via Min-SNR Weighting Strategy".
  */
 public final class DiffusionMse extends AbstractLoss {
+    /**
+     * {@code min_snr_gamma}: Γ of Min-SNR-γ weighting min(snr, γ)/snr; null = unweighted. Default {@code null};
+     * allowed: &gt; 0.
+     */
     public static final OptionSpec<Double> MIN_SNR_GAMMA = OptionSpec.nullableReal("min_snr_gamma", null,
             OptionSpec.Range.POSITIVE, "γ of Min-SNR-γ weighting min(snr, γ)/snr; null = unweighted");
 

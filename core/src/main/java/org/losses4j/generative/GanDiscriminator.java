@@ -44,6 +44,10 @@ import org.losses4j.Tensor;
  * 2017 (WGAN); Lim &amp; Ye 2017, Miyato et al. 2018 (hinge).
  */
 public final class GanDiscriminator extends AbstractLoss {
+    /**
+     * {@code kind}: Which GAN objective the discriminator minimises. Default {@code minimax}; allowed: one of minimax,
+     * lsgan, wgan, hinge.
+     */
     public static final OptionSpec<String> KIND = OptionSpec.choice("kind", "minimax",
             "which GAN objective the discriminator minimises", "minimax", "lsgan", "wgan", "hinge");
 

@@ -38,6 +38,10 @@ import org.losses4j.Tensor;
  * Arjovsky et al. 2017 (WGAN); Lim &amp; Ye 2017 (hinge).
  */
 public final class GanGenerator extends AbstractLoss {
+    /**
+     * {@code kind}: Which GAN objective the generator minimises. Default {@code non_saturating}; allowed: one of
+     * non_saturating, minimax, lsgan, wgan, hinge.
+     */
     public static final OptionSpec<String> KIND = OptionSpec.choice("kind", "non_saturating",
             "which GAN objective the generator minimises", "non_saturating", "minimax", "lsgan", "wgan", "hinge");
 

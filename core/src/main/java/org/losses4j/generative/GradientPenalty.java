@@ -35,6 +35,10 @@ import org.losses4j.Tensor;
  * <p>Reference: Gulrajani et al. 2017, "Improved Training of Wasserstein GANs".
  */
 public final class GradientPenalty extends AbstractLoss {
+    /**
+     * {@code lambda}: Weight λ of the penalty (at most 1e15: larger values overflow the weighted value or its float32
+     * gradient). Default {@code 10.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 10.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "weight λ of the penalty (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 

@@ -48,12 +48,25 @@ import org.losses4j.Tensor;
  * (IPO); Mitchell 2023 (conservative DPO); Hugging Face TRL {@code DPOTrainer.dpo_loss}.
  */
 public final class Dpo extends AbstractLoss {
+    /**
+     * {@code beta}: Β: strength of the implicit KL constraint to the reference model (at most 1e15: larger values
+     * overflow the weighted value or its float32 gradient). Default {@code 0.1}; allowed: in (0, 1e15].
+     */
     public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.1, OptionSpec.Range.BOUNDED_POSITIVE,
             "β: strength of the implicit KL constraint to the reference model (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
+    /**
+     * {@code label_smoothing}: Assumed probability that a preference label is flipped (sigmoid only). Default {@code
+     * 0.0}; allowed: in [0, 1].
+     */
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
             OptionSpec.Range.UNIT_CLOSED, "assumed probability that a preference label is flipped (sigmoid only)");
+    /**
+     * {@code loss_type}: Sigmoid (DPO), hinge (SLiC) or ipo (IPO). Default {@code sigmoid}; allowed: one of sigmoid,
+     * hinge, ipo.
+     */
     public static final OptionSpec<String> LOSS_TYPE = OptionSpec.choice("loss_type", "sigmoid",
             "sigmoid (DPO), hinge (SLiC) or ipo (IPO)", "sigmoid", "hinge", "ipo");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("dpo", Family.PREFERENCE)

@@ -39,6 +39,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Schulman et al. 2017, "Proximal Policy Optimization Algorithms" (L^CLIP).
  */
 public final class PpoClip extends AbstractLoss {
+    /** {@code epsilon}: Clip range: the ratio is clipped to [1 − ε, 1 + ε]. Default {@code 0.2}; allowed: &gt;= 0. */
     public static final OptionSpec<Double> EPSILON = OptionSpec.real("epsilon", 0.2, OptionSpec.Range.NON_NEGATIVE,
             "clip range: the ratio is clipped to [1 − ε, 1 + ε]");
 

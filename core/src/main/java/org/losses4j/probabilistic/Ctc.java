@@ -59,10 +59,16 @@ import org.losses4j.kernels.Parallel;
  * PyTorch {@code CTCLoss}.
  */
 public final class Ctc extends AbstractLoss {
+    /** {@code blank}: Class index of the blank symbol, in [0, C). Default {@code 0}; allowed: &gt;= 0. */
     public static final OptionSpec<Long> BLANK = OptionSpec.integer("blank", 0, OptionSpec.Range.NON_NEGATIVE,
             "class index of the blank symbol, in [0, C)");
+    /**
+     * {@code zero_infinity}: Give an impossible alignment (loss +∞) the loss 0 and gradient 0. Default {@code false};
+     * allowed: true or false.
+     */
     public static final OptionSpec<Boolean> ZERO_INFINITY = OptionSpec.bool("zero_infinity", false,
             "give an impossible alignment (loss +∞) the loss 0 and gradient 0");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("ctc", Family.PROBABILISTIC)

@@ -28,6 +28,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Kingma &amp; Welling (2014), "Auto-Encoding Variational Bayes", appendix B.
  */
 public final class GaussianKl extends AbstractLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("gaussian_kl", Family.PROBABILISTIC)

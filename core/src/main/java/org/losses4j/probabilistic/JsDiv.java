@@ -32,6 +32,10 @@ import org.losses4j.Tensor;
  * <p>Reference: Lin (1991), "Divergence measures based on the Shannon entropy".
  */
 public final class JsDiv extends AbstractLoss {
+    /**
+     * {@code reduction}: How the terms are combined. Default {@code batchmean}; allowed: one of batchmean, mean, sum,
+     * none.
+     */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction(Reduction.BATCHMEAN,
             Reduction.BATCHMEAN, Reduction.MEAN, Reduction.SUM, Reduction.NONE);
 

@@ -30,6 +30,10 @@ import org.losses4j.Tensor;
  * {@code exp(NLLLoss)} in PyTorch.
  */
 public final class Perplexity extends AbstractLoss {
+    /**
+     * {@code ignore_index}: Target value that is skipped (no term, zero gradient). Default {@code -100}; allowed: a
+     * number.
+     */
     public static final OptionSpec<Long> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
             OptionSpec.Range.ANY, "target value that is skipped (no term, zero gradient)");
 

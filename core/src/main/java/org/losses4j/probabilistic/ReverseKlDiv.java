@@ -28,8 +28,13 @@ import org.losses4j.Tensor;
  * passing" (exclusive KL, as in variational inference).
  */
 public final class ReverseKlDiv extends AbstractLoss {
+    /** {@code log_target}: The target holds log P instead of P. Default {@code false}; allowed: true or false. */
     public static final OptionSpec<Boolean> LOG_TARGET = OptionSpec.bool("log_target", false,
             "the target holds log P instead of P");
+    /**
+     * {@code reduction}: How the terms are combined. Default {@code batchmean}; allowed: one of batchmean, mean, sum,
+     * none.
+     */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction(Reduction.BATCHMEAN,
             Reduction.BATCHMEAN, Reduction.MEAN, Reduction.SUM, Reduction.NONE);
 

@@ -40,10 +40,19 @@ import org.losses4j.Tensor;
  * (2017), "β-VAE".
  */
 public final class Vae extends AbstractLoss {
+    /**
+     * {@code reconstruction}: Reconstruction error summed over each row. Default {@code bce}; allowed: one of bce,
+     * bce_with_logits, mse.
+     */
     public static final OptionSpec<String> RECONSTRUCTION = OptionSpec.choice("reconstruction", "bce",
             "reconstruction error summed over each row", "bce", "bce_with_logits", "mse");
+    /**
+     * {@code beta}: Weight of the KL term (β-VAE when ≠ 1) (at most 1e15: larger values overflow the weighted value or
+     * its float32 gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "weight of the KL term (β-VAE when ≠ 1) (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("vae", Family.PROBABILISTIC)

@@ -31,10 +31,18 @@ import org.losses4j.Tensor;
  * Invariant Mapping".
  */
 public final class Contrastive extends AbstractLoss {
+    /**
+     * {@code margin}: Distance beyond which a dissimilar pair costs nothing (at most 1e15: the squared margin overflows
+     * beyond ~1e154). Default {@code 1.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "distance beyond which a dissimilar pair costs nothing (at most 1e15: the squared margin overflows beyond ~1e154)");
+    /**
+     * {@code similar_label}: The target value that marks a similar pair: 1 or 0. Default {@code 1}; allowed: in [0, 1].
+     */
     public static final OptionSpec<Long> SIMILAR_LABEL = OptionSpec.integer("similar_label", 1,
             OptionSpec.Range.UNIT_CLOSED, "the target value that marks a similar pair: 1 or 0");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("contrastive", Family.RANKING)

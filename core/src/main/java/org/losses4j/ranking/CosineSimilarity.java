@@ -32,6 +32,7 @@ import org.losses4j.Tensor;
  * PyTorch {@code F.cosine_similarity}.
  */
 public final class CosineSimilarity extends AbstractLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("cosine_similarity", Family.RANKING)

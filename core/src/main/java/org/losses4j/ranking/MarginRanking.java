@@ -30,8 +30,13 @@ import org.losses4j.Tensor;
  * "Support vector learning for ordinal regression".
  */
 public final class MarginRanking extends AbstractLoss {
+    /**
+     * {@code margin}: By how much the preferred score must exceed the other (within ±1e15: a larger margin overflows
+     * the loss, squared or summed). Default {@code 0.0}; allowed: in [-1e15, 1e15].
+     */
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 0.0, OptionSpec.Range.BOUNDED,
             "by how much the preferred score must exceed the other (within ±1e15: a larger margin overflows the loss, squared or summed)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("margin_ranking", Family.RANKING)

@@ -36,9 +36,14 @@ import org.losses4j.Tensor;
  * Learning of Visual Representations" (SimCLR); Sohn (2016), N-pair loss.
  */
 public final class NtXent extends AbstractLoss {
+    /**
+     * {@code temperature}: Divides the cosine similarities: smaller is sharper (at least 1e-8: the gradient grows as
+     * 1/temperature and overflows float32 for tiny values). Default {@code 0.5}; allowed: &gt;= 1e-8.
+     */
     public static final OptionSpec<Double> TEMPERATURE = OptionSpec.real("temperature", 0.5,
             OptionSpec.Range.AT_LEAST_1E_MINUS_8, "divides the cosine similarities: smaller is sharper (at least 1e-8:"
                     + " the gradient grows as 1/temperature and overflows float32 for tiny values)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("nt_xent", Family.RANKING)

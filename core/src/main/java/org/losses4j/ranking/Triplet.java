@@ -39,12 +39,25 @@ import org.losses4j.kernels.Parallel;
  * PyTorch {@code TripletMarginLoss} (with {@code eps = 0}).
  */
 public final class Triplet extends AbstractLoss {
+    /**
+     * {@code margin}: How much closer the positive must be than the negative (at most 1e15: a larger margin overflows
+     * the summed loss). Default {@code 1.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> MARGIN = OptionSpec.real("margin", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "how much closer the positive must be than the negative (at most 1e15: a larger margin overflows the summed loss)");
+    /**
+     * {@code distance}: The distance between embeddings. Default {@code euclidean}; allowed: one of euclidean,
+     * squared_euclidean, cosine.
+     */
     public static final OptionSpec<String> DISTANCE = OptionSpec.choice("distance", "euclidean",
             "the distance between embeddings", "euclidean", "squared_euclidean", "cosine");
+    /**
+     * {@code swap}: Use min(d(a, n), d(p, n)) as the negative distance (distance swap). Default {@code false}; allowed:
+     * true or false.
+     */
     public static final OptionSpec<Boolean> SWAP = OptionSpec.bool("swap", false,
             "use min(d(a, n), d(p, n)) as the negative distance (distance swap)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("triplet", Family.RANKING)
@@ -102,7 +115,7 @@ public final class Triplet extends AbstractLoss {
         return batch(call);
     }
 
-    /** Both precisions: the float32 kernel writes every row of a caller's buffer, so those are not cleared. */
+    /** Both precisions: the float32 rows write every row of a caller's buffer, so those are not cleared. */
     private LossResult batch(LossCall call) {
         Tensor a = call.input("anchor");
         Tensor p = call.input("positive");
@@ -112,7 +125,7 @@ public final class Triplet extends AbstractLoss {
         double scale = call.reduce(rows);
         double[] terms = call.terms(rows);
         if (call.precision() == DType.FLOAT64) {
-            kernel64(a.f64(), p.f64(), n.f64(), rows, a.dim(1), scale, terms, call.gradient("anchor", a),
+            rows64(a.f64(), p.f64(), n.f64(), rows, a.dim(1), scale, terms, call.gradient("anchor", a),
                     call.gradient("positive", p), call.gradient("negative", n));
             return call.finish(terms, rows);
         }
@@ -121,7 +134,7 @@ public final class Triplet extends AbstractLoss {
         Tensor ga = call.gradientTensor("anchor", a);
         Tensor gp = call.gradientTensor("positive", p);
         Tensor gn = call.gradientTensor("negative", n);
-        kernel32(a.f32(), p.f32(), n.f32(), rows, a.dim(1), scale, terms, ga == null ? null : ga.f32(),
+        rows32(a.f32(), p.f32(), n.f32(), rows, a.dim(1), scale, terms, ga == null ? null : ga.f32(),
                 gp == null ? null : gp.f32(), gn == null ? null : gn.f32(), fresh);
         return call.finish(terms, rows);
     }
@@ -206,7 +219,7 @@ public final class Triplet extends AbstractLoss {
         return dist > 0 ? 1 / dist : dist * 0; // (u − v)/‖u − v‖, subgradient 0 at 0; NaN stays NaN
     }
 
-    private void kernel64(double[] a, double[] p, double[] n, int rows, int d, double scale, double[] terms,
+    private void rows64(double[] a, double[] p, double[] n, int rows, int d, double scale, double[] terms,
             double[] ga, double[] gp, double[] gn) {
         double[] st = new double[6];
         double[] co = new double[13];
@@ -281,29 +294,29 @@ public final class Triplet extends AbstractLoss {
     }
 
     /**
-     * The float32 kernel: float32 data; the distances and cosines accumulated in float64
+     * The float32 rows: float32 data; the distances and cosines accumulated in float64
      * (differences of two floats are exact in float64, and squares of floats cannot overflow
      * it); the gradients, a few operations per element on float32 data, formed in float32
      * arithmetic so that the loop vectorises. Each gradient row is written exactly once (zeros
      * for inactive rows unless the arrays are {@code fresh}, i.e. already zero).
      */
-    private void kernel32(float[] a, float[] p, float[] n, int rows, int d, double scale, double[] terms,
+    private void rows32(float[] a, float[] p, float[] n, int rows, int d, double scale, double[] terms,
             float[] ga, float[] gp, float[] gn, boolean fresh) {
         // fixed chunks of ~CHUNK elements (rows independent, terms at their row's index and
         // summed in row order afterwards): the same bits on any number of threads
         int rowsPerChunk = Math.max(1, Parallel.CHUNK / Math.max(d, 1));
         Parallel.forChunks(rows, rowsPerChunk,
-                (c, from, to) -> kernel32(a, p, n, from, to, d, scale, terms, ga, gp, gn, fresh));
+                (c, from, to) -> rows32(a, p, n, from, to, d, scale, terms, ga, gp, gn, fresh));
     }
 
-    private void kernel32(float[] a, float[] p, float[] n, int rowFrom, int rowTo, int d, double scale,
+    private void rows32(float[] a, float[] p, float[] n, int rowFrom, int rowTo, int d, double scale,
             double[] terms, float[] ga, float[] gp, float[] gn, boolean fresh) {
         try (Workspace ws = Workspace.acquire()) {
-            kernel32(a, p, n, rowFrom, rowTo, d, scale, terms, ga, gp, gn, fresh, ws.doubles(6), ws.doubles(13));
+            rows32(a, p, n, rowFrom, rowTo, d, scale, terms, ga, gp, gn, fresh, ws.doubles(6), ws.doubles(13));
         }
     }
 
-    private void kernel32(float[] a, float[] p, float[] n, int rowFrom, int rowTo, int d, double scale,
+    private void rows32(float[] a, float[] p, float[] n, int rowFrom, int rowTo, int d, double scale,
             double[] terms, float[] ga, float[] gp, float[] gn, boolean fresh, double[] st, double[] co) {
         boolean cos = distance == COSINE;
         for (int i = rowFrom; i < rowTo; i++) {

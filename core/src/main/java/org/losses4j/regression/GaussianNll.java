@@ -35,10 +35,13 @@ import org.losses4j.Tensor;
 public final class GaussianNll extends ElementwiseLoss {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+    /** {@code full}: Add the constant ½log(2π) to every term. Default {@code false}; allowed: true or false. */
     public static final OptionSpec<Boolean> FULL = OptionSpec.bool("full", false,
             "add the constant ½log(2π) to every term");
+    /** {@code eps}: Variances below eps are clamped to eps. Default {@code 1.0E-6}; allowed: &gt; 0. */
     public static final OptionSpec<Double> EPS = OptionSpec.real("eps", 1e-6, OptionSpec.Range.POSITIVE,
             "variances below eps are clamped to eps");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("gaussian_nll", Family.REGRESSION)

@@ -20,8 +20,12 @@ import org.losses4j.kernels.Kernels;
  * <p>Reference: Huber (1964), "Robust Estimation of a Location Parameter"; PyTorch {@code HuberLoss}.
  */
 public final class Huber extends ElementwiseLoss {
+    /**
+     * {@code delta}: Residual size where the loss turns from quadratic to linear. Default {@code 1.0}; allowed: &gt; 0.
+     */
     public static final OptionSpec<Double> DELTA = OptionSpec.real("delta", 1.0, OptionSpec.Range.POSITIVE,
             "residual size where the loss turns from quadratic to linear");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("huber", Family.REGRESSION)

@@ -29,6 +29,7 @@ import org.losses4j.Reduction;
 public final class LogCosh extends ElementwiseLoss {
     private static final double LOG2 = Math.log(2.0);
 
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("log_cosh", Family.REGRESSION)

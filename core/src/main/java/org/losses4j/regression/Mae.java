@@ -20,6 +20,7 @@ import org.losses4j.Reduction;
  * <p>Reference: PyTorch {@code L1Loss}; Laplace (1774), least absolute deviations.
  */
 public final class Mae extends ElementwiseLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("mae", Family.REGRESSION)

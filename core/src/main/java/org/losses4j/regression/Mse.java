@@ -20,6 +20,7 @@ import org.losses4j.kernels.Kernels;
  * <p>Reference: PyTorch {@code MSELoss}; Gauss (1809), least squares.
  */
 public final class Mse extends ElementwiseLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("mse", Family.REGRESSION)

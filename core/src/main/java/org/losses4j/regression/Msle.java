@@ -24,6 +24,7 @@ import org.losses4j.Tensor;
  * {@code mean_squared_log_error}.
  */
 public final class Msle extends ElementwiseLoss {
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("msle", Family.REGRESSION)

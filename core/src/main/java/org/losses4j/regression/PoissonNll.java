@@ -32,12 +32,21 @@ import org.losses4j.Tensor;
 public final class PoissonNll extends ElementwiseLoss {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+    /**
+     * {@code log_input}: Input is a log-rate (true) or a rate (false). Default {@code true}; allowed: true or false.
+     */
     public static final OptionSpec<Boolean> LOG_INPUT = OptionSpec.bool("log_input", true,
             "input is a log-rate (true) or a rate (false)");
+    /**
+     * {@code full}: Add Stirling's approximation of log(y!) for y &gt; 1. Default {@code false}; allowed: true or
+     * false.
+     */
     public static final OptionSpec<Boolean> FULL = OptionSpec.bool("full", false,
             "add Stirling's approximation of log(y!) for y > 1");
+    /** {@code eps}: Added to a rate before its log when log_input is false. Default {@code 1.0E-8}; allowed: &gt; 0. */
     public static final OptionSpec<Double> EPS = OptionSpec.real("eps", 1e-8, OptionSpec.Range.POSITIVE,
             "added to a rate before its log when log_input is false");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("poisson_nll", Family.REGRESSION)

@@ -21,8 +21,10 @@ import org.losses4j.Reduction;
  * <p>Reference: Koenker &amp; Bassett (1978), "Regression Quantiles".
  */
 public final class Quantile extends ElementwiseLoss {
+    /** {@code tau}: The quantile level predicted. Default {@code 0.5}; allowed: in (0, 1). */
     public static final OptionSpec<Double> TAU = OptionSpec.real("tau", 0.5, OptionSpec.Range.UNIT_OPEN,
             "the quantile level predicted");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("quantile", Family.REGRESSION)

@@ -22,8 +22,13 @@ import org.losses4j.Reduction;
  * <p>Reference: Girshick (2015), "Fast R-CNN"; PyTorch {@code SmoothL1Loss}.
  */
 public final class SmoothL1 extends ElementwiseLoss {
+    /**
+     * {@code beta}: Residual size where the loss turns from quadratic to linear (0: absolute error). Default {@code
+     * 1.0}; allowed: &gt;= 0.
+     */
     public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 1.0, OptionSpec.Range.NON_NEGATIVE,
             "residual size where the loss turns from quadratic to linear (0: absolute error)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("smooth_l1", Family.REGRESSION)

@@ -27,8 +27,16 @@ import org.losses4j.Tensor;
  * <p>Reference: Zou &amp; Hastie 2005, "Regularization and variable selection via the elastic net".
  */
 public final class ElasticNet extends AbstractLoss {
+    /**
+     * {@code l1}: Strength λ1 of the L1 part (at most 1e15: larger values overflow the weighted value or its float32
+     * gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> L1 = OptionSpec.real("l1", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "strength λ1 of the L1 part (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
+    /**
+     * {@code l2}: Strength λ2 of the L2 part (at most 1e15: larger values overflow the weighted value or its float32
+     * gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> L2 = OptionSpec.real("l2", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "strength λ2 of the L2 part (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 

@@ -29,6 +29,10 @@ import org.losses4j.Tensor;
  * <p>Reference: Tibshirani 1996, "Regression Shrinkage and Selection via the Lasso".
  */
 public final class L1 extends AbstractLoss {
+    /**
+     * {@code lambda}: Penalty strength λ (at most 1e15: larger values overflow the weighted value or its float32
+     * gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "penalty strength λ (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 

@@ -27,6 +27,10 @@ import org.losses4j.Tensor;
  * <p>Reference: Hoerl &amp; Kennard 1970 (ridge regression); Tikhonov regularisation.
  */
 public final class L2 extends AbstractLoss {
+    /**
+     * {@code lambda}: Penalty strength λ (at most 1e15: larger values overflow the weighted value or its float32
+     * gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+     */
     public static final OptionSpec<Double> LAMBDA = OptionSpec.real("lambda", 1.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
             "penalty strength λ (at most 1e15: larger values overflow the weighted value or its float32 gradient)");
 

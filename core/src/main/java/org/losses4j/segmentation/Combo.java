@@ -22,11 +22,25 @@ import org.losses4j.Options;
  * multi-organ segmentation".
  */
 public final class Combo extends RegionLoss {
+    /**
+     * {@code alpha}: Weight of the BCE part (the Dice part gets 1 − alpha). Default {@code 0.5}; allowed: in [0, 1].
+     */
     public static final OptionSpec<Double> ALPHA = OptionSpec.real("alpha", 0.5, OptionSpec.Range.UNIT_CLOSED,
             "weight of the BCE part (the Dice part gets 1 − alpha)");
+    /**
+     * {@code beta}: Weight of the positive (g·log p) BCE term (the negative term gets 1 − beta). Default {@code 0.5};
+     * allowed: in [0, 1].
+     */
     public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.5, OptionSpec.Range.UNIT_CLOSED,
             "weight of the positive (g·log p) BCE term (the negative term gets 1 − beta)");
+    /**
+     * {@code smooth}: Added to numerator and denominator of each coefficient. Default {@code 1.0}; allowed: &gt;= 0.
+     */
     public static final OptionSpec<Double> SMOOTH = smoothOption();
+    /**
+     * {@code average}: Global: one coefficient from all elements; class: one per class; sample_class: one per sample
+     * and class. Default {@code global}; allowed: one of global, class, sample_class.
+     */
     public static final OptionSpec<String> AVERAGE = averageOption();
 
     public static final LossInfo INFO = LossInfo.builder("combo", Family.SEGMENTATION)

@@ -25,9 +25,19 @@ import org.losses4j.Options;
  * "Generalised Dice overlap as a deep learning loss function".
  */
 public final class Dice extends RegionLoss {
+    /**
+     * {@code smooth}: Added to numerator and denominator of each coefficient. Default {@code 1.0}; allowed: &gt;= 0.
+     */
     public static final OptionSpec<Double> SMOOTH = smoothOption();
+    /**
+     * {@code squared}: V-Net denominator Σp² + Σg² instead of Σp + Σg. Default {@code false}; allowed: true or false.
+     */
     public static final OptionSpec<Boolean> SQUARED = OptionSpec.bool("squared", false,
             "V-Net denominator Σp² + Σg² instead of Σp + Σg");
+    /**
+     * {@code average}: Global: one coefficient from all elements; class: one per class; sample_class: one per sample
+     * and class. Default {@code global}; allowed: one of global, class, sample_class.
+     */
     public static final OptionSpec<String> AVERAGE = averageOption();
 
     public static final LossInfo INFO = LossInfo.builder("dice", Family.SEGMENTATION)

@@ -23,7 +23,14 @@ import org.losses4j.Options;
  * Networks for Image Segmentation".
  */
 public final class Jaccard extends RegionLoss {
+    /**
+     * {@code smooth}: Added to numerator and denominator of each coefficient. Default {@code 1.0}; allowed: &gt;= 0.
+     */
     public static final OptionSpec<Double> SMOOTH = smoothOption();
+    /**
+     * {@code average}: Global: one coefficient from all elements; class: one per class; sample_class: one per sample
+     * and class. Default {@code global}; allowed: one of global, class, sample_class.
+     */
     public static final OptionSpec<String> AVERAGE = averageOption();
 
     public static final LossInfo INFO = LossInfo.builder("jaccard", Family.SEGMENTATION)

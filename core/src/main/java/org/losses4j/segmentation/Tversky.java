@@ -25,13 +25,23 @@ import org.losses4j.Options;
  * fully convolutional deep networks"; Abraham &amp; Khan 2019, "A Novel Focal Tversky loss".
  */
 public final class Tversky extends RegionLoss {
+    /** {@code alpha}: Weight of false positives. Default {@code 0.5}; allowed: &gt;= 0. */
     public static final OptionSpec<Double> ALPHA = OptionSpec.real("alpha", 0.5, OptionSpec.Range.NON_NEGATIVE,
             "weight of false positives");
+    /** {@code beta}: Weight of false negatives. Default {@code 0.5}; allowed: &gt;= 0. */
     public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.5, OptionSpec.Range.NON_NEGATIVE,
             "weight of false negatives");
+    /** {@code gamma}: Focal exponent: the loss is the mean of (1 − TI)^γ. Default {@code 1.0}; allowed: &gt; 0. */
     public static final OptionSpec<Double> GAMMA = OptionSpec.real("gamma", 1.0, OptionSpec.Range.POSITIVE,
             "focal exponent: the loss is the mean of (1 − TI)^γ");
+    /**
+     * {@code smooth}: Added to numerator and denominator of each coefficient. Default {@code 1.0}; allowed: &gt;= 0.
+     */
     public static final OptionSpec<Double> SMOOTH = smoothOption();
+    /**
+     * {@code average}: Global: one coefficient from all elements; class: one per class; sample_class: one per sample
+     * and class. Default {@code global}; allowed: one of global, class, sample_class.
+     */
     public static final OptionSpec<String> AVERAGE = averageOption();
 
     public static final LossInfo INFO = LossInfo.builder("tversky", Family.SEGMENTATION)

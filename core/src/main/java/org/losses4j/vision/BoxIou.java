@@ -35,11 +35,20 @@ import org.losses4j.Tensor;
  * torchvision.ops generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss.
  */
 public final class BoxIou extends AbstractLoss {
+    /**
+     * {@code variant}: Iou, giou (enclosing-area penalty), diou (centre-distance penalty) or ciou (diou + aspect
+     * ratio). Default {@code iou}; allowed: one of iou, giou, diou, ciou.
+     */
     public static final OptionSpec<String> VARIANT = OptionSpec.choice("variant", "iou",
             "iou, giou (enclosing-area penalty), diou (centre-distance penalty) or ciou (diou + aspect ratio)",
             "iou", "giou", "diou", "ciou");
+    /**
+     * {@code eps}: Added to the union, the enclosing area and the squared diagonal. Default {@code 1.0E-7}; allowed:
+     * &gt;= 0.
+     */
     public static final OptionSpec<Double> EPS = OptionSpec.real("eps", 1e-7, OptionSpec.Range.NON_NEGATIVE,
             "added to the union, the enclosing area and the squared diagonal");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("box_iou", Family.SEGMENTATION)

@@ -39,19 +39,37 @@ import org.losses4j.Tensor;
  * error visibility to structural similarity".
  */
 public final class Ssim extends AbstractLoss {
+    /** {@code window}: Side of the Gaussian window (odd). Default {@code 11}; allowed: an odd integer &gt;= 1. */
     public static final OptionSpec<Long> WINDOW = OptionSpec.integer("window", 11, OptionSpec.Range.ODD_POSITIVE,
             "side of the Gaussian window (odd)");
+    /**
+     * {@code sigma}: Standard deviation of the Gaussian window (at least 1e-100: a smaller σ² underflows to 0 and the
+     * window to 0/0). Default {@code 1.5}; allowed: &gt;= 1e-100.
+     */
     public static final OptionSpec<Double> SIGMA = OptionSpec.real("sigma", 1.5,
             OptionSpec.Range.AT_LEAST_1E_MINUS_100, "standard deviation of the Gaussian window (at least 1e-100: a"
                     + " smaller σ² underflows to 0 and the window to 0/0)");
+    /**
+     * {@code data_range}: Dynamic range L of the pixel values (1 for [0, 1] images, 255 for 8-bit; at most 1e15: C1 =
+     * (k1·L)² and C2 overflow for huge L). Default {@code 1.0}; allowed: in (0, 1e15].
+     */
     public static final OptionSpec<Double> DATA_RANGE = OptionSpec.real("data_range", 1.0,
             OptionSpec.Range.BOUNDED_POSITIVE, "dynamic range L of the pixel values (1 for [0, 1] images, 255 for"
                     + " 8-bit; at most 1e15: C1 = (k1·L)² and C2 overflow for huge L)");
+    /**
+     * {@code k1}: C1 = (k1·L)² stabilises the luminance term (at most 1e15, as data_range). Default {@code 0.01};
+     * allowed: in (0, 1e15].
+     */
     public static final OptionSpec<Double> K1 = OptionSpec.real("k1", 0.01,
             OptionSpec.Range.BOUNDED_POSITIVE, "C1 = (k1·L)² stabilises the luminance term (at most 1e15, as data_range)");
+    /**
+     * {@code k2}: C2 = (k2·L)² stabilises the contrast-structure term (at most 1e15, as data_range). Default {@code
+     * 0.03}; allowed: in (0, 1e15].
+     */
     public static final OptionSpec<Double> K2 = OptionSpec.real("k2", 0.03,
             OptionSpec.Range.BOUNDED_POSITIVE, "C2 = (k2·L)² stabilises the contrast-structure term (at most 1e15, as"
                     + " data_range)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("ssim", Family.SEGMENTATION)

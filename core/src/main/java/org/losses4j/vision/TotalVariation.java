@@ -30,8 +30,13 @@ import org.losses4j.Tensor;
  * removal algorithms"; Mahendran &amp; Vedaldi 2015 (TV regulariser for image synthesis).
  */
 public final class TotalVariation extends AbstractLoss {
+    /**
+     * {@code kind}: Squared: squared differences (the seed formula); l1: absolute differences. Default {@code squared};
+     * allowed: one of squared, l1.
+     */
     public static final OptionSpec<String> KIND = OptionSpec.choice("kind", "squared",
             "squared: squared differences (the seed formula); l1: absolute differences", "squared", "l1");
+    /** {@code reduction}: How the terms are combined. Default {@code sum}; allowed: one of sum, mean, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction(Reduction.SUM, Reduction.SUM,
             Reduction.MEAN, Reduction.NONE);
 
