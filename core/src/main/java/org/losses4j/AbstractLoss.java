@@ -19,8 +19,8 @@ public abstract class AbstractLoss implements Loss {
     protected AbstractLoss(LossInfo info, Options options) {
         this.info = info;
         this.options = options;
-        Object r = info.reductions().isEmpty() ? null : options.values().get("reduction");
-        this.reduction = r == null ? Reduction.MEAN : (Reduction) r;
+        Reduction r = options.reduction();
+        this.reduction = r == null ? Reduction.MEAN : r;
     }
 
     @Override

@@ -63,6 +63,12 @@ public final class Options {
         return (T) values.get(spec.name());
     }
 
+    /** The reduction option's value; null for a loss that has none (always a scalar). */
+    public Reduction reduction() {
+        Object r = values().get("reduction");
+        return r instanceof Reduction ? (Reduction) r : null;
+    }
+
     /** The double value of a real option. */
     public double real(OptionSpec<Double> spec) {
         return get(spec);

@@ -135,7 +135,7 @@ public final class Objective {
             if (weighting == null) {
                 throw new LossException(ErrorKind.INVALID_OPTION, "objective term '" + name + "' has no weighting");
             }
-            if (loss.options().values().get("reduction") == Reduction.NONE) {
+            if (loss.options().reduction() == Reduction.NONE) {
                 throw new LossException(ErrorKind.INVALID_OPTION, "objective term '" + name + "' (" + loss.name()
                         + ") uses reduction none; a term must reduce to one number (use mean or sum)");
             }

@@ -103,7 +103,7 @@ public final class Losses4jLoss implements ILossFunction {
                 core = Losses.create(name, opts);
                 return;
             }
-            Reduction r = (Reduction) Losses.create(name, opts).options().values().get("reduction");
+            Reduction r = Losses.create(name, opts).options().reduction();
             if (r == Reduction.NONE) {
                 throw new LossException(ErrorKind.INVALID_OPTION, "reduction none: DL4J needs one score per"
                         + " example; use mean (an example's mean term) or sum (its summed terms)");

@@ -84,7 +84,7 @@ public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
             if (exp) {
                 mean = true;
             } else {
-                Reduction r = (Reduction) asGiven.options().values().get("reduction");
+                Reduction r = asGiven.options().reduction();
                 if (r == Reduction.NONE) {
                     throw new LossException(ErrorKind.INVALID_OPTION, "an aggregate gives one number: reduction"
                             + " must be mean or sum, not none");

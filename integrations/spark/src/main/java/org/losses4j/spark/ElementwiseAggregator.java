@@ -62,7 +62,7 @@ public final class ElementwiseAggregator extends LossAggregator<ElementwiseAggre
                 Losses.create(name, opts); // validates rmse's/rmsle's own options (none)
                 mean = true;
             } else {
-                Reduction r = (Reduction) Losses.create(name, opts).options().values().get("reduction");
+                Reduction r = Losses.create(name, opts).options().reduction();
                 if (r == Reduction.NONE) {
                     throw new LossException(ErrorKind.INVALID_OPTION, "an aggregate gives one number: reduction"
                             + " must be mean or sum, not none");
