@@ -103,6 +103,7 @@ public final class LossInfo {
     private final List<InputSpec> inputs;
     private final List<OptionSpec<?>> options;
     private final boolean differentiable;
+    private final boolean kinks;
     private final boolean convex;
     private final boolean robust;
     private final boolean hessian;
@@ -123,6 +124,7 @@ public final class LossInfo {
         this.inputs = Collections.unmodifiableList(new ArrayList<>(b.inputs));
         this.options = List.copyOf(b.options);
         this.differentiable = b.differentiable;
+        this.kinks = b.kinks;
         this.convex = b.convex;
         this.robust = b.robust;
         this.hessian = b.hessian;
@@ -190,6 +192,15 @@ public final class LossInfo {
 
     public boolean differentiable() {
         return differentiable;
+    }
+
+    /**
+     * True for a loss differentiable almost everywhere but not at some kinks (mae at a zero
+     * residual, hinge at the margin, l1 at a zero weight), where the gradient returned is a
+     * subgradient, as the catalog says for each.
+     */
+    public boolean kinks() {
+        return kinks;
     }
 
     public boolean convex() {
@@ -271,6 +282,7 @@ public final class LossInfo {
         private final List<InputSpec> inputs = new ArrayList<>();
         private final List<OptionSpec<?>> options = new ArrayList<>();
         private boolean differentiable = true;
+        private boolean kinks;
         private boolean convex;
         private boolean robust;
         private boolean hessian;
@@ -338,6 +350,12 @@ public final class LossInfo {
 
         public Builder differentiable(boolean b) {
             differentiable = b;
+            return this;
+        }
+
+        /** Differentiable except at kinks, where the gradient is a subgradient (see {@link LossInfo#kinks()}). */
+        public Builder kinks(boolean b) {
+            kinks = b;
             return this;
         }
 

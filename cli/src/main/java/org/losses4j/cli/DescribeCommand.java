@@ -69,7 +69,7 @@ final class DescribeCommand implements Callable<Integer> {
             out.printf("  %-16s default %-10s %s; %s%n", o.name(), o.defaultText(), o.allowed(), o.description());
         }
         out.println("properties");
-        out.printf("  differentiable %s, convex %s, robust to outliers %s%s%n", yes(i.differentiable()),
+        out.printf("  differentiable %s, convex %s, robust to outliers %s%s%n", i.kinks() ? "almost everywhere (a subgradient at its kinks)" : yes(i.differentiable()),
                 yes(i.convex()), yes(i.robustToOutliers()), i.hessian() ? ", elementwise (gives the Hessian)" : "");
         out.printf("  (robust: %s)%n", ROBUST);
         if (!i.tasks().isEmpty()) {
@@ -235,6 +235,7 @@ final class DescribeCommand implements Callable<Integer> {
         m.put("options", options);
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("differentiable", i.differentiable());
+        props.put("kinks", i.kinks());
         props.put("convex", i.convex());
         props.put("robust_to_outliers", i.robustToOutliers());
         props.put("elementwise", i.hessian());

@@ -45,6 +45,7 @@ public final class Hinge extends ElementwiseLoss {
             .tasks("binary classification", "support vector machines", "maximum-margin classification")
             .reference("Cortes & Vapnik 1995")
             .example(Examples::margins)
+            .kinks(true)
             .factory(Hinge::new)
             .build();
 

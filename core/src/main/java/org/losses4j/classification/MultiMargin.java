@@ -54,6 +54,7 @@ public final class MultiMargin extends IndexRowLoss {
             .reference("Weston & Watkins 1999; PyTorch MultiMarginLoss")
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logitsWithWeights)
+            .kinks(true)
             .factory(MultiMargin::new)
             .build();
 

@@ -46,6 +46,7 @@ public final class MulticlassHinge extends IndexRowLoss {
             .reference("Crammer & Singer 2001")
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logits)
+            .kinks(true)
             .factory(MulticlassHinge::new)
             .build();
 

@@ -43,6 +43,7 @@ public final class Ramp extends ElementwiseLoss {
             .tasks("binary classification with label noise", "robust support vector machines")
             .reference("Collobert, Sinz, Weston & Bottou 2006")
             .example(Examples::margins)
+            .kinks(true)
             .factory(Ramp::new)
             .build();
 

@@ -63,6 +63,7 @@ public final class PpoClip extends AbstractLoss {
                 return Inputs.of("logp", Examples.t(logp, n)).with("old_logp", Examples.t(old, n))
                         .with("advantages", Examples.t(Examples.gauss(r, n, 1), n));
             })
+            .kinks(true)
             .factory(PpoClip::new)
             .build();
 

@@ -59,6 +59,7 @@ public final class Contrastive extends AbstractLoss {
             .example((r, n, o) -> Inputs.of("x1", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
                     .with("x2", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
                     .with("target", Examples.t(Examples.binary(r, n, 0), n)))
+            .kinks(true)
             .factory(Contrastive::new)
             .build();
 

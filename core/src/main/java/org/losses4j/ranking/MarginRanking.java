@@ -54,6 +54,7 @@ public final class MarginRanking extends AbstractLoss {
             .example((r, n, o) -> Inputs.of("input1", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
                     .with("input2", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
                     .with("target", Examples.t(Examples.binary(r, n * 3, -1), n, 3)))
+            .kinks(true)
             .factory(MarginRanking::new)
             .build();
 

@@ -74,6 +74,7 @@ public final class Triplet extends AbstractLoss {
             .example((r, n, o) -> Inputs.of("anchor", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
                     .with("positive", Examples.t(Examples.gauss(r, n * 3, 1), n, 3))
                     .with("negative", Examples.t(Examples.gauss(r, n * 3, 1), n, 3)))
+            .kinks(true)
             .factory(Triplet::new)
             .build();
 

@@ -34,6 +34,7 @@ public final class Mae extends ElementwiseLoss {
             .tasks("regression", "regression with outliers", "median regression")
             .reference("PyTorch L1Loss")
             .example(Examples::regression)
+            .kinks(true)
             .factory(Mae::new)
             .build();
 

@@ -38,6 +38,7 @@ public final class Quantile extends ElementwiseLoss {
             .tasks("quantile regression", "prediction intervals", "forecasting with asymmetric costs")
             .reference("Koenker & Bassett 1978")
             .example(Examples::regression)
+            .kinks(true)
             .factory(Quantile::new)
             .build();
 

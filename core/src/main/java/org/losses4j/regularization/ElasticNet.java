@@ -51,6 +51,7 @@ public final class ElasticNet extends AbstractLoss {
             .reference("Zou & Hastie 2005 (elastic net)")
             .layout(LossInfo.Layout.SCALAR)
             .example(Examples::weights)
+            .kinks(true)
             .factory(ElasticNet::new)
             .build();
 

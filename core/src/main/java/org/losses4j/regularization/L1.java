@@ -47,6 +47,7 @@ public final class L1 extends AbstractLoss {
             .reference("Tibshirani 1996 (lasso)")
             .layout(LossInfo.Layout.SCALAR)
             .example(Examples::weights)
+            .kinks(true)
             .factory(L1::new)
             .build();
 

@@ -62,6 +62,7 @@ public final class BoxIou extends AbstractLoss {
             .reference("Rezatofighi et al. 2019; Zheng et al. 2020; torchvision.ops box IoU losses")
             .layout(LossInfo.Layout.ROW)
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.boxes(r, n), n, 4), Examples.t(Examples.boxes(r, n), n, 4)))
+            .kinks(true)
             .factory(BoxIou::new)
             .build();
 
