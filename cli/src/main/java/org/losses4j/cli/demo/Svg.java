@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Small inline SVG figures for the demo report, written by hand so that they stay a few KB
+ * Small inline SVG figures for the demo report (HTML5 inline svg: no namespace, no URL in the
+ * page), written by hand so that they stay a few KB
  * each: x–y plots (lines, points, bars) with at most about six ticks per axis and the legend
  * beside the plot area, never over it. Each line carries its exact values in {@code data-y} so
  * a test can read back what was drawn.
@@ -128,7 +129,7 @@ final class Svg {
             Axis ay = new Axis(yr[0], yr[1], top + ph, top, log);
             String clip = "c" + Integer.toHexString(System.identityHashCode(this));
             StringBuilder s = new StringBuilder();
-            s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"").append(cls).append('"').append(attrs)
+            s.append("<svg class=\"").append(cls).append('"').append(attrs)
                     .append(atX != 0 || atY != 0 ? " x=\"" + atX + "\" y=\"" + atY + "\"" : "")
                     .append(" width=\"").append(width).append("\" height=\"").append(height)
                     .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
@@ -314,7 +315,7 @@ final class Svg {
 
     /** Several plots or panels side by side in one svg element. */
     static String row(String cssClass, String attributes, int width, int height, List<String> placed) {
-        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"").append(cssClass)
+        StringBuilder s = new StringBuilder("<svg class=\"").append(cssClass)
                 .append('"').append(attributes).append(" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">");
