@@ -202,7 +202,10 @@ class CliProcessIT {
         assertThat(p.out()).contains("verdict:").contains("summary:");
         String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
         assertThat(html).doesNotContain("http://").doesNotContain("https://");
-        assertThat(html.split("class=\"chart\"", -1)).hasSize(8);
+        // per experiment: the test metric per step, what the models learned, the training curves
+        assertThat(html.split("class=\"chart test-metric\"", -1)).hasSize(8);
+        assertThat(html.split("<figure class=\"learned\"", -1)).hasSize(8);
+        assertThat(html.split("class=\"chart training\"", -1)).hasSize(8);
         assertThat(html.length()).as("report bytes").isLessThan(2_000_000);
         assertThat(html).contains("<nav id=\"toc\">");
 

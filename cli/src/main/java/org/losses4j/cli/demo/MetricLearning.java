@@ -1,6 +1,9 @@
 package org.losses4j.cli.demo;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
 import org.losses4j.LossResult;
@@ -44,6 +47,8 @@ final class MetricLearning implements Experiment {
         o.row("raw features (16-d)", recallAt1(test[0], test[1], nTest, D));
         long initSeed = r.nextLong();
         double[] w0 = init(new SplittableRandom(initSeed));
+        Map<String, double[]> projections = new LinkedHashMap<>();
+        projections.put("untrained", w0);
         o.row("untrained projection (4-d)", recallAt1(embed(test[0], nTest, w0), test[1], nTest, E));
         for (String name : new String[] {"contrastive", "triplet"}) {
             progress.step(name);
@@ -52,7 +57,10 @@ final class MetricLearning implements Experiment {
             Train.Adam adam = new Train.Adam(w.length, 0.01);
             SplittableRandom br = new SplittableRandom(seed + name.hashCode());
             double[] curve = new double[steps];
+            Trace trace = new Trace(steps);
+            DoubleSupplier recall = () -> recallAt1(embed(test[0], nTest, w), test[1], nTest, E);
             for (int t = 0; t < steps; t++) {
+                trace.before(t, recall);
                 int[][] idx = name.equals("triplet") ? triplets(br, train[1], batch) : pairs(br, train[1], batch);
                 double[][] xs = new double[idx.length][];
                 Inputs in;
@@ -85,8 +93,14 @@ final class MetricLearning implements Experiment {
                 adam.step(w, g);
             }
             o.curve(name, curve);
-            o.row(name, recallAt1(embed(test[0], nTest, w), test[1], nTest, E));
+            o.row(name, trace.last(steps, recall));
+            o.testCurve(name, trace);
+            projections.put(name, w);
         }
+        o.shows(0, false, embeddings(o, test, nTest, projections),
+                "the 4-d test embeddings of " + SHOWN + " test points, each panel projected onto its own"
+                + " first two principal components, coloured by class (8 classes): before training the classes"
+                + " overlap; a useful embedding puts each class in its own cluster.");
         double base = o.get("untrained projection (4-d)", 0);
         double c = o.get("contrastive", 0);
         double tr = o.get("triplet", 0);
@@ -98,6 +112,84 @@ final class MetricLearning implements Experiment {
                 + " (contrastive " + Train.fmt(c) + ", triplet " + Train.fmt(tr) + ", untrained " + Train.fmt(base)
                 + ", raw " + Train.fmt(o.get("raw features (16-d)", 0)) + ")");
         return o;
+    }
+
+    static final int SHOWN = 400;
+
+    /** One scatter panel per projection: test embeddings on their first two principal components. */
+    static String embeddings(Outcome o, double[][] test, int nTest, Map<String, double[]> projections) {
+        int n = Math.min(SHOWN, nTest);
+        int pw = 300;
+        java.util.List<String> placed = new java.util.ArrayList<>();
+        int col = 0;
+        for (Map.Entry<String, double[]> pr : projections.entrySet()) {
+            double[][] xy = pca2(embed(test[0], n, pr.getValue()), n);
+            Svg.Plot p = new Svg.Plot(pr.getKey(), "principal component 1", col == 0 ? "principal component 2" : "")
+                    .size(pw, 300).noLegend();
+            for (int k = 0; k < CLASSES; k++) {
+                java.util.List<Integer> rows = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (test[1][i] == k) {
+                        rows.add(i);
+                    }
+                }
+                p.points("class " + k, rows.stream().mapToDouble(i -> xy[0][i]).toArray(),
+                        rows.stream().mapToDouble(i -> xy[1][i]).toArray(), Svg.colour(k));
+            }
+            placed.add(p.render(col++ * pw, 0));
+        }
+        return Svg.row("learned-plot", " data-kind=\"embeddings\"", col * pw, 300, placed);
+    }
+
+    /** Coordinates of the rows of e [n, E] on its first two principal components (power iteration). */
+    static double[][] pca2(double[] e, int n) {
+        double[] mean = new double[E];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < E; k++) {
+                mean[k] += e[i * E + k] / n;
+            }
+        }
+        double[][] cov = new double[E][E];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < E; a++) {
+                for (int b = 0; b < E; b++) {
+                    cov[a][b] += (e[i * E + a] - mean[a]) * (e[i * E + b] - mean[b]) / n;
+                }
+            }
+        }
+        double[][] out = new double[2][n];
+        double[] prev = null;
+        for (int c = 0; c < 2; c++) {
+            double[] v = {1, 0.5, 0.25, 0.125};
+            for (int it = 0; it < 200; it++) {
+                double[] nv = new double[E];
+                for (int a = 0; a < E; a++) {
+                    for (int b = 0; b < E; b++) {
+                        nv[a] += cov[a][b] * v[b];
+                    }
+                }
+                if (prev != null) { // deflate: stay orthogonal to the first component
+                    double dot = 0;
+                    for (int a = 0; a < E; a++) {
+                        dot += nv[a] * prev[a];
+                    }
+                    for (int a = 0; a < E; a++) {
+                        nv[a] -= dot * prev[a];
+                    }
+                }
+                double norm = Math.sqrt(java.util.Arrays.stream(nv).map(x -> x * x).sum());
+                for (int a = 0; a < E; a++) {
+                    v[a] = norm > 0 ? nv[a] / norm : 0;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int a = 0; a < E; a++) {
+                    out[c][i] += (e[i * E + a] - mean[a]) * v[a];
+                }
+            }
+            prev = v;
+        }
+        return out;
     }
 
     /** Class signal in the first 4 features; 12 nuisance features of large variance. */

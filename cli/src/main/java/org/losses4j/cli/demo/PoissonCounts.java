@@ -1,6 +1,9 @@
 package org.losses4j.cli.demo;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
 import org.losses4j.LossResult;
@@ -45,6 +48,7 @@ final class PoissonCounts implements Experiment {
             yt[i] = poisson(r, rateT[i]);
         }
         int epochs = quick ? 400 : 1000;
+        Map<String, double[]> models = new LinkedHashMap<>();
         Outcome o = new Outcome("test mean Poisson deviance", "rate RMSE vs true rate", "|w − w*|");
         for (String name : new String[] {"poisson_nll", "mse"}) {
             progress.step(name);
@@ -52,7 +56,10 @@ final class PoissonCounts implements Experiment {
             double[] w = new double[d + 1];
             Train.Adam adam = new Train.Adam(d + 1, 0.02);
             double[] curve = new double[epochs];
+            Trace trace = new Trace(epochs);
+            DoubleSupplier deviance = () -> deviance(yt, rates(xt, nTest, d, w));
             for (int e = 0; e < epochs; e++) {
+                trace.before(e, deviance);
                 double[] eta = Train.linear(x, n, d, w);
                 double[] g;
                 if (name.equals("poisson_nll")) {
@@ -74,18 +81,20 @@ final class PoissonCounts implements Experiment {
                 adam.step(w, Train.linearBackward(x, n, d, g));
             }
             o.curve(name, curve);
+            double dev = trace.last(epochs, deviance);
+            o.testCurve(name, trace);
+            models.put(name, w);
             double[] mu = rates(xt, nTest, d, w);
-            double dev = 0;
-            for (int i = 0; i < nTest; i++) {
-                double yi = yt[i];
-                dev += 2 * ((yi > 0 ? yi * Math.log(yi / mu[i]) : 0) - (yi - mu[i]));
-            }
             double dist = 0;
             for (int j = 0; j <= d; j++) {
                 dist += (w[j] - wTrue[j]) * (w[j] - wTrue[j]);
             }
-            o.row(name, dev / nTest, Train.rmse(mu, rateT), Math.sqrt(dist));
+            o.row(name, dev, Train.rmse(mu, rateT), Math.sqrt(dist));
         }
+        o.shows(0, true, fitFigure(o, rateT, yt, wTrue, d, models),
+                SHOWN + " test rows (grey: observed count against the true rate) and each model's predicted"
+                + " rate along the true weight direction, x = s·w*/|w*|², against the true rate there (the dashed"
+                + " diagonal is a perfect fit).");
         double pd = o.get("poisson_nll", 0);
         double md = o.get("mse", 0);
         int wins = 0;
@@ -100,6 +109,46 @@ final class PoissonCounts implements Experiment {
                 + Train.fmt(o.get("mse", 1)) + "; parameter error " + Train.fmt(o.get("poisson_nll", 2)) + " vs "
                 + Train.fmt(o.get("mse", 2)) + ")");
         return o;
+    }
+
+    /** Mean Poisson deviance of counts y under rates mu. */
+    static double deviance(double[] y, double[] mu) {
+        double dev = 0;
+        for (int i = 0; i < y.length; i++) {
+            dev += 2 * ((y[i] > 0 ? y[i] * Math.log(y[i] / mu[i]) : 0) - (y[i] - mu[i]));
+        }
+        return dev / y.length;
+    }
+
+    static final int SHOWN = 400;
+
+    static String fitFigure(Outcome o, double[] rate, double[] y, double[] wTrue, int d, Map<String, double[]> models) {
+        int n = Math.min(SHOWN, rate.length);
+        Svg.Plot p = new Svg.Plot("test counts and fitted rates", "true rate exp(w*·x + b*)", "count / predicted rate")
+                .tag("learned-plot", " data-kind=\"fits\"");
+        p.points("test rows", java.util.Arrays.copyOf(rate, n), java.util.Arrays.copyOf(y, n), Svg.DATA);
+        double lo = java.util.Arrays.stream(rate, 0, n).min().orElse(0.5);
+        double hi = java.util.Arrays.stream(rate, 0, n).max().orElse(20);
+        double[] t = Svg.linspace(lo, hi, 60);
+        p.dashed("truth", t, t, "#000");
+        double w2 = 0;
+        for (int j = 0; j < d; j++) {
+            w2 += wTrue[j] * wTrue[j];
+        }
+        for (Map.Entry<String, double[]> m : models.entrySet()) {
+            double[] w = m.getValue();
+            double slope = 0;
+            for (int j = 0; j < d; j++) {
+                slope += w[j] * wTrue[j] / w2;
+            }
+            double[] pred = new double[t.length];
+            for (int i = 0; i < t.length; i++) {
+                // at x = s·w*/|w*|² the true log-rate is s + b*
+                pred[i] = Math.exp(slope * (Math.log(t[i]) - wTrue[d]) + w[d]);
+            }
+            p.line(m.getKey(), t, pred, o.colour(m.getKey()));
+        }
+        return p.render();
     }
 
     static double[] rates(double[] x, int n, int d, double[] w) {

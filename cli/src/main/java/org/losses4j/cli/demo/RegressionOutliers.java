@@ -1,6 +1,10 @@
 package org.losses4j.cli.demo;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
 import org.losses4j.LossResult;
@@ -50,21 +54,31 @@ final class RegressionOutliers implements Experiment {
             yt[i] = dot(xt, i, wTrue, d) + bTrue;
         }
         Outcome o = new Outcome("test RMSE (clean)", "|b − b*|");
+        Map<String, double[]> fits = new LinkedHashMap<>();
         for (String name : LOSSES) {
             progress.step(name);
             Loss loss = Losses.create(name);
             double[] p = new double[d + 1];
             Train.Adam adam = new Train.Adam(d + 1, 0.05);
             double[] curve = new double[epochs];
+            Trace trace = new Trace(epochs);
+            DoubleSupplier testRmse = () -> Train.rmse(Train.linear(xt, nTest, d, p), yt);
             for (int e = 0; e < epochs; e++) {
+                trace.before(e, testRmse);
                 double[] pred = Train.linear(x, n, d, p);
                 LossResult res = loss.compute(Inputs.of(Tensor.vector(pred), Tensor.vector(y)));
                 curve[e] = res.value();
                 adam.step(p, Train.linearBackward(x, n, d, res.grad().f64()));
             }
             o.curve(name, curve);
-            o.row(name, Train.rmse(Train.linear(xt, nTest, d, p), yt), Math.abs(p[d] - bTrue));
+            o.row(name, trace.last(epochs, testRmse), Math.abs(p[d] - bTrue));
+            o.testCurve(name, trace);
+            fits.put(name, p);
         }
+        o.shows(0, true, fitFigure(o, x, y, n, d, wTrue, bTrue, fits),
+                "each training row (grey) at its clean value w*·x + b* against its observed target, the"
+                + " outliers far above; each model's prediction along the true weight direction, x = s·w*/|w*|²,"
+                + " against the clean value there (the dashed diagonal is a perfect fit).");
         double mse = o.get("mse", 0);
         String best = LOSSES[0];
         boolean allBetter = true;
@@ -83,6 +97,33 @@ final class RegressionOutliers implements Experiment {
                 : "not every robust loss beat MSE this run (mse " + Train.fmt(mse) + ", best " + best + " "
                         + Train.fmt(o.get(best, 0)) + ")");
         return o;
+    }
+
+    /** Data against its clean value, and each linear model along the true weight direction. */
+    static String fitFigure(Outcome o, double[] x, double[] y, int n, int d, double[] wTrue, double bTrue,
+            Map<String, double[]> fits) {
+        double[] clean = new double[n];
+        for (int i = 0; i < n; i++) {
+            clean[i] = dot(x, i, wTrue, d) + bTrue;
+        }
+        double lo = Arrays.stream(clean).min().orElse(0);
+        double hi = Arrays.stream(clean).max().orElse(1);
+        Svg.Plot p = new Svg.Plot("training data and fitted models", "clean value w*·x + b*", "target / prediction")
+                .tag("learned-plot", " data-kind=\"fits\"");
+        p.points("training rows", clean, y, Svg.DATA);
+        double[] t = Svg.linspace(lo, hi, 2);
+        p.dashed("truth", t, t, "#000");
+        double w2 = dot(wTrue, 0, wTrue, d);
+        for (Map.Entry<String, double[]> f : fits.entrySet()) {
+            double[] w = f.getValue();
+            double slope = dot(w, 0, wTrue, d) / w2; // the model at x = s·w*/|w*|², where the clean value is s + b*
+            double[] pred = new double[t.length];
+            for (int i = 0; i < t.length; i++) {
+                pred[i] = slope * (t[i] - bTrue) + w[d];
+            }
+            p.line(f.getKey(), t, pred, o.colour(f.getKey()));
+        }
+        return p.render();
     }
 
     static double dot(double[] x, int row, double[] w, int d) {

@@ -1,19 +1,17 @@
 package org.losses4j.cli.demo;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
-import org.losses4j.cli.Charts;
 
-/** The demo's self-contained HTML report: tables, verdicts and training curves as inline SVG images. */
+/**
+ * The demo's self-contained HTML report: per experiment its table and verdict, the test metric per
+ * step, a figure of what each model learned, and the training curves, all as small inline SVG.
+ */
 final class Report {
     private Report() {
     }
 
-    static String html(List<DemoCommand.Done> done, long seed, boolean quick) throws java.io.IOException {
+    static String html(List<DemoCommand.Done> done, long seed, boolean quick) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
                 .append("<title>losses4j demo report</title>\n<style>\n")
@@ -22,7 +20,8 @@ final class Report {
                 .append("text-align:right}td:first-child,th:first-child{text-align:left}\n")
                 .append(".yes{color:#176117;font-weight:bold}.no{color:#a11;font-weight:bold}")
                 .append("blockquote{color:#555;border-left:3px solid #ccc;margin:.5em 0;padding-left:1em}\n")
-                .append("img.chart{max-width:100%;border:1px solid #eee}.setup{color:#333}.rule{font-style:italic}\n")
+                .append("svg{max-width:100%;height:auto}figure{margin:1em 0}figcaption{color:#444;font-size:90%}\n")
+                .append(".setup{color:#333}.rule{font-style:italic}\n")
                 .append("</style></head><body>\n")
                 .append("<h1>losses4j demo</h1>\n<p id=\"meta\">losses4j ").append(esc(org.losses4j.cli.Main.version()))
                 .append(", ").append(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0))
@@ -62,20 +61,45 @@ final class Report {
             }
             h.append("<p>Verdict: <span class=\"").append(o.borneOut ? "yes\">borne out" : "no\">not borne out")
                     .append("</span>: ").append(esc(o.verdict)).append("</p>\n");
+            if (!o.testCurves.isEmpty()) {
+                h.append("<figure>").append(testChart(d.index(), o)).append("<figcaption>").append(esc(o.testMetric))
+                        .append(" on the test data, measured every few steps while training (the last point is the"
+                                + " table's value).</figcaption></figure>\n");
+            }
+            if (!o.figure.isEmpty()) {
+                h.append("<figure class=\"learned\" id=\"learned").append(d.index()).append("\">").append(o.figure)
+                        .append("<figcaption>What each model learned: ").append(esc(o.figureCaption))
+                        .append("</figcaption></figure>\n");
+            }
             if (!o.curves.isEmpty()) {
-                h.append("<img class=\"chart\" alt=\"training curves of experiment ").append(d.index())
-                        .append("\" src=\"data:image/svg+xml;base64,").append(chart(o)).append("\">\n");
+                h.append("<figure>").append(trainingChart(d.index(), o)).append("<figcaption>Training loss, each"
+                        + " loss on its own scale (1 at step 1, 0 at its lowest value): how fast each objective"
+                        + " converged, not which model is better.</figcaption></figure>\n");
             }
             h.append("</section>\n");
         }
         return h.append("</body></html>\n").toString();
     }
 
-    /** Points per drawn curve at most: the report stays small (a few hundred KB of SVG per chart). */
+    /** Points per drawn training curve at most: the report stays small. */
     static final int MAX_POINTS = 300;
 
-    private static String chart(Experiment.Outcome o) throws java.io.IOException {
-        List<Charts.Series> curves = new ArrayList<>();
+    /** The test metric per step, one line per loss; each line's data-y holds the values exactly. */
+    static String testChart(int index, Experiment.Outcome o) {
+        Svg.Plot p = new Svg.Plot(o.testMetric + " during training", "step", o.testMetric)
+                .tag("chart test-metric", " data-exp=\"" + index + "\" data-metric=\"" + esc(o.testMetric) + "\"");
+        if (o.testLog) {
+            p.logY();
+        }
+        for (Map.Entry<String, double[][]> c : o.testCurves.entrySet()) {
+            p.line(c.getKey(), c.getValue()[0], c.getValue()[1], o.colour(c.getKey()));
+        }
+        return p.render();
+    }
+
+    private static String trainingChart(int index, Experiment.Outcome o) {
+        Svg.Plot p = new Svg.Plot("training curves", "step", "(" + o.curveLabel + " − min) / value at step 1")
+                .tag("chart training", " data-exp=\"" + index + "\"").size(720, 260);
         for (Map.Entry<String, double[]> c : o.curves.entrySet()) {
             double[] v = c.getValue();
             double min = Double.POSITIVE_INFINITY;
@@ -93,12 +117,9 @@ final class Report {
                 // each loss on its own scale, whatever its sign: 1 at step 1, 0 at its lowest value
                 y[i] = span > 0 ? (v[step] - min) / span : 0;
             }
-            curves.add(new Charts.Series(c.getKey(), x, y));
+            p.line(c.getKey(), x, y, o.colour(c.getKey()));
         }
-        XYChart chart = Charts.lineChart("training curves", "step", "(" + o.curveLabel + " − its minimum) / its"
-                + " value at step 1", curves, 760, 360);
-        String svg = Charts.svg(List.of(chart));
-        return Base64.getEncoder().encodeToString(svg.getBytes(StandardCharsets.UTF_8));
+        return p.render();
     }
 
     static String esc(String s) {

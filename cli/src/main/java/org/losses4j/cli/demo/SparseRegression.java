@@ -1,7 +1,9 @@
 package org.losses4j.cli.demo;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
 import org.losses4j.LossResult;
@@ -44,6 +46,7 @@ final class SparseRegression implements Experiment {
         Outcome o = new Outcome("test RMSE", "weights |w| < 0.01 (of 36 irrelevant)", "max |w| irrelevant");
         o.counts.add(o.metrics.get(1));
         Loss mse = Losses.create("mse");
+        Map<String, double[]> learned = new LinkedHashMap<>();
         String[] names = {"none (MSE only)", "l1 (λ = 0.1)", "l2 (λ = 0.1)", "elastic_net (0.05, 0.05)"};
         for (String name : names) {
             progress.step(name);
@@ -52,7 +55,10 @@ final class SparseRegression implements Experiment {
                     : name.startsWith("elastic") ? Losses.create("elastic_net", Map.of("l1", 0.05, "l2", 0.05)) : null;
             double[] w = new double[p + 1];
             double[] curve = new double[steps];
+            Trace trace = new Trace(steps);
+            DoubleSupplier testRmse = () -> Train.rmse(Train.linear(xt, nTest, p, w), yt);
             for (int t = 0; t < steps; t++) {
+                trace.before(t, testRmse);
                 double[] pred = Train.linear(x, n, p, w);
                 LossResult fit = mse.compute(Inputs.of(Tensor.vector(pred), Tensor.vector(y)));
                 double[] g = Train.linearBackward(x, n, p, fit.grad().f64());
@@ -81,8 +87,13 @@ final class SparseRegression implements Experiment {
                     maxIrrelevant = Math.max(maxIrrelevant, Math.abs(w[j]));
                 }
             }
-            o.row(name, Train.rmse(Train.linear(xt, nTest, p, w), yt), zeros, maxIrrelevant);
+            o.row(name, trace.last(steps, testRmse), zeros, maxIrrelevant);
+            o.testCurve(name, trace);
+            learned.put(name, w);
         }
+        o.shows(0, true, weightsFigure(o, wTrue, learned),
+                "the learned weight of each of the 40 features (dots, one colour per penalty, joined"
+                + " left to right) over the true weights (grey bars: 4 relevant features, 36 exactly zero).");
         double l1z = o.get(names[1], 1);
         double l2z = o.get(names[2], 1);
         boolean borne = l1z > l2z;
@@ -92,6 +103,23 @@ final class SparseRegression implements Experiment {
                 + " of 36); test RMSE: l1 " + Train.fmt(o.get(names[1], 0)) + ", l2 " + Train.fmt(o.get(names[2], 0))
                 + ", elastic net " + Train.fmt(o.get(names[3], 0)) + ", none " + Train.fmt(o.get(names[0], 0)));
         return o;
+    }
+
+    static String weightsFigure(Outcome o, double[] wTrue, Map<String, double[]> weights) {
+        int p = wTrue.length;
+        double[] idx = new double[p];
+        for (int j = 0; j < p; j++) {
+            idx[j] = j + 1;
+        }
+        Svg.Plot plot = new Svg.Plot("learned weights", "feature", "weight").tag("learned-plot",
+                " data-kind=\"weights\"").size(720, 320);
+        plot.bars("true weight", idx, wTrue, "#ccc");
+        for (Map.Entry<String, double[]> w : weights.entrySet()) {
+            double[] v = java.util.Arrays.copyOf(w.getValue(), p);
+            plot.line(w.getKey(), idx, v, o.colour(w.getKey()));
+            plot.points(null, idx, v, o.colour(w.getKey()));
+        }
+        return plot.render();
     }
 
     static double[] targets(SplittableRandom r, double[] x, int n, int p, double[] w, double noise) {
