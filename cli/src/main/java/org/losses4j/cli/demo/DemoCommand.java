@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code losses demo}: trains small models in pure Java with losses4j gradients on generated
- * data and prints, per experiment, the measured result of each loss and whether the seed
- * documents' claim held in this run.
+ * data and prints, per experiment, the measured result of each loss and whether the
+ * claim from the loss literature held in this run.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Train small models with different losses and show, measured, when each loss wins.",
@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
     static void print(PrintWriter out, Done d) {
         Experiment.Outcome o = d.outcome();
         out.printf("[%d] %s%n", d.index(), d.experiment().title());
-        out.printf("    claim (seeds): %s%n", d.experiment().claim());
+        out.printf("    claim (loss literature): %s%n", d.experiment().claim());
         int nameWidth = 12;
         for (String r : o.rows.keySet()) {
             nameWidth = Math.max(nameWidth, r.length());

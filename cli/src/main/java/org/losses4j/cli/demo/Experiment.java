@@ -5,12 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One demo experiment: a seed document's claim, tested by training small models with several losses. */
+/** One demo experiment: a claim from the loss literature, tested by training small models with several losses. */
 interface Experiment {
     /** A short title, e.g. "Regression with 10% gross outliers". */
     String title();
 
-    /** The seed documents' claim this experiment tests, quoted. */
+    /** The claim this experiment tests, quoted from the loss literature. */
     String claim();
 
     /** The data, the model and the optimiser, in a sentence or two (sizes of the full run). */

@@ -36,7 +36,7 @@ final class Report {
         }
         h.append("</ol></nav>\n");
         long borne = done.stream().filter(d -> d.outcome().borneOut).count();
-        h.append("<p id=\"summary\">The seeds' claim held in ").append(borne).append(" of ").append(done.size())
+        h.append("<p id=\"summary\">The claim from the loss literature held in ").append(borne).append(" of ").append(done.size())
                 .append(" experiments.</p>\n");
         for (DemoCommand.Done d : done) {
             Experiment.Outcome o = d.outcome();
