@@ -1,7 +1,5 @@
 package org.losses4j.classification;
 
-import org.losses4j.Check;
-import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
@@ -9,7 +7,6 @@ import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Hinge loss of a binary classifier's score (the SVM loss).
@@ -24,7 +21,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Cortes &amp; Vapnik (1995), "Support-Vector Networks"; scikit-learn
  * {@code hinge_loss}.
  */
-public final class Hinge extends ElementwiseLoss {
+public final class Hinge extends MarginLoss {
     /**
      * {@code margin}: The score y·x beyond which a prediction costs nothing (within ±1e15: a larger margin overflows
      * the loss, squared or summed). Default {@code 1.0}; allowed: in [-1e15, 1e15].
@@ -58,11 +55,6 @@ public final class Hinge extends ElementwiseLoss {
 
     public static LossBuilder<Hinge> builder() {
         return new LossBuilder<>(INFO, Hinge.class);
-    }
-
-    @Override
-    protected void validate(Tensor input, Tensor target) {
-        Check.oneOf("target", target, -1, 1);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.losses4j.classification;
 
-import org.losses4j.Check;
-import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
@@ -9,7 +7,6 @@ import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Ramp loss: the hinge clipped at {@code 1 − s}, so a gross error costs at most {@code 1 − s}.
@@ -25,7 +22,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Collobert, Sinz, Weston &amp; Bottou (2006), "Trading Convexity for
  * Scalability" (ramp loss {@code H_1(z) − H_s(z)}).
  */
-public final class Ramp extends ElementwiseLoss {
+public final class Ramp extends MarginLoss {
     /** {@code s}: The score below which the loss stops growing (cap 1 − s). Default {@code -1.0}; allowed: &lt; 1. */
     public static final OptionSpec<Double> S = OptionSpec.real("s", -1.0, OptionSpec.Range.BELOW_ONE,
             "the score below which the loss stops growing (cap 1 − s)");
@@ -56,11 +53,6 @@ public final class Ramp extends ElementwiseLoss {
 
     public static LossBuilder<Ramp> builder() {
         return new LossBuilder<>(INFO, Ramp.class);
-    }
-
-    @Override
-    protected void validate(Tensor input, Tensor target) {
-        Check.oneOf("target", target, -1, 1);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.losses4j.classification;
 
-import org.losses4j.Check;
-import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
@@ -9,7 +7,6 @@ import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Smooth hinge loss of Rennie and Srebro: the hinge with its corner replaced by a parabola.
@@ -24,7 +21,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: Rennie &amp; Srebro (2005), "Loss Functions for Preference Levels".
  */
-public final class SmoothHinge extends ElementwiseLoss {
+public final class SmoothHinge extends MarginLoss {
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -48,11 +45,6 @@ public final class SmoothHinge extends ElementwiseLoss {
 
     public static LossBuilder<SmoothHinge> builder() {
         return new LossBuilder<>(INFO, SmoothHinge.class);
-    }
-
-    @Override
-    protected void validate(Tensor input, Tensor target) {
-        Check.oneOf("target", target, -1, 1);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.losses4j.classification;
 
-import org.losses4j.Check;
-import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
@@ -9,7 +7,6 @@ import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Soft-margin (logistic) loss on ±1 labels.
@@ -24,7 +21,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: PyTorch {@code SoftMarginLoss}; logistic regression.
  */
-public final class SoftMargin extends ElementwiseLoss {
+public final class SoftMargin extends MarginLoss {
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -48,11 +45,6 @@ public final class SoftMargin extends ElementwiseLoss {
 
     public static LossBuilder<SoftMargin> builder() {
         return new LossBuilder<>(INFO, SoftMargin.class);
-    }
-
-    @Override
-    protected void validate(Tensor input, Tensor target) {
-        Check.oneOf("target", target, -1, 1);
     }
 
     @Override

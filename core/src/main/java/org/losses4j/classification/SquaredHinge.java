@@ -1,7 +1,5 @@
 package org.losses4j.classification;
 
-import org.losses4j.Check;
-import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
@@ -9,7 +7,6 @@ import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Squared hinge loss (L2-SVM loss): differentiable everywhere.
@@ -24,7 +21,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: Keras {@code SquaredHinge}; L2-SVM (Mangasarian &amp; Musicant 2001).
  */
-public final class SquaredHinge extends ElementwiseLoss {
+public final class SquaredHinge extends MarginLoss {
     /**
      * {@code margin}: The score y·x beyond which a prediction costs nothing (within ±1e15: a larger margin overflows
      * the loss, squared or summed). Default {@code 1.0}; allowed: in [-1e15, 1e15].
@@ -57,11 +54,6 @@ public final class SquaredHinge extends ElementwiseLoss {
 
     public static LossBuilder<SquaredHinge> builder() {
         return new LossBuilder<>(INFO, SquaredHinge.class);
-    }
-
-    @Override
-    protected void validate(Tensor input, Tensor target) {
-        Check.oneOf("target", target, -1, 1);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.losses4j.regression;
 
-import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
@@ -22,7 +21,7 @@ import org.losses4j.Options;
  * <p>Reference: the standard regression metric; e.g. scikit-learn
  * {@code root_mean_squared_error}.
  */
-public final class Rmse extends ElementwiseLoss {
+public final class Rmse extends RootMean {
     public static final LossInfo INFO = LossInfo.builder("rmse", Family.REGRESSION)
             .summary("root mean squared error: mse on the scale of the target; always a scalar")
             .formula("sqrt(mean (x − y)²); gradient 0 where the value is 0")
@@ -46,37 +45,11 @@ public final class Rmse extends ElementwiseLoss {
 
     @Override
     protected void terms(Block b) {
-        double[] x = b.x, y = b.y, t = b.term, dx = b.dx;
-        for (int k = 0, n = b.n; k < n; k++) {
-            double d = x[k] - y[k];
-            t[k] = d * d;
-            dx[k] = 2 * d;
-        }
+        Mse.squares(b);
     }
 
     @Override
     protected void secondDerivative(Block b) {
         java.util.Arrays.fill(b.dxx, 0, b.n, 2.0);
-    }
-
-    @Override
-    protected boolean hasOuter() {
-        return true;
-    }
-
-    @Override
-    protected double outer(double mean) {
-        return Math.sqrt(mean);
-    }
-
-    @Override
-    protected double outerDerivative(double mean) {
-        // at m = 0 every inner gradient is 0 too: return 0 so that 0·∞ cannot give NaN
-        return mean == 0 ? 0.0 : 0.5 / Math.sqrt(mean);
-    }
-
-    @Override
-    protected double outerSecondDerivative(double mean) {
-        return mean == 0 ? 0.0 : -0.25 / (mean * Math.sqrt(mean));
     }
 }

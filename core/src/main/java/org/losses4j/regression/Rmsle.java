@@ -1,6 +1,5 @@
 package org.losses4j.regression;
 
-import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.LossBuilder;
@@ -21,7 +20,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: the Kaggle / scikit-learn metric ({@code root_mean_squared_log_error}).
  */
-public final class Rmsle extends ElementwiseLoss {
+public final class Rmsle extends RootMean {
     public static final LossInfo INFO = LossInfo.builder("rmsle", Family.REGRESSION)
             .summary("root mean squared log error: msle on a log scale of the target; always a scalar")
             .formula("sqrt(mean (log(1 + x) − log(1 + y))²); gradient 0 where the value is 0")
@@ -56,26 +55,5 @@ public final class Rmsle extends ElementwiseLoss {
     @Override
     protected void secondDerivative(Block b) {
         Msle.kernel2(b);
-    }
-
-    @Override
-    protected boolean hasOuter() {
-        return true;
-    }
-
-    @Override
-    protected double outer(double mean) {
-        return Math.sqrt(mean);
-    }
-
-    @Override
-    protected double outerDerivative(double mean) {
-        // at m = 0 every inner gradient is 0 too: return 0 so that 0·∞ cannot give NaN
-        return mean == 0 ? 0.0 : 0.5 / Math.sqrt(mean);
-    }
-
-    @Override
-    protected double outerSecondDerivative(double mean) {
-        return mean == 0 ? 0.0 : -0.25 / (mean * Math.sqrt(mean));
     }
 }

@@ -1,7 +1,10 @@
 package org.losses4j.generative;
 
+import static org.losses4j.TestSupport.assertRefused;
+import static org.losses4j.TestSupport.assertClose;
+import static org.losses4j.TestSupport.widen;
+import static org.losses4j.TestSupport.compare32;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
@@ -16,7 +19,6 @@ import org.losses4j.ErrorKind;
 import org.losses4j.GradCheck;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
-import org.losses4j.LossException;
 import org.losses4j.LossResult;
 import org.losses4j.Losses;
 import org.losses4j.Tensor;
@@ -87,18 +89,6 @@ class GenerativeLossesTest {
             f[i] = (float) a[i];
         }
         return f;
-    }
-
-    static double[] widen(float[] f) {
-        double[] a = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            a[i] = f[i];
-        }
-        return a;
-    }
-
-    static void assertClose(double got, double expected, double rel) {
-        assertThat(got).isCloseTo(expected, within(rel * (1 + Math.abs(expected))));
     }
 
     static void assertArrayClose(double[] got, double[] expected, double rel) {
@@ -188,13 +178,13 @@ class GenerativeLossesTest {
         Inputs in = disc(real, new int[] {nr}, fake, new int[] {nf});
         double mm = 0, ls = 0, wg = 0, hi = 0;
         for (double v : real) {
-            mm += -Math.log(1 / (1 + Math.exp(-v))) / nr;
+            mm += softplus(-v) / nr; // −log σ(v), evaluated without the cancellation of 1 − σ
             ls += 0.5 * (v - 1) * (v - 1) / nr;
             wg -= v / nr;
             hi += Math.max(0, 1 - v) / nr;
         }
         for (double v : fake) {
-            mm += -Math.log(1 - 1 / (1 + Math.exp(-v))) / nf;
+            mm += softplus(v) / nf; // −log(1 − σ(v))
             ls += 0.5 * v * v / nf;
             wg += v / nf;
             hi += Math.max(0, 1 + v) / nf;
@@ -464,17 +454,6 @@ class GenerativeLossesTest {
                         .with("snr", Tensor.vector(widen(snr)))));
     }
 
-    static void compare32(LossResult f32, LossResult f64) {
-        assertThat(f32.value()).isCloseTo(f64.value(), within(1e-5 * (1e-3 + Math.abs(f64.value()))));
-        for (String name : f64.grads().keySet()) {
-            float[] a = f32.grad(name).f32();
-            double[] b = f64.grad(name).f64();
-            for (int i = 0; i < b.length; i++) {
-                assertThat((double) a[i]).as(name + "[" + i + "]").isCloseTo(b[i], within(1e-5 * (1e-3 + Math.abs(b[i]))));
-            }
-        }
-    }
-
     // ---------- refusals ----------
 
     @Test
@@ -508,18 +487,6 @@ class GenerativeLossesTest {
                 ErrorKind.SHAPE_MISMATCH, "input must be [N, *]");
         assertRefused(() -> loss("gan_generator").compute(Inputs.of("fake", Tensor.labels(1, 2))),
                 ErrorKind.INVALID_DTYPE, "fake must be float32 or float64");
-    }
-
-    static void assertRefused(Call c, ErrorKind kind, String message) {
-        assertThatThrownBy(c::run).isInstanceOfSatisfying(LossException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
-            assertThat(e.getMessage()).contains(message);
-        });
-    }
-
-    /** A call expected to be refused. */
-    interface Call {
-        Object run();
     }
 
     /** The examples in the classes' Javadoc, with their stated numbers (worked out by hand there). */

@@ -1,5 +1,7 @@
 package org.losses4j.objective;
 
+import static org.losses4j.TestSupport.assertRefused;
+import static org.losses4j.TestSupport.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.losses4j.ErrorKind;
 import org.losses4j.Inputs;
@@ -51,10 +52,6 @@ class ObjectiveTest {
 
     static Loss dpo() {
         return Losses.create("dpo", Map.of("beta", 0.5));
-    }
-
-    static void assertClose(double got, double expected, double rel) {
-        assertThat(got).isCloseTo(expected, within(rel * (1 + Math.abs(expected))));
     }
 
     /**
@@ -366,18 +363,6 @@ class ObjectiveTest {
                 ErrorKind.SHAPE_MISMATCH, "log-variances shape [2] != [1]");
         assertRefused(() -> learned.compute(Map.of("fit", fit, "pen", pen), Tensor.labels(0)),
                 ErrorKind.INVALID_DTYPE, "log-variances must be float32 or float64");
-    }
-
-    static void assertRefused(Call c, ErrorKind kind, String message) {
-        assertThatThrownBy(c::run).isInstanceOfSatisfying(LossException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
-            assertThat(e.getMessage()).contains(message);
-        });
-    }
-
-    /** A call expected to be refused. */
-    interface Call {
-        Object run();
     }
 
     @Test

@@ -1,7 +1,10 @@
 package org.losses4j.preference;
 
+import static org.losses4j.TestSupport.assertRefused;
+import static org.losses4j.TestSupport.assertClose;
+import static org.losses4j.TestSupport.widen;
+import static org.losses4j.TestSupport.compare32;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
@@ -15,7 +18,6 @@ import org.losses4j.ErrorKind;
 import org.losses4j.GradCheck;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
-import org.losses4j.LossException;
 import org.losses4j.LossResult;
 import org.losses4j.Losses;
 import org.losses4j.Tensor;
@@ -53,10 +55,6 @@ class PreferenceLossesTest {
     static Inputs dpo(double[] pc, double[] pr, double[] rc, double[] rr) {
         return Inputs.of("policy_chosen_logps", Tensor.vector(pc)).with("policy_rejected_logps", Tensor.vector(pr))
                 .with("reference_chosen_logps", Tensor.vector(rc)).with("reference_rejected_logps", Tensor.vector(rr));
-    }
-
-    static void assertClose(double got, double expected, double rel) {
-        assertThat(got).isCloseTo(expected, within(rel * (1 + Math.abs(expected))));
     }
 
     static void assertArrayClose(double[] got, double[] expected, double rel) {
@@ -392,25 +390,6 @@ class PreferenceLossesTest {
         return f;
     }
 
-    static double[] widen(float[] f) {
-        double[] a = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            a[i] = f[i];
-        }
-        return a;
-    }
-
-    static void compare32(LossResult f32, LossResult f64) {
-        assertThat(f32.value()).isCloseTo(f64.value(), within(1e-5 * (1e-3 + Math.abs(f64.value()))));
-        for (String name : f64.grads().keySet()) {
-            float[] a = f32.grad(name).f32();
-            double[] b = f64.grad(name).f64();
-            for (int i = 0; i < b.length; i++) {
-                assertThat((double) a[i]).as(name + "[" + i + "]").isCloseTo(b[i], within(1e-5 * (1e-3 + Math.abs(b[i]))));
-            }
-        }
-    }
-
     // ---------- refusals ----------
 
     @Test
@@ -443,18 +422,6 @@ class PreferenceLossesTest {
                 "option loss_type = 'kto' must be one of sigmoid, hinge, ipo");
         assertRefused(() -> loss("dpo").compute(Inputs.of("policy_chosen_logps", Tensor.vector(v4))),
                 ErrorKind.MISSING_INPUT, "needs input 'policy_rejected_logps'");
-    }
-
-    static void assertRefused(Call c, ErrorKind kind, String message) {
-        assertThatThrownBy(c::run).isInstanceOfSatisfying(LossException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
-            assertThat(e.getMessage()).contains(message);
-        });
-    }
-
-    /** A call expected to be refused. */
-    interface Call {
-        Object run();
     }
 
     @Test

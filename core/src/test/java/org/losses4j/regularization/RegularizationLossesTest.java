@@ -1,7 +1,10 @@
 package org.losses4j.regularization;
 
+import static org.losses4j.TestSupport.assertRefused;
+import static org.losses4j.TestSupport.assertClose;
+import static org.losses4j.TestSupport.widen;
+import static org.losses4j.TestSupport.compare32;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
@@ -15,7 +18,6 @@ import org.losses4j.ErrorKind;
 import org.losses4j.GradCheck;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
-import org.losses4j.LossException;
 import org.losses4j.LossResult;
 import org.losses4j.Losses;
 import org.losses4j.Tensor;
@@ -66,10 +68,6 @@ class RegularizationLossesTest {
         for (int i = 0; i < got.length; i++) {
             assertThat(got[i]).as("element " + i).isCloseTo(expected[i], within(rel * (1 + Math.abs(expected[i]))));
         }
-    }
-
-    static void assertClose(double got, double expected, double rel) {
-        assertThat(got).isCloseTo(expected, within(rel * (1 + Math.abs(expected))));
     }
 
     // ---------- finite differences ----------
@@ -265,25 +263,6 @@ class RegularizationLossesTest {
                 u.compute(uw(widen(lv), widen(s))));
     }
 
-    static double[] widen(float[] f) {
-        double[] a = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            a[i] = f[i];
-        }
-        return a;
-    }
-
-    static void compare32(LossResult f32, LossResult f64) {
-        assertThat(f32.value()).isCloseTo(f64.value(), within(1e-5 * (1e-3 + Math.abs(f64.value()))));
-        for (String name : f64.grads().keySet()) {
-            float[] a = f32.grad(name).f32();
-            double[] b = f64.grad(name).f64();
-            for (int i = 0; i < b.length; i++) {
-                assertThat((double) a[i]).as(name + "[" + i + "]").isCloseTo(b[i], within(1e-5 * (1e-3 + Math.abs(b[i]))));
-            }
-        }
-    }
-
     // ---------- gradient buffers ----------
 
     @Test
@@ -323,18 +302,6 @@ class RegularizationLossesTest {
         assertRefused(() -> loss("uncertainty_weighting").compute(Inputs.of("losses", Tensor.of(new double[4], 2, 2))
                 .with("log_vars", Tensor.of(new double[4], 2, 2))), ErrorKind.SHAPE_MISMATCH, "losses must have rank 1");
         assertRefused(() -> loss("uncertainty_weighting", "beta", 1.0), ErrorKind.UNKNOWN_OPTION, "(it takes none)");
-    }
-
-    static void assertRefused(Call c, ErrorKind kind, String message) {
-        assertThatThrownBy(c::run).isInstanceOfSatisfying(LossException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
-            assertThat(e.getMessage()).contains(message);
-        });
-    }
-
-    /** A call expected to be refused. */
-    interface Call {
-        Object run();
     }
 
     @Test
