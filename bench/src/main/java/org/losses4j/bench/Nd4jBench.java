@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -43,13 +44,28 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Nd4jBench {
     /** Labels, pre-activation input, the loss and its activation. */
     @State(Scope.Benchmark)
-    public abstract static class N {
+    public static class N {
+        @Param({"mse_10M_f32", "bce_logits_10M_f32", "ce_4096x32000_f32", "ce_65536x10_f32"})
+        public String workload;
+
         INDArray labels;
         INDArray pre;
         ILossFunction loss;
         IActivation act;
 
-        abstract void make();
+        /** The workload in ND4J's form: its loss function and the activation it expects. */
+        void make() {
+            switch (workload) {
+                case "mse_10M_f32":
+                    elementwise(workload, new LossMSE(), new ActivationIdentity());
+                    break;
+                case "bce_logits_10M_f32":
+                    elementwise(workload, new LossBinaryXENT(), new ActivationSigmoid());
+                    break;
+                default:
+                    crossEntropy(workload);
+            }
+        }
 
         @Setup(Level.Trial)
         public void setup() {
@@ -58,10 +74,6 @@ public class Nd4jBench {
             System.err.println("[losses4j bench] ND4J " + Nd4j.getBackend().getClass().getSimpleName() + ", "
                     + pre.dataType() + " " + java.util.Arrays.toString(pre.shape()) + ", OMP_NUM_THREADS="
                     + System.getenv("OMP_NUM_THREADS"));
-        }
-
-        double step() {
-            return loss.computeGradientAndScore(labels, pre, act, null, true).getFirst();
         }
 
         void elementwise(String name, ILossFunction l, IActivation a) {
@@ -89,51 +101,9 @@ public class Nd4jBench {
         }
     }
 
-    public static class Mse extends N {
-        @Override
-        void make() {
-            elementwise("mse_10M_f32", new LossMSE(), new ActivationIdentity());
-        }
-    }
-
-    public static class BceLogits extends N {
-        @Override
-        void make() {
-            elementwise("bce_logits_10M_f32", new LossBinaryXENT(), new ActivationSigmoid());
-        }
-    }
-
-    public static class CeLarge extends N {
-        @Override
-        void make() {
-            crossEntropy("ce_4096x32000_f32");
-        }
-    }
-
-    public static class CeSmall extends N {
-        @Override
-        void make() {
-            crossEntropy("ce_65536x10_f32");
-        }
-    }
-
+    /** Score and gradient of the workload through ND4J's loss function. */
     @Benchmark
-    public double mse_10M_f32(Mse s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double bce_logits_10M_f32(BceLogits s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double ce_4096x32000_f32(CeLarge s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double ce_65536x10_f32(CeSmall s) {
-        return s.step();
+    public double step(N s) {
+        return s.loss.computeGradientAndScore(s.labels, s.pre, s.act, null, true).getFirst();
     }
 }

@@ -31,128 +31,36 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 7, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class WorkloadBench {
-    /** One workload's data and loss, built once per fork. */
+    /** One workload's data and loss, built once per fork (JMH forks each workload apart). */
     @State(Scope.Benchmark)
-    public abstract static class W {
+    public static class W {
+        @Param({"mse_10M_f32", "huber_10M_f32", "bce_logits_10M_f32", "ce_4096x32000_f32", "ce_65536x10_f32",
+                "ctc_T200_N32_C30_S50_f32", "dice_8x4x256x256_f32", "triplet_4096x256_f32"})
+        public String workload;
+
         @Param("1")
         public int threads;
 
         Workloads.Workload w;
         Loss loss;
 
-        abstract String name();
-
         @Setup(Level.Trial)
         public void setup() {
             Parallel.setThreads(threads);
-            w = Workloads.make(name());
+            w = Workloads.make(workload);
             try {
                 loss = w.create();
             } catch (LossException e) {
-                throw Skip.of(name(), e);
+                throw Skip.of(workload, e);
             }
-            System.err.println("[losses4j bench] " + name() + ": kernels " + Kernels.description() + ", threads "
+            System.err.println("[losses4j bench] " + workload + ": kernels " + Kernels.description() + ", threads "
                     + Parallel.threads());
         }
-
-        double step() {
-            return loss.compute(w.inputs).value();
-        }
     }
 
-    public static class Mse extends W {
-        @Override
-        String name() {
-            return "mse_10M_f32";
-        }
-    }
-
-    public static class Huber extends W {
-        @Override
-        String name() {
-            return "huber_10M_f32";
-        }
-    }
-
-    public static class BceLogits extends W {
-        @Override
-        String name() {
-            return "bce_logits_10M_f32";
-        }
-    }
-
-    public static class CeLarge extends W {
-        @Override
-        String name() {
-            return "ce_4096x32000_f32";
-        }
-    }
-
-    public static class CeSmall extends W {
-        @Override
-        String name() {
-            return "ce_65536x10_f32";
-        }
-    }
-
-    public static class Ctc extends W {
-        @Override
-        String name() {
-            return "ctc_T200_N32_C30_S50_f32";
-        }
-    }
-
-    public static class Dice extends W {
-        @Override
-        String name() {
-            return "dice_8x4x256x256_f32";
-        }
-    }
-
-    public static class Triplet extends W {
-        @Override
-        String name() {
-            return "triplet_4096x256_f32";
-        }
-    }
-
+    /** Value and gradient of the workload (into its float32 buffers). */
     @Benchmark
-    public double mse_10M_f32(Mse s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double huber_10M_f32(Huber s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double bce_logits_10M_f32(BceLogits s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double ce_4096x32000_f32(CeLarge s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double ce_65536x10_f32(CeSmall s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double ctc_T200_N32_C30_S50_f32(Ctc s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double dice_8x4x256x256_f32(Dice s) {
-        return s.step();
-    }
-
-    @Benchmark
-    public double triplet_4096x256_f32(Triplet s) {
-        return s.step();
+    public double step(W s) {
+        return s.loss.compute(s.w.inputs).value();
     }
 }
