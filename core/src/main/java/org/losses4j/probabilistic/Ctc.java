@@ -4,13 +4,11 @@ import java.util.Arrays;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
-import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
-import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
@@ -114,7 +112,7 @@ public final class Ctc extends AbstractLoss {
     /** Both precisions: the recursion reads float32 or float64 log-probabilities and writes the gradient in kind. */
     private LossResult batch(LossCall call) {
         Tensor lp = call.input("log_probs");
-        Batch b = validate(call.inputs());
+        CtcBatch b = CtcBatch.of(call.inputs(), blank, reduction);
         double scale = call.reduce(b.n);
         boolean f32 = call.precision() == DType.FLOAT32;
         double[] g64 = f32 ? null : call.gradient("log_probs", lp);
@@ -129,7 +127,7 @@ public final class Ctc extends AbstractLoss {
      * is given, or no gradient), over fixed groups of samples on {@link Parallel#threads()} threads,
      * each group with its own kernel state from its thread's workspace.
      */
-    private void samples(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double scale,
+    private void samples(CtcBatch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double scale,
             double[] terms) {
         Parallel.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
             try (Workspace kw = Workspace.acquire()) {
@@ -145,78 +143,6 @@ public final class Ctc extends AbstractLoss {
      */
     private static int samplesPerChunk(int n) {
         return Math.max(1, (n + 7) / 8);
-    }
-
-    /** The checked shapes and lengths of one call. */
-    private static final class Batch {
-        int t;
-        int n;
-        int c;
-        int s;
-        long[] targets;
-        long[] inputLengths;
-        long[] targetLengths;
-    }
-
-    private Batch validate(Inputs in) {
-        Tensor lp = in.get("log_probs");
-        Tensor tg = in.get("targets");
-        Tensor il = in.get("input_lengths");
-        Tensor tl = in.get("target_lengths");
-        Check.rank("log_probs", lp, 3);
-        // the empty batch (N = 0) is a sum of no terms (0) and no terms for none, as for the
-        // elementwise losses; only a mean of it is undefined. Any other empty log_probs (T or C
-        // of 0 with samples) is refused here too, before the lengths would say less clearly why.
-        if (lp.dim(1) != 0 || reduction == Reduction.MEAN) {
-            Check.nonEmpty("log_probs", lp);
-        }
-        Batch b = new Batch();
-        b.t = lp.dim(0);
-        b.n = lp.dim(1);
-        b.c = lp.dim(2);
-        Check.rank("targets", tg, 2);
-        Check.dim("targets", tg, 0, b.n, "the batch size N of log_probs [T, N, C]");
-        Check.rank("input_lengths", il, 1);
-        Check.dim("input_lengths", il, 0, b.n, "the batch size N of log_probs [T, N, C]");
-        Check.rank("target_lengths", tl, 1);
-        Check.dim("target_lengths", tl, 0, b.n, "the batch size N of log_probs [T, N, C]");
-        b.s = tg.dim(1);
-        if (blank >= b.c) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "option blank = " + blank + " is outside [0, " + b.c
-                    + "): log_probs has " + b.c + " classes");
-        }
-        b.targets = tg.i64();
-        b.inputLengths = il.i64();
-        b.targetLengths = tl.i64();
-        for (int i = 0; i < b.n; i++) {
-            long v = b.inputLengths[i];
-            if (v < 1 || v > b.t) {
-                throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, "input_lengths[" + i + "] = " + v
-                        + " is outside [1, " + b.t + "] (log_probs has T = " + b.t + " frames)");
-            }
-        }
-        for (int i = 0; i < b.n; i++) {
-            long v = b.targetLengths[i];
-            if (v < 0 || v > b.s) {
-                throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, "target_lengths[" + i + "] = " + v
-                        + " is outside [0, " + b.s + "] (targets has S = " + b.s + " columns)");
-            }
-        }
-        for (int i = 0; i < b.n; i++) {
-            for (int k = 0; k < b.targetLengths[i]; k++) {
-                int flat = i * b.s + k;
-                long c = b.targets[flat];
-                if (c < 0 || c >= b.c) {
-                    throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, Check.at("targets", tg, flat) + " = " + c
-                            + " is outside [0, " + b.c + ") classes");
-                }
-                if (c == blank) {
-                    throw new LossException(ErrorKind.LABEL_OUT_OF_RANGE, Check.at("targets", tg, flat) + " = " + c
-                            + " is the blank (blank = " + blank + "); a target label cannot be the blank");
-                }
-            }
-        }
-        return b;
     }
 
     /** The rounding error of s = a + b: a + b = s + error exactly (Knuth's TwoSum). */
@@ -269,7 +195,7 @@ public final class Ctc extends AbstractLoss {
         private static final double LOW = 0x1.0p-64;
         private static final double HIGH = 0x1.0p64;
 
-        private final Batch b;
+        private final CtcBatch b;
         private final double[] lp64;
         private final float[] lp32;
         private final double[] g64;
@@ -314,7 +240,7 @@ public final class Ctc extends AbstractLoss {
         private int shiftLevels;
         private final double[] acc;
 
-        Kernel(Batch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale, Workspace ws) {
+        Kernel(CtcBatch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale, Workspace ws) {
             this.b = b;
             this.lp64 = lp64;
             this.lp32 = lp32;
