@@ -1,5 +1,7 @@
 package org.losses4j.probabilistic;
 
+import static org.losses4j.probabilistic.ScaledReal.ZERO;
+
 import java.util.Arrays;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
@@ -129,9 +131,10 @@ public final class Ctc extends AbstractLoss {
      */
     private void samples(CtcBatch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double scale,
             double[] terms) {
+        boolean mean = reduction == Reduction.MEAN;
         Parallel.forChunks(b.n, samplesPerChunk(b.n), (c, from, to) -> {
             try (Workspace kw = Workspace.acquire()) {
-                new Kernel(b, lp64, lp32, g64, g32, scale, kw).run(terms, from, to);
+                new Kernel(b, zeroInfinity, mean, lp64, lp32, g64, g32, scale, kw).run(terms, from, to);
             }
         });
     }
@@ -143,12 +146,6 @@ public final class Ctc extends AbstractLoss {
      */
     private static int samplesPerChunk(int n) {
         return Math.max(1, (n + 7) / 8);
-    }
-
-    /** The rounding error of s = a + b: a + b = s + error exactly (Knuth's TwoSum). */
-    private static double twoSumError(double a, double b, double s) {
-        double bb = s - a;
-        return (a - (s - bb)) + (b - bb);
     }
 
     /**
@@ -176,26 +173,15 @@ public final class Ctc extends AbstractLoss {
      * about 1e-12 at 10^4 frames where a plain log-space recursion loses ~1e-9 to the rounding
      * of its large log values.
      */
-    private final class Kernel {
-        /** Mantissas are kept in [M_MIN, M_MAX]; one level scales by 2^-512 = DOWN. */
-        private static final double M_MIN = 0x1.0p-256;
-        private static final double M_MAX = 0x1.0p256;
-        private static final double DOWN = 0x1.0p-512;
-        private static final double UP = 0x1.0p512;
-        /** The level of an exact zero: it never leads a sum. */
-        private static final int ZERO = 1 << 24;
-        /** 512·ln 2 as an exact high part (fdlibm's ln2_hi, 32 bits) and a low correction. */
-        private static final double LEVEL_LN_HI = 512 * 6.93147180369123816490e-01;
-        private static final double LEVEL_LN_LO = 512 * 1.90821492927058770002e-10;
-        /** Emissions exp(x) with x ≥ this are level 0. */
-        private static final double EX_SPLIT = -300 * 0.6931471805599453;
-        /** Emissions exp(x) with x below this (2^20 levels) count as 0, keeping levels exact and small. */
-        private static final double X_FLOOR = -(1 << 20) * (LEVEL_LN_HI + LEVEL_LN_LO);
+    private static final class Kernel {
         /** A row is rescaled when the mantissa sum of its level-0 states leaves [LOW, HIGH]. */
         private static final double LOW = 0x1.0p-64;
         private static final double HIGH = 0x1.0p64;
 
         private final CtcBatch b;
+        private final boolean zeroInfinity;
+        /** A mean reduction: each sample's term divided by max(its target length, 1). */
+        private final boolean mean;
         private final double[] lp64;
         private final float[] lp32;
         private final double[] g64;
@@ -240,8 +226,15 @@ public final class Ctc extends AbstractLoss {
         private int shiftLevels;
         private final double[] acc;
 
-        Kernel(CtcBatch b, double[] lp64, float[] lp32, double[] g64, float[] g32, double gradScale, Workspace ws) {
+        /**
+         * The recursion over the samples of b, reading one of lp64/lp32 and writing one of g64/g32
+         * (both null: no gradient), scaled by gradScale; its work arrays from ws.
+         */
+        Kernel(CtcBatch b, boolean zeroInfinity, boolean mean, double[] lp64, float[] lp32, double[] g64,
+                float[] g32, double gradScale, Workspace ws) {
             this.b = b;
+            this.zeroInfinity = zeroInfinity;
+            this.mean = mean;
             this.lp64 = lp64;
             this.lp32 = lp32;
             this.g64 = g64;
@@ -289,7 +282,6 @@ public final class Ctc extends AbstractLoss {
 
         /** Samples {@code [from, to)}: their terms into {@code terms[n]}, their gradients into their frames' rows. */
         void run(double[] terms, int from, int to) {
-            boolean mean = reduction == Reduction.MEAN;
             for (int n = from; n < to; n++) {
                 int tn = (int) b.inputLengths[n];
                 int sn = (int) b.targetLengths[n];
@@ -324,7 +316,7 @@ public final class Ctc extends AbstractLoss {
             kn = 0;
             int needed = sn;
             for (int s = 0; s < len; s++) {
-                int c = (s & 1) == 0 ? blank : (int) b.targets[n * b.s + (s >> 1)];
+                int c = (s & 1) == 0 ? b.blank : (int) b.targets[n * b.s + (s >> 1)];
                 if (slot[c] < 0) {
                     slot[c] = kn;
                     classOf[kn++] = c;
@@ -375,26 +367,10 @@ public final class Ctc extends AbstractLoss {
                 double mm = m == NEG_INF ? 0 : m; // all −∞: every emission 0, the frame is impossible
                 emax[t] = mm;
                 for (int k = 0; k < kn; k++) {
-                    double x = ek[o + k] - mm;
-                    if (x >= EX_SPLIT) {
-                        exM[o + k] = Math.exp(x);
-                        exL[o + k] = 0;
-                    } else if (x < X_FLOOR) { // −∞, or a probability below e^-3.7e8 of the frame's best: 0
-                        exM[o + k] = 0;
-                        exL[o + k] = 0;
-                    } else { // exp(x) = exp(x + 512·ln2·lv) · 2^(−512·lv), the first factor in [2^-300, 2^212)
-                        int lv = (int) Math.ceil((EX_SPLIT - x) / (LEVEL_LN_HI + LEVEL_LN_LO));
-                        exM[o + k] = Math.exp(x + lv * LEVEL_LN_HI + lv * LEVEL_LN_LO);
-                        exL[o + k] = lv;
-                    }
+                    ScaledReal.putExp(ek[o + k] - mm, exM, exL, o + k);
                 }
             }
             return true;
-        }
-
-        /** 1, 2^-512 or 0 for a level difference d ≥ 0 within a sum. */
-        private double scaleFor(int d) {
-            return d == 0 ? 1.0 : d == 1 ? DOWN : 0.0;
         }
 
         /**
@@ -411,20 +387,9 @@ public final class Ctc extends AbstractLoss {
             clearPads(aLin, aLev, 0, lo, hi);
             double mass = 0;
             for (int s = lo; s <= hi; s++) {
-                double v = exM[kOf[s]];
-                int lev = exL[kOf[s]];
-                if (v < M_MIN) {
-                    if (v == 0) {
-                        lev = ZERO;
-                    } else {
-                        v *= UP;
-                        lev++;
-                    }
-                }
-                aLin[s + 2] = v;
-                aLev[s + 2] = lev;
-                if (lev == 0) {
-                    mass += v;
+                // an emission is in range but for the levels of its mantissas below 2^-256
+                if (ScaledReal.put(aLin, aLev, s + 2, exM[kOf[s]], exL[kOf[s]]) == 0) {
+                    mass += aLin[s + 2];
                 }
             }
             ref[0] = emax[0];
@@ -455,47 +420,20 @@ public final class Ctc extends AbstractLoss {
                     double p0 = aLin[po + i];
                     int l0 = aLev[po + i];
                     int sm = skipInMask[s];
-                    double sum;
-                    int lev;
-                    if ((l0 | l1 | (l2 & sm)) == 0) {
-                        sum = p0 + p1 + skipIn[s] * p2;
-                        lev = 0;
-                    } else {
-                        int l2g = sm != 0 ? l2 : ZERO;
-                        lev = Math.min(l0, Math.min(l1, l2g));
-                        sum = p0 * scaleFor(l0 - lev) + p1 * scaleFor(l1 - lev) + (sm != 0 ? p2 * scaleFor(l2 - lev) : 0.0);
-                    }
+                    int lev = ScaledReal.sumLevel(l0, l1, l2, sm);
+                    double sum = ScaledReal.sumAt(lev, p0, l0, p1, l1, p2, l2, sm, skipIn[s]);
                     p2 = p1;
                     l2 = l1;
                     p1 = p0;
                     l1 = l0;
-                    double v = sum * exM[eo + k];
-                    lev += exL[eo + k];
-                    if (v < M_MIN) {
-                        if (v == 0) {
-                            lev = ZERO;
-                        } else {
-                            v *= UP;
-                            lev++;
-                        }
-                    } else if (v > M_MAX) {
-                        v *= DOWN;
-                        lev--;
-                    }
-                    if (lev >= ZERO) { // more than 2^24 levels (e^-5.8e9) below: 0
-                        v = 0;
-                        lev = ZERO;
-                    }
-                    aLin[o + i] = v;
-                    aLev[o + i] = lev;
-                    if (lev == 0) {
-                        mass += v;
+                    if (ScaledReal.put(aLin, aLev, o + i, sum * exM[eo + k], lev + exL[eo + k]) == 0) {
+                        mass += aLin[o + i];
                     }
                 }
                 clearPads(aLin, aLev, o, lo, hi);
                 ref[row] = ref[prow];
                 refLo[row] = refLo[prow];
-                addTo(ref, refLo, row, emax[t]);
+                ScaledReal.addTo(ref, refLo, row, emax[t]);
                 if (mass < LOW || mass > HIGH) {
                     if (!renormalize(aLin, aLev, o, lo, hi)) {
                         return NEG_INF;
@@ -509,7 +447,7 @@ public final class Ctc extends AbstractLoss {
             int la = aLev[o + len + 1];
             int lb = aLev[o + len];
             int lev = Math.min(la, lb);
-            double sum = ma * scaleFor(la - lev) + mb * scaleFor(lb - lev);
+            double sum = ma * ScaledReal.scaleFor(la - lev) + mb * ScaledReal.scaleFor(lb - lev);
             if (sum == 0) {
                 return NEG_INF;
             }
@@ -521,19 +459,9 @@ public final class Ctc extends AbstractLoss {
             return logpHi[0] + logpLo[0];
         }
 
-        /** hi[i] + lo[i] += x, compensated. */
-        private void addTo(double[] hi, double[] lo, int i, double x) {
-            double a = hi[i];
-            double s = a + x;
-            lo[i] += twoSumError(a, x, s);
-            hi[i] = s;
-        }
-
-        /** hi[i] + lo[i] += shiftLog − shiftLevels · 512·ln 2, compensated. */
+        /** hi[i] + lo[i] += the log of what the last {@link #renormalize} took out, compensated. */
         private void addShift(double[] hi, double[] lo, int i) {
-            addTo(hi, lo, i, shiftLog);
-            addTo(hi, lo, i, -shiftLevels * LEVEL_LN_HI); // exact product: 32-bit constant, |levels| < 2^20
-            addTo(hi, lo, i, -shiftLevels * LEVEL_LN_LO);
+            ScaledReal.addLog(hi, lo, i, shiftLog, shiftLevels);
         }
 
         /**
@@ -542,44 +470,21 @@ public final class Ctc extends AbstractLoss {
          * row is 0.
          */
         private boolean renormalize(double[] lin, int[] lev, int o, int lo, int hi) {
-            int lmin = ZERO;
-            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
-                lmin = Math.min(lmin, lev[j]);
-            }
+            int from = o + lo + 2;
+            int to = o + hi + 2;
+            int lmin = ScaledReal.lowestLevel(lev, from, to);
             if (lmin >= ZERO) {
                 return false;
             }
-            double mmax = 0;
-            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
-                if (lev[j] == lmin) {
-                    mmax = Math.max(mmax, lin[j]);
-                }
-            }
-            double f = 1.0 / mmax;
-            for (int j = o + lo + 2; j <= o + hi + 2; j++) {
-                int l = lev[j];
-                if (l >= ZERO) {
-                    continue;
-                }
-                double v = lin[j] * f; // in [2^-512, 2^512]: one step brings it back into range
-                l -= lmin;
-                if (v < M_MIN) {
-                    v *= UP;
-                    l++;
-                } else if (v > M_MAX) {
-                    v *= DOWN;
-                    l--;
-                }
-                lin[j] = v;
-                lev[j] = l;
-            }
+            double mmax = ScaledReal.largestMantissa(lin, lev, from, to, lmin);
+            ScaledReal.rescale(lin, lev, from, to, 1.0 / mmax, lmin);
             shiftLog = Math.log(mmax);
             shiftLevels = lmin;
             return true;
         }
 
         /** Mantissa 0 at level ZERO in the two cells below lo and above hi of the row at o. */
-        private void clearPads(double[] lin, int[] lev, int o, int lo, int hi) {
+        private static void clearPads(double[] lin, int[] lev, int o, int lo, int hi) {
             lin[o + lo] = 0;
             lin[o + lo + 1] = 0;
             lev[o + lo] = ZERO;
@@ -616,11 +521,11 @@ public final class Ctc extends AbstractLoss {
                 // x = R_t + R'_{t+1} − log p (as xHi + xLo), the log of the factor shared by this
                 // frame's posteriors, split as h · 2^(512·z) with h in [2^-256, 2^256]
                 double s1 = ref[t] + bRef[0];
-                double e1 = twoSumError(ref[t], bRef[0], s1);
+                double e1 = ScaledReal.twoSumError(ref[t], bRef[0], s1);
                 double xHi = s1 - logpHi[0];
-                double xLo = e1 + twoSumError(s1, -logpHi[0], xHi) + refLo[t] + bRefLo[0] - logpLo[0];
-                int z = (int) Math.rint((xHi + xLo) / (LEVEL_LN_HI + LEVEL_LN_LO));
-                double h = Math.exp((xHi - z * LEVEL_LN_HI) + (xLo - z * LEVEL_LN_LO));
+                double xLo = e1 + ScaledReal.twoSumError(s1, -logpHi[0], xHi) + refLo[t] + bRefLo[0] - logpLo[0];
+                int z = ScaledReal.levelOfExp(xHi, xLo);
+                double h = ScaledReal.mantissaOfExp(xHi, xLo, z);
                 for (int k = 0; k < kn; k++) {
                     acc[k] = 0;
                 }
@@ -640,55 +545,12 @@ public final class Ctc extends AbstractLoss {
                     n2 = bLin[no + i + 2];
                     m2 = bLev[no + i + 2];
                     int sm = skipOutMask[s];
-                    double sum;
-                    int lev;
-                    if ((m0 | m1 | (m2 & sm)) == 0) {
-                        sum = n0 + n1 + skipOut[s] * n2;
-                        lev = 0;
-                    } else {
-                        int m2g = sm != 0 ? m2 : ZERO;
-                        lev = Math.min(m0, Math.min(m1, m2g));
-                        sum = n0 * scaleFor(m0 - lev) + n1 * scaleFor(m1 - lev) + (sm != 0 ? n2 * scaleFor(m2 - lev) : 0.0);
-                    }
-                    double a = aLin[ao + i];
-                    int la = aLev[ao + i];
-                    // posterior = a · sum · h · 2^(−512·d); the order of the products keeps every
-                    // intermediate normal and finite (a posterior is at most 1, so d ≥ −1)
-                    int d = la + lev - z;
-                    double post;
-                    if (d == 0) {
-                        post = a * (sum * h);
-                    } else if (d == 1) {
-                        post = (a * DOWN) * (sum * h);
-                    } else if (d == 2) {
-                        post = ((a * DOWN) * (sum * h)) * DOWN;
-                    } else if (d < 0) {
-                        post = (a * (sum * h)) * UP;
-                    } else {
-                        post = 0; // below 2^-500
-                    }
-                    acc[k] += post;
-                    double v = sum * exM[eo + k];
-                    lev += exL[eo + k];
-                    if (v < M_MIN) {
-                        if (v == 0) {
-                            lev = ZERO;
-                        } else {
-                            v *= UP;
-                            lev++;
-                        }
-                    } else if (v > M_MAX) {
-                        v *= DOWN;
-                        lev--;
-                    }
-                    if (lev >= ZERO) {
-                        v = 0;
-                        lev = ZERO;
-                    }
-                    bLin[o + i] = v;
-                    bLev[o + i] = lev;
-                    if (lev == 0) {
-                        mass += v;
+                    int lev = ScaledReal.sumLevel(m0, m1, m2, sm);
+                    double sum = ScaledReal.sumAt(lev, n0, m0, n1, m1, n2, m2, sm, skipOut[s]);
+                    // the posterior α_t(s) · sum · h · 2^(−512·d), at most 1
+                    acc[k] += ScaledReal.product(aLin[ao + i], sum * h, aLev[ao + i] + lev - z);
+                    if (ScaledReal.put(bLin, bLev, o + i, sum * exM[eo + k], lev + exL[eo + k]) == 0) {
+                        mass += bLin[o + i];
                     }
                 }
                 writeGradient(n, t, scale);
@@ -696,7 +558,7 @@ public final class Ctc extends AbstractLoss {
                     break;
                 }
                 clearPads(bLin, bLev, o, lo, hi);
-                addTo(bRef, bRefLo, 0, emax[t]);
+                ScaledReal.addTo(bRef, bRefLo, 0, emax[t]);
                 // renormalize is true: a state of this window lies on an alignment of positive probability
                 if ((mass < LOW || mass > HIGH) && renormalize(bLin, bLev, o, lo, hi)) {
                     addShift(bRef, bRefLo, 0);
