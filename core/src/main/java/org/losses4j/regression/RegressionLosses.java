@@ -11,6 +11,6 @@ public final class RegressionLosses {
     /** Every loss of this family. */
     public static List<LossInfo> all() {
         return List.of(Mse.INFO, Mae.INFO, Rmse.INFO, Huber.INFO, SmoothL1.INFO, LogCosh.INFO, Msle.INFO,
-                Rmsle.INFO, PoissonNll.INFO, GaussianNll.INFO, Quantile.INFO);
+                Rmsle.INFO, PoissonNll.INFO, GaussianNll.INFO, Quantile.INFO, PseudoHuber.INFO);
     }
 }

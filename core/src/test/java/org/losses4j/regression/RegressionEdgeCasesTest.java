@@ -220,7 +220,8 @@ class RegressionEdgeCasesTest {
     // ---- NaN propagates element by element ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"mae", "smooth_l1", "log_cosh", "msle", "poisson_nll", "gaussian_nll", "quantile"})
+    @ValueSource(strings = {"mae", "smooth_l1", "log_cosh", "msle", "poisson_nll", "gaussian_nll", "quantile",
+        "pseudo_huber"})
     void nanPropagatesToItsOwnTermAndGradientOnly(String name) {
         for (String where : new String[] {"input", "target"}) {
             double[] x = {0.5, 1.5, 2.5};
@@ -323,13 +324,17 @@ class RegressionEdgeCasesTest {
         refused(() -> Losses.create("quantile", Map.of("tau", 1.0)), ErrorKind.INVALID_OPTION, "tau");
         refused(() -> Losses.create("smooth_l1", Map.of("beta", -0.5)), ErrorKind.INVALID_OPTION, "beta");
         refused(() -> Losses.create("gaussian_nll", Map.of("eps", -1.0)), ErrorKind.INVALID_OPTION, "eps");
+        for (double delta : new double[] {0.0, -1.0, 2e15, Double.NaN, Double.POSITIVE_INFINITY}) {
+            refused(() -> Losses.create("pseudo_huber", Map.of("delta", delta)), ErrorKind.INVALID_OPTION, "delta");
+        }
         // always-scalar losses take no reduction
         refused(() -> Rmse.builder().reduction(Reduction.SUM).build(), ErrorKind.UNKNOWN_OPTION, "reduction");
         refused(() -> Losses.create("rmsle", Map.of("reduction", "mean")), ErrorKind.UNKNOWN_OPTION, "reduction");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "quantile"})
+    @ValueSource(strings = {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "quantile",
+        "pseudo_huber"})
     void shapeMismatchAndEmptyMeanAreRefused(String name) {
         refused(() -> Losses.create(name).compute(pair(new double[5], new double[6])), ErrorKind.SHAPE_MISMATCH,
                 "target shape [6] != input shape [5]");
@@ -346,6 +351,6 @@ class RegressionEdgeCasesTest {
                 .isEqualTo(Losses.create("smooth_l1", Map.of("beta", 0.5, "reduction", "sum")).value(in).value());
         assertThat(Losses.family(org.losses4j.Family.REGRESSION)).extracting(i -> i.name()).containsExactly("mse",
                 "mae", "rmse", "huber", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "gaussian_nll",
-                "quantile");
+                "quantile", "pseudo_huber");
     }
 }

@@ -96,6 +96,9 @@ class RegressionGradientTest {
             for (double beta : new double[] {0.0, 0.5, 1.0, 2.0}) {
                 out.add(plain("smooth_l1", params("beta", beta, "reduction", r), awayFrom(0, beta)));
             }
+            for (double delta : new double[] {0.05, 0.5, 1.0, 3.0, 1e3}) {
+                out.add(plain("pseudo_huber", params("delta", delta, "reduction", r), any));
+            }
             for (double tau : new double[] {0.1, 0.5, 0.9}) {
                 out.add(plain("quantile", params("tau", tau, "reduction", r), awayFrom(0)));
             }
@@ -187,6 +190,6 @@ class RegressionGradientTest {
             covered.add(c.loss);
         }
         assertEquals(java.util.Set.of("mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll",
-                "gaussian_nll", "quantile"), covered);
+                "gaussian_nll", "quantile", "pseudo_huber"), covered);
     }
 }
