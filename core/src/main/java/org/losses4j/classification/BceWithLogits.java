@@ -34,7 +34,7 @@ import org.losses4j.kernels.Kernels;
  * {@code BinaryCrossentropy(label_smoothing)}.
  */
 public final class BceWithLogits extends ElementwiseLoss {
-    /** {@code label_smoothing}: Ε: targets become y(1 − ε) + ε/2. Default {@code 0.0}; allowed: in [0, 1]. */
+    /** {@code label_smoothing}: ε: targets become y(1 − ε) + ε/2. Default {@code 0.0}; allowed: in [0, 1]. */
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
             OptionSpec.Range.UNIT_CLOSED, "ε: targets become y(1 − ε) + ε/2");
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */

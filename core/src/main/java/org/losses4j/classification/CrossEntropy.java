@@ -61,7 +61,7 @@ public final class CrossEntropy extends AbstractLoss {
     public static final OptionSpec<Long> IGNORE_INDEX = OptionSpec.integer("ignore_index", -100,
             OptionSpec.Range.ANY, "index target value whose terms are skipped (no loss, no gradient, not counted by mean)");
     /**
-     * {@code label_smoothing}: Ε: mixes the target with the uniform distribution, y(1 − ε) + ε/C. Default {@code 0.0};
+     * {@code label_smoothing}: ε: mixes the target with the uniform distribution, y(1 − ε) + ε/C. Default {@code 0.0};
      * allowed: in [0, 1].
      */
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,

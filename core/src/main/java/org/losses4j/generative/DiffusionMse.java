@@ -43,7 +43,7 @@ import org.losses4j.Tensor;
  */
 public final class DiffusionMse extends AbstractLoss {
     /**
-     * {@code min_snr_gamma}: Γ of Min-SNR-γ weighting min(snr, γ)/snr; null = unweighted. Default {@code null};
+     * {@code min_snr_gamma}: γ of Min-SNR-γ weighting min(snr, γ)/snr; null = unweighted. Default {@code null};
      * allowed: &gt; 0.
      */
     public static final OptionSpec<Double> MIN_SNR_GAMMA = OptionSpec.nullableReal("min_snr_gamma", null,

@@ -49,7 +49,7 @@ import org.losses4j.Tensor;
  */
 public final class Dpo extends AbstractLoss {
     /**
-     * {@code beta}: Β: strength of the implicit KL constraint to the reference model (at most 1e15: larger values
+     * {@code beta}: β: strength of the implicit KL constraint to the reference model (at most 1e15: larger values
      * overflow the weighted value or its float32 gradient). Default {@code 0.1}; allowed: in (0, 1e15].
      */
     public static final OptionSpec<Double> BETA = OptionSpec.real("beta", 0.1, OptionSpec.Range.BOUNDED_POSITIVE,

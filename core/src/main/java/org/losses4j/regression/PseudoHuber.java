@@ -32,13 +32,13 @@ import org.losses4j.Reduction;
  */
 public final class PseudoHuber extends ElementwiseLoss {
     /**
-     * δ, XGBoost's {@code huber_slope}: the residual size where the loss turns from quadratic
-     * to linear. Default 1.0; range {@code (0, 1e15]} (the term scales with δ², so a larger δ
-     * would overflow the value for ordinary residuals).
+     * {@code delta}: δ (XGBoost's huber_slope): residual size where the loss turns from quadratic to linear (at most
+     * 1e15: the term scales with δ²). Default {@code 1.0}; allowed: in (0, 1e15].
      */
     public static final OptionSpec<Double> DELTA = OptionSpec.real("delta", 1.0, OptionSpec.Range.BOUNDED_POSITIVE,
             "δ (XGBoost's huber_slope): residual size where the loss turns from quadratic to linear (at most 1e15:"
                     + " the term scales with δ²)");
+    /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("pseudo_huber", Family.REGRESSION)

@@ -139,8 +139,6 @@ class ValidationTest {
     static final Set<String> FREE_SHAPE = Set.of("gan_discriminator.fake:0", "gan_discriminator.fake:-1",
             "ctc.targets:-1");
 
-    /** Declared-floating inputs that also accept int64 (catalog: alternative label forms). */
-    static final Set<String> ALSO_INT64 = Set.of("cross_entropy.target", "zero_one.target");
 
     // ---------------------------------------------------------------- the table-driven test
 
@@ -235,8 +233,8 @@ class ValidationTest {
         // dtypes
         for (LossInfo.InputSpec s : info.inputs()) {
             boolean integer = s.integerType() == DType.INT64;
-            if (!integer && ALSO_INT64.contains(name + "." + s.name())) {
-                continue;
+            if ((!integer && s.alsoInt64()) || base.get().get(s.name()) == null) {
+                continue; // a float input that also takes int64, or an optional one the example leaves out
             }
             tests.add(test(name, s.name() + (integer ? " as float64" : " as int64") + " -> invalid_dtype",
                     () -> {
@@ -305,7 +303,7 @@ class ValidationTest {
         // labels out of range (ints), including Long.MIN_VALUE and values that wrap when cast to int;
         // only a configured ignore_index is exempt (below)
         for (LossInfo.InputSpec s : info.inputs()) {
-            if (s.integerType() != DType.INT64 && !ALSO_INT64.contains(name + "." + s.name())) {
+            if (s.integerType() != DType.INT64 && !s.alsoInt64()) {
                 continue;
             }
             for (long v : OUT_OF_RANGE_LABELS) {
