@@ -107,11 +107,18 @@ public final class Kernels {
         return s == null || s.isBlank() ? "auto" : s.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** The vector kernels, or a string saying why they are unavailable. */
+    /**
+     * The vector kernels, or a string saying why they are unavailable. On the module path the
+     * module org.losses4j does not require jdk.incubator.vector (not even {@code static}: javac
+     * would then warn every modular consumer about an incubating module), so it is made to read
+     * the module here, when the JVM has it; on the class path that is a no-op.
+     */
     private static Object loadVector() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        java.util.Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+        if (vector.isEmpty()) {
             return "module jdk.incubator.vector not readable; start java with --add-modules jdk.incubator.vector";
         }
+        Kernels.class.getModule().addReads(vector.get());
         try {
             Class<?> c = Class.forName("org.losses4j.kernels.VectorFloatKernels");
             return c.getDeclaredConstructor().newInstance();
