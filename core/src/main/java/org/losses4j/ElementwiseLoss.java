@@ -52,6 +52,10 @@ public abstract class ElementwiseLoss extends AbstractLoss {
         public int n;
         /** True when the caller gave the aux input (an optional aux such as pos_weight may be absent). */
         public boolean hasAux;
+
+        /** Made by the driver only, one per thread (a kernel reads and writes it, never creates one). */
+        private Block() {
+        }
     }
 
     protected ElementwiseLoss(LossInfo info, Options options) {
