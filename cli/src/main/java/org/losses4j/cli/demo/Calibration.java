@@ -12,21 +12,6 @@ import org.losses4j.Tensor;
 
 /** 3. An over-parameterised network on a small, noisy multi-class problem: calibration with and without label smoothing. */
 final class Calibration implements Experiment {
-    @Override
-    public String title() {
-        return "Multi-class: cross-entropy vs cross-entropy + label smoothing (0.1)";
-    }
-
-    @Override
-    public String setup() {
-        return "Data: 400 training rows (250 quick) of 10 features from 5 noisy Gaussian class centres; 3000 test rows. Model: an over-parameterised MLP, 10 → 64 → 5. Optimiser: full-batch Adam, learning rate 0.01, 500 epochs (250 quick); ECE over 15 confidence bins.";
-    }
-
-    @Override
-    public String claim() {
-        return "Label smoothing \"prevents overconfident predictions; improves calibration\";"
-                + " \"Overconfidence problem: Cross-entropy + label smoothing\".";
-    }
 
     @Override
     public Outcome run(long seed, boolean quick, Progress progress) {

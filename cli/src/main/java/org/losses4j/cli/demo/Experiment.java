@@ -7,14 +7,47 @@ import java.util.Map;
 
 /** One demo experiment: a claim from the loss literature, tested by training small models with several losses. */
 interface Experiment {
-    /** A short title, e.g. "Regression with 10% gross outliers". */
-    String title();
+    /** A short title, e.g. "Regression with 10% gross outliers" (experiments.properties). */
+    default String title() {
+        return Texts.of(this, "title");
+    }
 
-    /** The claim this experiment tests, quoted from the loss literature. */
-    String claim();
+    /** The claim this experiment tests, quoted from the loss literature (experiments.properties). */
+    default String claim() {
+        return Texts.of(this, "claim");
+    }
 
-    /** The data, the model and the optimiser, in a sentence or two (sizes of the full run). */
-    String setup();
+    /** The data, the model and the optimiser, in a sentence or two, sizes of the full run (experiments.properties). */
+    default String setup() {
+        return Texts.of(this, "setup");
+    }
+
+    /** The experiments' texts, kept apart from their code in experiments.properties beside this class. */
+    final class Texts {
+        private static final java.util.Properties TEXT = load();
+
+        private Texts() {
+        }
+
+        static String of(Experiment e, String what) {
+            String key = e.getClass().getSimpleName() + "." + what;
+            String v = TEXT.getProperty(key);
+            if (v == null) {
+                throw new IllegalStateException("experiments.properties has no " + key);
+            }
+            return v;
+        }
+
+        private static java.util.Properties load() {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Experiment.class.getResourceAsStream("experiments.properties")) {
+                p.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return p;
+        }
+    }
 
     /** Trains and measures; {@code quick} uses less data and fewer epochs. */
     Outcome run(long seed, boolean quick, Progress progress);

@@ -12,21 +12,6 @@ import org.losses4j.Tensor;
 
 /** 2. Logistic regression on 1:50 imbalanced, overlapping classes. */
 final class ImbalancedBinary implements Experiment {
-    @Override
-    public String title() {
-        return "Imbalanced binary classification (1:50): BCE vs weighted BCE vs focal (α = 0.25 and α weighting the rare class up)";
-    }
-
-    @Override
-    public String setup() {
-        return "Data: 10000 negatives (2500 quick) and 1/50 as many positives, 4 Gaussian features, positives shifted by +1.2 in each (overlapping classes); test set 10000 negatives, 200 positives. Model: logistic regression (4 weights + bias). Optimiser: full-batch Adam, learning rate 0.05, 600 epochs (300 quick); threshold 0.5.";
-    }
-
-    @Override
-    public String claim() {
-        return "\"For imbalanced datasets, use Focal Loss to focus more on difficult or rare examples\";"
-                + " \"Class imbalance: Focal loss\".";
-    }
 
     @Override
     public Outcome run(long seed, boolean quick, Progress progress) {

@@ -17,22 +17,6 @@ final class MetricLearning implements Experiment {
     private static final int CLASSES = 8;
 
     @Override
-    public String title() {
-        return "Metric learning on clustered embeddings: contrastive vs triplet";
-    }
-
-    @Override
-    public String setup() {
-        return "Data: 1000 training points (400 quick) from class clusters hidden among noisy nuisance features; 800 test points. Model: a linear embedding. Optimiser: Adam, learning rate 0.01, 800 steps (300 quick) of mini-batches of 64; nearest-neighbour accuracy on test embeddings.";
-    }
-
-    @Override
-    public String claim() {
-        return "Contrastive loss learns \"embeddings such that similar items are closer and dissimilar items are"
-                + " farther apart\"; triplet loss \"learns embeddings where similar items are closer together\".";
-    }
-
-    @Override
     public Outcome run(long seed, boolean quick, Progress progress) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] centres = Train.gaussian(r, CLASSES, D);

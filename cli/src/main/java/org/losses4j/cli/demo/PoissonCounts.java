@@ -12,21 +12,6 @@ import org.losses4j.Tensor;
 
 /** 7. Counts from a log-linear Poisson model: Poisson NLL vs MSE on the same exp-link model. */
 final class PoissonCounts implements Experiment {
-    @Override
-    public String title() {
-        return "Count regression: Poisson NLL vs MSE";
-    }
-
-    @Override
-    public String setup() {
-        return "Data: 800 training rows (300 quick) of 3 Gaussian features, counts drawn from Poisson(exp(w·x + b)) with rates about 0.5 to 20; 3000 test rows. Model: a log-linear (Poisson GLM) predictor; MSE is trained on exp(w·x + b) through the same link. Optimiser: full-batch Adam, learning rate 0.02, 1000 epochs (400 quick).";
-    }
-
-    @Override
-    public String claim() {
-        return "\"Poisson Loss is used for count data modeling the distribution of the predicted values as a Poisson"
-                + " distribution.\"";
-    }
 
     @Override
     public Outcome run(long seed, boolean quick, Progress progress) {

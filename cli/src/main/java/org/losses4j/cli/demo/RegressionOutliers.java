@@ -16,22 +16,6 @@ final class RegressionOutliers implements Experiment {
     static final String[] LOSSES = {"mse", "mae", "huber", "log_cosh"};
 
     @Override
-    public String title() {
-        return "Regression with 10% gross outliers: MSE vs MAE vs Huber vs log-cosh";
-    }
-
-    @Override
-    public String setup() {
-        return "Data: 1000 training rows (300 quick) of 5 Gaussian features, linear targets with small noise, 10% of training targets replaced by gross outliers; 2000 clean test rows. Model: linear regression (5 weights + bias). Optimiser: full-batch Adam, learning rate 0.05, 800 epochs (300 quick).";
-    }
-
-    @Override
-    public String claim() {
-        return "\"When data contains outliers, use Huber loss\"; \"Regression (outlier-prone): Huber or MAE\";"
-                + " MAE is \"less sensitive to outliers\" than MSE.";
-    }
-
-    @Override
     public Outcome run(long seed, boolean quick, Progress progress) {
         SplittableRandom r = new SplittableRandom(seed);
         int d = 5;

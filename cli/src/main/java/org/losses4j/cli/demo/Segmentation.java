@@ -15,22 +15,6 @@ final class Segmentation implements Experiment {
     private static final int K = 5;
 
     @Override
-    public String title() {
-        return "Segmentation of small blobs: pixel cross-entropy vs Dice vs Tversky";
-    }
-
-    @Override
-    public String setup() {
-        return "Data: 48 training images (24 quick) of 32×32 pixels (24×24 quick) with small, faint blobs in noise; 48 test images. Model: one 5×5 convolution + sigmoid. Optimiser: full-batch Adam, learning rate 0.05, 300 epochs (150 quick); IoU at threshold 0.5.";
-    }
-
-    @Override
-    public String claim() {
-        return "Dice loss \"is particularly effective for imbalanced datasets\"; Tversky \"separately weights false"
-                + " positives and false negatives\".";
-    }
-
-    @Override
     public Outcome run(long seed, boolean quick, Progress progress) {
         SplittableRandom r = new SplittableRandom(seed);
         int s = quick ? 24 : 32;

@@ -12,21 +12,6 @@ import org.losses4j.Tensor;
 
 /** 6. Few samples, many features, few of them relevant: MSE + L1 vs L2 vs elastic-net penalties. */
 final class SparseRegression implements Experiment {
-    @Override
-    public String title() {
-        return "Sparse linear regression: L1 vs L2 vs elastic net";
-    }
-
-    @Override
-    public String setup() {
-        return "Data: 60 training rows of 40 Gaussian features, 4 of them relevant, noise 0.5; 2000 test rows. Model: linear regression with an MSE + penalty objective. Optimiser: (sub)gradient descent with a decaying step 0.05/√(1 + t/200), 8000 steps (3000 quick).";
-    }
-
-    @Override
-    public String claim() {
-        return "L1 (Lasso) \"encourages sparse weights (many weights become exactly zero)\"; L2 gives \"more stable"
-                + " solutions than L1\"; elastic net combines both.";
-    }
 
     @Override
     public Outcome run(long seed, boolean quick, Progress progress) {
