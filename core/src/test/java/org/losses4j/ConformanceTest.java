@@ -32,44 +32,20 @@ import org.losses4j.conformance.Conformance;
 class ConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TestFactory
-    Stream<DynamicTest> regression() throws IOException {
-        return cases("regression");
-    }
+    /** The shared case files, one per family, as copied (all eight must be there). */
+    static final List<String> SHARED = List.of("regression", "classification", "probabilistic", "ranking",
+            "segmentation", "generative", "preference", "regularization");
 
+    /** One container per shared family file. */
     @TestFactory
-    Stream<DynamicTest> classification() throws IOException {
-        return cases("classification");
-    }
-
-    @TestFactory
-    Stream<DynamicTest> probabilistic() throws IOException {
-        return cases("probabilistic");
-    }
-
-    @TestFactory
-    Stream<DynamicTest> ranking() throws IOException {
-        return cases("ranking");
-    }
-
-    @TestFactory
-    Stream<DynamicTest> segmentation() throws IOException {
-        return cases("segmentation");
-    }
-
-    @TestFactory
-    Stream<DynamicTest> generative() throws IOException {
-        return cases("generative");
-    }
-
-    @TestFactory
-    Stream<DynamicTest> preference() throws IOException {
-        return cases("preference");
-    }
-
-    @TestFactory
-    Stream<DynamicTest> regularization() throws IOException {
-        return cases("regularization");
+    Stream<DynamicContainer> shared() {
+        return SHARED.stream().map(f -> {
+            try {
+                return DynamicContainer.dynamicContainer(f, cases(f));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** One container per file of conformance/project/ (none yet is no failure: the shared files are checked above). */
