@@ -197,7 +197,7 @@ class Losses4jLossTest {
     @Test
     void everyFittingCatalogLossIsOffered() {
         assertThat(Losses4jLoss.supported()).contains("mse", "mae", "huber", "smooth_l1", "log_cosh", "poisson_nll",
-                "quantile", "bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge", "ramp", "soft_margin",
+                "quantile", "pseudo_huber", "bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge", "ramp", "soft_margin",
                 "cross_entropy", "nll", "categorical_cross_entropy", "sparse_categorical_cross_entropy", "softmax_focal",
                 "multiclass_hinge", "multi_margin", "kl_div", "reverse_kl_div", "js_div", "dice", "jaccard", "tversky", "combo",
                 "cosine_similarity", "box_iou");
