@@ -82,70 +82,42 @@ public final class TotalVariation extends AbstractLoss {
             double sum = 0;
             for (int c = 0; c < planes; c++) {
                 int off = (s * planes + c) * ps;
-                sum += l1 ? planeL1(x, off, h, w, gx, scale) : planeSquared(x, off, h, w, gx, scale);
+                sum += plane(x, off, h, w, gx, scale, l1);
             }
             terms[s] = sum;
         }
         return call.finish(terms, n);
     }
 
-    private static double planeSquared(double[] x, int off, int h, int w, double[] gx, double scale) {
+    /** One image plane's sum over its horizontal and vertical neighbour pairs, with their gradient. */
+    private static double plane(double[] x, int off, int h, int w, double[] gx, double scale, boolean l1) {
         double sum = 0;
         for (int i = 0; i < h; i++) {
             int row = off + i * w;
             for (int j = 0; j < w; j++) {
                 int e = row + j;
-                double v = x[e];
                 if (j + 1 < w) {
-                    double d = x[e + 1] - v;
-                    sum += d * d;
-                    if (gx != null) {
-                        double t = 2 * d * scale;
-                        gx[e + 1] += t;
-                        gx[e] -= t;
-                    }
+                    sum += pair(x, e, e + 1, gx, scale, l1);
                 }
                 if (i + 1 < h) {
-                    double d = x[e + w] - v;
-                    sum += d * d;
-                    if (gx != null) {
-                        double t = 2 * d * scale;
-                        gx[e + w] += t;
-                        gx[e] -= t;
-                    }
+                    sum += pair(x, e, e + w, gx, scale, l1);
                 }
             }
         }
         return sum;
     }
 
-    private static double planeL1(double[] x, int off, int h, int w, double[] gx, double scale) {
-        double sum = 0;
-        for (int i = 0; i < h; i++) {
-            int row = off + i * w;
-            for (int j = 0; j < w; j++) {
-                int e = row + j;
-                double v = x[e];
-                if (j + 1 < w) {
-                    double d = x[e + 1] - v;
-                    sum += Math.abs(d);
-                    if (gx != null) {
-                        double t = Math.signum(d) * scale; // 0 between equal neighbours; NaN stays NaN
-                        gx[e + 1] += t;
-                        gx[e] -= t;
-                    }
-                }
-                if (i + 1 < h) {
-                    double d = x[e + w] - v;
-                    sum += Math.abs(d);
-                    if (gx != null) {
-                        double t = Math.signum(d) * scale;
-                        gx[e + w] += t;
-                        gx[e] -= t;
-                    }
-                }
-            }
+    /**
+     * The term of one neighbour pair, d = x[b] − x[a]: |d| (gradient sign(d): 0 between equal
+     * neighbours, NaN stays NaN) or d² (gradient 2d), the gradient scaled and added to both.
+     */
+    private static double pair(double[] x, int a, int b, double[] gx, double scale, boolean l1) {
+        double d = x[b] - x[a];
+        if (gx != null) {
+            double t = (l1 ? Math.signum(d) : 2 * d) * scale;
+            gx[b] += t;
+            gx[a] -= t;
         }
-        return sum;
+        return l1 ? Math.abs(d) : d * d;
     }
 }
