@@ -2,7 +2,9 @@ package org.losses4j.probabilistic;
 
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
+import org.losses4j.LossCall;
 import org.losses4j.LossException;
+import org.losses4j.LossResult;
 import org.losses4j.Tensor;
 
 /**
@@ -47,6 +49,40 @@ final class DivergenceSupport {
             logProbabilities("target", target);
         } else {
             Check.closed("target", target, 0, 1);
+        }
+    }
+
+    /**
+     * One call of a pointwise divergence (kl_div, reverse_kl_div, js_div): the checked log Q and
+     * target, the scale of the reduction over the N·… terms (batchmean over N), the terms for
+     * none, and the gradient arrays (the target's only when it is differentiated).
+     */
+    static final class Pointwise {
+        final Tensor input;
+        final double[] x;
+        final double[] t;
+        final double[] terms;
+        final double[] dx;
+        final double[] dt;
+        final double scale;
+        final int n;
+
+        Pointwise(LossCall call, boolean logTarget, boolean targetGradient) {
+            input = call.input("input");
+            Tensor target = call.input("target");
+            distributions(input, target, logTarget);
+            n = input.size();
+            scale = call.reduce(n, n, input.dim(0));
+            x = input.f64();
+            t = target.f64();
+            terms = call.unreduced() ? new double[n] : null;
+            dx = call.gradient("input", input);
+            dt = targetGradient ? call.gradient("target", target) : null;
+        }
+
+        /** The result from the sum of the terms (the terms themselves for none). */
+        LossResult finish(LossCall call, double sum) {
+            return call.finish(terms, sum, input.shape());
         }
     }
 

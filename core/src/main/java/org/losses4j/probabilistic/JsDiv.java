@@ -12,7 +12,6 @@ import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Jensen–Shannon divergence between the target P and the prediction Q: the symmetrised,
@@ -36,8 +35,7 @@ public final class JsDiv extends AbstractLoss {
      * {@code reduction}: How the terms are combined. Default {@code batchmean}; allowed: one of batchmean, mean, sum,
      * none.
      */
-    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction(Reduction.BATCHMEAN,
-            Reduction.BATCHMEAN, Reduction.MEAN, Reduction.SUM, Reduction.NONE);
+    public static final OptionSpec<Reduction> REDUCTION = KlDiv.REDUCTION;
 
     public static final LossInfo INFO = LossInfo.builder("js_div", Family.PROBABILISTIC)
             .summary("Jensen–Shannon divergence: symmetric KL to the mixture M = ½(P + Q), bounded by log 2 per distribution")
@@ -63,17 +61,11 @@ public final class JsDiv extends AbstractLoss {
 
     @Override
     protected LossResult evaluate(LossCall call) {
-        Tensor xt = call.input("input");
-        Tensor tt = call.input("target");
-        DivergenceSupport.distributions(xt, tt, false);
-        int n = xt.size();
-        double s = call.reduce(n, n, xt.dim(0));
+        DivergenceSupport.Pointwise pw = new DivergenceSupport.Pointwise(call, false, true);
+        int n = pw.n;
+        double s = pw.scale;
         double hs = 0.5 * s;
-        double[] x = xt.f64();
-        double[] t = tt.f64();
-        double[] terms = call.unreduced() ? new double[n] : null;
-        double[] dx = call.gradient("input", xt);
-        double[] dt = call.gradient("target", tt);
+        double[] x = pw.x, t = pw.t, terms = pw.terms, dx = pw.dx, dt = pw.dt;
         double sum = 0;
         for (int i = 0; i < n; i++) {
             double lq = x[i];
@@ -94,6 +86,6 @@ public final class JsDiv extends AbstractLoss {
                 dt[i] = p == 0 && lq == Double.NEGATIVE_INFINITY ? hs * LN2 : hs * (lp - lm);
             }
         }
-        return terms != null ? call.finish(terms, sum, xt.shape()) : call.finish(sum);
+        return pw.finish(call, sum);
     }
 }

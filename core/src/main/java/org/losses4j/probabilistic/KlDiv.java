@@ -10,7 +10,6 @@ import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Kullback–Leibler divergence KL(P‖Q) of a target distribution P from a predicted Q.
@@ -67,16 +66,10 @@ public final class KlDiv extends AbstractLoss {
 
     @Override
     protected LossResult evaluate(LossCall call) {
-        Tensor xt = call.input("input");
-        Tensor tt = call.input("target");
-        DivergenceSupport.distributions(xt, tt, logTarget);
-        int n = xt.size();
-        double s = call.reduce(n, n, xt.dim(0));
-        double[] x = xt.f64();
-        double[] t = tt.f64();
-        double[] terms = call.unreduced() ? new double[n] : null;
-        double[] dx = call.gradient("input", xt);
-        double[] dt = call.gradient("target", tt);
+        DivergenceSupport.Pointwise pw = new DivergenceSupport.Pointwise(call, logTarget, true);
+        int n = pw.n;
+        double s = pw.scale;
+        double[] x = pw.x, t = pw.t, terms = pw.terms, dx = pw.dx, dt = pw.dt;
         double sum = 0;
         for (int i = 0; i < n; i++) {
             double lq = x[i];
@@ -116,6 +109,6 @@ public final class KlDiv extends AbstractLoss {
                 terms[i] = term;
             }
         }
-        return terms != null ? call.finish(terms, sum, xt.shape()) : call.finish(sum);
+        return pw.finish(call, sum);
     }
 }

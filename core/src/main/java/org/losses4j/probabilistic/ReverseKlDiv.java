@@ -10,7 +10,6 @@ import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
-import org.losses4j.Tensor;
 
 /**
  * Reverse (exclusive, mode-seeking) KL divergence KL(Q‖P) of the prediction Q from the target P.
@@ -29,14 +28,12 @@ import org.losses4j.Tensor;
  */
 public final class ReverseKlDiv extends AbstractLoss {
     /** {@code log_target}: The target holds log P instead of P. Default {@code false}; allowed: true or false. */
-    public static final OptionSpec<Boolean> LOG_TARGET = OptionSpec.bool("log_target", false,
-            "the target holds log P instead of P");
+    public static final OptionSpec<Boolean> LOG_TARGET = KlDiv.LOG_TARGET;
     /**
      * {@code reduction}: How the terms are combined. Default {@code batchmean}; allowed: one of batchmean, mean, sum,
      * none.
      */
-    public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction(Reduction.BATCHMEAN,
-            Reduction.BATCHMEAN, Reduction.MEAN, Reduction.SUM, Reduction.NONE);
+    public static final OptionSpec<Reduction> REDUCTION = KlDiv.REDUCTION;
 
     public static final LossInfo INFO = LossInfo.builder("reverse_kl_div", Family.PROBABILISTIC)
             .summary("reverse (mode-seeking) KL divergence KL(Q‖P) of the predicted distribution from the target")
@@ -65,15 +62,10 @@ public final class ReverseKlDiv extends AbstractLoss {
 
     @Override
     protected LossResult evaluate(LossCall call) {
-        Tensor xt = call.input("input");
-        Tensor tt = call.input("target");
-        DivergenceSupport.distributions(xt, tt, logTarget);
-        int n = xt.size();
-        double s = call.reduce(n, n, xt.dim(0));
-        double[] x = xt.f64();
-        double[] t = tt.f64();
-        double[] terms = call.unreduced() ? new double[n] : null;
-        double[] dx = call.gradient("input", xt);
+        DivergenceSupport.Pointwise pw = new DivergenceSupport.Pointwise(call, logTarget, false);
+        int n = pw.n;
+        double s = pw.scale;
+        double[] x = pw.x, t = pw.t, terms = pw.terms, dx = pw.dx;
         double sum = 0;
         for (int i = 0; i < n; i++) {
             double lq = x[i];
@@ -98,6 +90,6 @@ public final class ReverseKlDiv extends AbstractLoss {
                 dx[i] = gx;
             }
         }
-        return terms != null ? call.finish(terms, sum, xt.shape()) : call.finish(sum);
+        return pw.finish(call, sum);
     }
 }
