@@ -206,8 +206,8 @@ public abstract class ElementwiseLoss extends AbstractLoss {
             validate(x, y);
         }
         int n = x.size();
-        // an outer function (rmse) is of the mean, whatever the option says: it has none
-        double scale = hasOuter() ? meanScale(c, n) : c.reduce(n);
+        // an outer function (rmse) is of the mean: such a loss has no reduction option, so the call's is mean
+        double scale = c.reduce(n);
         Tensor gOut = c.gradientTensor("input", x);
         Tensor hOut = hess ? Tensor.zeros(dt, x.shape()) : null;
         Tensor aOut = aux != null && auxDifferentiable() ? c.gradientTensor(auxName(), aux) : null;
@@ -250,14 +250,6 @@ public abstract class ElementwiseLoss extends AbstractLoss {
             return c.finishValue(outer(m));
         }
         return none ? c.finishTerms(tOut, sum) : c.finish(sum);
-    }
-
-    /** The scale of a mean of {@code n} terms (the outer functions' argument), with the empty-input policy of a mean. */
-    private static double meanScale(LossCall c, int n) {
-        if (n == 0) {
-            c.refuseEmpty();
-        }
-        return 1.0 / n;
     }
 
     /** The block loop: every term, its scaled derivatives into the outputs given; returns the sum of the terms. */

@@ -227,6 +227,15 @@ public final class LossInfo {
         return reductions;
     }
 
+    /**
+     * True when the loss's inputs are {@code input} and {@code target}, first, and nothing else is
+     * required (weights and the like optional): the form a framework's (prediction, label) pair fits.
+     */
+    public boolean takesInputAndTarget() {
+        return inputs.size() >= 2 && inputs.get(0).name().equals("input") && inputs.get(1).name().equals("target")
+                && inputs.stream().skip(2).noneMatch(InputSpec::required);
+    }
+
     /** True when the loss has a reduction option (its value may be the terms, a sum or a mean). */
     public boolean reducible() {
         return !reductions.isEmpty();

@@ -120,10 +120,7 @@ public final class Losses4jLoss implements ILossFunction {
      * or per row (with a reduction to undo), or a region loss; null when there is none.
      */
     private static Kind kindOf(LossInfo info) {
-        List<LossInfo.InputSpec> in = info.inputs();
-        boolean inputTarget = in.size() >= 2 && in.get(0).name().equals("input") && in.get(1).name().equals("target")
-                && in.stream().skip(2).noneMatch(LossInfo.InputSpec::required);
-        if (!info.differentiable() || !inputTarget) {
+        if (!info.differentiable() || !info.takesInputAndTarget()) {
             return null;
         }
         switch (info.layout()) {

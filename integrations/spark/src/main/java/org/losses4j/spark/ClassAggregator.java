@@ -51,10 +51,9 @@ public final class ClassAggregator extends LossAggregator<ClassAggregator.Buf> {
     }
 
     private static boolean rowsWithClassIndex(LossInfo i) {
-        java.util.List<LossInfo.InputSpec> in = i.inputs();
-        return i.layout() == LossInfo.Layout.ROW && i.reducible() && in.size() >= 2 && in.get(0).name().equals("input")
-                && in.get(1).name().equals("target") && (in.get(1).integerType() != null || in.get(1).alsoInt64())
-                && in.stream().skip(2).noneMatch(LossInfo.InputSpec::required);
+        LossInfo.InputSpec target = i.takesInputAndTarget() ? i.inputs().get(1) : null;
+        return i.layout() == LossInfo.Layout.ROW && i.reducible() && target != null
+                && (target.integerType() != null || target.alsoInt64());
     }
 
     /** Σ term, divisor, C, and the rows not yet passed to the core. */
