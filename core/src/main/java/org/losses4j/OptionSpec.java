@@ -95,6 +95,47 @@ public final class OptionSpec<T> {
         return defaultValue;
     }
 
+    /**
+     * The Java type of a value: {@link Double}, {@link Long}, {@link Boolean}, {@link String},
+     * {@link Reduction} or {@code double[]}.
+     */
+    public Class<?> valueType() {
+        switch (type) {
+            case REAL: return Double.class;
+            case INT: return Long.class;
+            case BOOL: return Boolean.class;
+            case CHOICE: return String.class;
+            case REDUCTION: return Reduction.class;
+            default: return double[].class;
+        }
+    }
+
+    /** Whether {@code null} is a value (meaning "off"). */
+    public boolean nullable() {
+        return nullable;
+    }
+
+    /** The name of the option's typed setter on its loss's builder: {@code label_smoothing} → {@code labelSmoothing}. */
+    public String setterName() {
+        return javaName(name);
+    }
+
+    /** A snake_case name (of an option or an input) in Java's camelCase: {@code log_target} → {@code logTarget}. */
+    public static String javaName(String snake) {
+        StringBuilder b = new StringBuilder(snake.length());
+        boolean up = false;
+        for (int k = 0; k < snake.length(); k++) {
+            char ch = snake.charAt(k);
+            if (ch == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
     public String description() {
         return description;
     }

@@ -134,11 +134,15 @@ final class DescribeCommand implements Callable<Integer> {
                 .append(v).append(')'));
         List<String> lines = new ArrayList<>();
         lines.add("Loss loss = Losses.create(\"" + i.name() + "\"" + opts + ");");
+        Class<?> c = i.create(i.exampleOptions()).getClass();
+        StringBuilder typed = new StringBuilder();
+        exampleOptions(i).forEach((k, v) -> typed.append('.').append(OptionSpec.javaName(k)).append('(').append(v).append(')'));
+        lines.add("// or typed (" + c.getName() + "): " + c.getSimpleName() + ".builder()" + typed + ".build()");
         StringBuilder in = new StringBuilder();
         List<LossInfo.InputSpec> req = required(i);
         for (int k = 0; k < req.size(); k++) {
             String n = req.get(k).name();
-            in.append(k == 0 ? "Inputs.of(" : k >= 2 ? "\n        .with(" : ".with(").append('"').append(n).append("\", ").append(camel(n))
+            in.append(k == 0 ? "Inputs.of(" : k >= 2 ? "\n        .with(" : ".with(").append('"').append(n).append("\", ").append(OptionSpec.javaName(n))
                     .append(')');
         }
         lines.add("// one Tensor per input: Tensor.of(data, shape...), Tensor.vector(data), Tensor.labels(...)");
@@ -163,20 +167,6 @@ final class DescribeCommand implements Callable<Integer> {
             c.append(" --grad grad.csv");
         }
         return c.toString();
-    }
-
-    private static String camel(String snake) {
-        StringBuilder b = new StringBuilder();
-        boolean up = false;
-        for (char ch : snake.toCharArray()) {
-            if (ch == '_') {
-                up = true;
-            } else {
-                b.append(up ? Character.toUpperCase(ch) : ch);
-                up = false;
-            }
-        }
-        return b.toString();
     }
 
     /** How the terms lie over the inputs, in words (what eval can stream, what a reduction none returns). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,25 @@ class DescribeTest {
                 if (s.required()) {
                     assertThat(java).contains("\"" + s.name() + "\"");
                 }
+            }
+        }
+    }
+
+    /** The typed form names the loss's class, its builder and the setter of the option the example sets. */
+    @Test
+    void theJavaExamplesTypedFormNamesRealClassesAndSetters() throws Exception {
+        Pattern typed = Pattern.compile("// or typed \\(([\\w.]+)\\): (\\w+)\\.builder\\(\\)(?:\\.(\\w+)\\(([^)]*)\\))?\\.build\\(\\)");
+        for (LossInfo i : Losses.catalog()) {
+            String java = String.join("\n", DescribeCommand.javaExample(i));
+            Matcher m = typed.matcher(java);
+            assertThat(m.find()).as(java).isTrue();
+            Class<?> c = Class.forName(m.group(1));
+            assertThat(c.getSimpleName()).isEqualTo(m.group(2));
+            assertThat(i.create(i.exampleOptions()).getClass()).as(i.name()).isEqualTo(c);
+            Class<?> builder = c.getMethod("builder").getReturnType();
+            if (m.group(3) != null) {
+                assertThat(Arrays.stream(builder.getMethods()).anyMatch(x -> x.getName().equals(m.group(3))
+                        && x.getParameterCount() == 1)).as(java).isTrue();
             }
         }
     }

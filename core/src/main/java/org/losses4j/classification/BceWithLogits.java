@@ -1,12 +1,12 @@
 package org.losses4j.classification;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
@@ -78,8 +78,20 @@ public final class BceWithLogits extends ElementwiseLoss {
         };
     }
 
-    public static LossBuilder<BceWithLogits> builder() {
-        return new LossBuilder<>(INFO, BceWithLogits.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code BceWithLogits}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<BceWithLogits, Builder> {
+        private Builder() {
+            super(INFO, BceWithLogits.class);
+        }
+
+        /** {@code label_smoothing}: ε: targets become y(1 − ε) + ε/2. Default {@code 0.0}; allowed: in [0, 1]. */
+        public Builder labelSmoothing(double value) {
+            return set(LABEL_SMOOTHING, value);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
@@ -8,7 +9,6 @@ import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -97,8 +97,31 @@ public final class CrossEntropy extends AbstractLoss {
         this.smoothing = o.real(LABEL_SMOOTHING);
     }
 
-    public static LossBuilder<CrossEntropy> builder() {
-        return new LossBuilder<>(INFO, CrossEntropy.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code CrossEntropy}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<CrossEntropy, Builder> {
+        private Builder() {
+            super(INFO, CrossEntropy.class);
+        }
+
+        /**
+         * {@code ignore_index}: Index target value whose terms are skipped (no loss, no gradient, not counted
+         * by mean). Default {@code -100}; allowed: a number.
+         */
+        public Builder ignoreIndex(long value) {
+            return set(IGNORE_INDEX, value);
+        }
+
+        /**
+         * {@code label_smoothing}: ε: mixes the target with the uniform distribution, y(1 − ε) + ε/C. Default
+         * {@code 0.0}; allowed: in [0, 1].
+         */
+        public Builder labelSmoothing(double value) {
+            return set(LABEL_SMOOTHING, value);
+        }
     }
 
 

@@ -1,11 +1,11 @@
 package org.losses4j.classification;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -74,8 +74,31 @@ public final class Focal extends ElementwiseLoss {
         this.gamma = o.real(GAMMA);
     }
 
-    public static LossBuilder<Focal> builder() {
-        return new LossBuilder<>(INFO, Focal.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Focal}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Focal, Builder> {
+        private Builder() {
+            super(INFO, Focal.class);
+        }
+
+        /**
+         * {@code alpha}: Weight of the positive class (1 − alpha for negatives); null = none. Default {@code
+         * 0.25}; allowed: in [0, 1].
+         */
+        public Builder alpha(Double value) {
+            return set(ALPHA, value);
+        }
+
+        /**
+         * {@code gamma}: Focusing exponent: (1 − p_t)^gamma down-weights easy examples. Default {@code 2.0};
+         * allowed: &gt;= 0.
+         */
+        public Builder gamma(double value) {
+            return set(GAMMA, value);
+        }
     }
 
     @Override

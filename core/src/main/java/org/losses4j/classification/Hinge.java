@@ -1,8 +1,8 @@
 package org.losses4j.classification;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -53,8 +53,23 @@ public final class Hinge extends MarginLoss {
         this.margin = o.real(MARGIN);
     }
 
-    public static LossBuilder<Hinge> builder() {
-        return new LossBuilder<>(INFO, Hinge.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Hinge}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Hinge, Builder> {
+        private Builder() {
+            super(INFO, Hinge.class);
+        }
+
+        /**
+         * {@code margin}: The score y·x beyond which a prediction costs nothing (within ±1e15: a larger margin
+         * overflows the loss, squared or summed). Default {@code 1.0}; allowed: in [-1e15, 1e15].
+         */
+        public Builder margin(double value) {
+            return set(MARGIN, value);
+        }
     }
 
     @Override

@@ -1,10 +1,10 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -67,8 +67,32 @@ public final class MultiMargin extends IndexRowLoss {
         this.margin = o.real(MARGIN);
     }
 
-    public static LossBuilder<MultiMargin> builder() {
-        return new LossBuilder<>(INFO, MultiMargin.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code MultiMargin}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<MultiMargin, Builder> {
+        private Builder() {
+            super(INFO, MultiMargin.class);
+        }
+
+        /**
+         * {@code p}: Exponent of each margin violation: 1 (hinge) or 2 (squared hinge). Default {@code 1};
+         * allowed: 1 or 2.
+         */
+        public Builder p(long value) {
+            return set(P, value);
+        }
+
+        /**
+         * {@code margin}: Required gap between the label's score and each other class's score (within ±1e15: a
+         * larger margin overflows the loss, squared or summed). Default {@code 1.0}; allowed: in [-1e15,
+         * 1e15].
+         */
+        public Builder margin(double value) {
+            return set(MARGIN, value);
+        }
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.losses4j.classification;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -65,8 +65,23 @@ public final class Nll extends AbstractLoss {
         this.ignoreIndex = o.get(IGNORE_INDEX);
     }
 
-    public static LossBuilder<Nll> builder() {
-        return new LossBuilder<>(INFO, Nll.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Nll}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Nll, Builder> {
+        private Builder() {
+            super(INFO, Nll.class);
+        }
+
+        /**
+         * {@code ignore_index}: Target value whose terms are skipped (no loss, no gradient, not counted by
+         * mean). Default {@code -100}; allowed: a number.
+         */
+        public Builder ignoreIndex(long value) {
+            return set(IGNORE_INDEX, value);
+        }
     }
 
     @Override

@@ -1,8 +1,8 @@
 package org.losses4j.classification;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -51,8 +51,23 @@ public final class Ramp extends MarginLoss {
         this.cap = 1 - o.real(S);
     }
 
-    public static LossBuilder<Ramp> builder() {
-        return new LossBuilder<>(INFO, Ramp.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Ramp}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Ramp, Builder> {
+        private Builder() {
+            super(INFO, Ramp.class);
+        }
+
+        /**
+         * {@code s}: The score below which the loss stops growing (cap 1 − s). Default {@code -1.0}; allowed:
+         * &lt; 1.
+         */
+        public Builder s(double value) {
+            return set(S, value);
+        }
     }
 
     @Override

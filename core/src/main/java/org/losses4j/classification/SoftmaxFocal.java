@@ -1,9 +1,9 @@
 package org.losses4j.classification;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -60,8 +60,23 @@ public final class SoftmaxFocal extends IndexRowLoss {
         this.gamma = o.real(GAMMA);
     }
 
-    public static LossBuilder<SoftmaxFocal> builder() {
-        return new LossBuilder<>(INFO, SoftmaxFocal.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code SoftmaxFocal}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<SoftmaxFocal, Builder> {
+        private Builder() {
+            super(INFO, SoftmaxFocal.class);
+        }
+
+        /**
+         * {@code gamma}: Focusing exponent γ: larger values down-weight well-classified rows more. Default
+         * {@code 2.0}; allowed: &gt;= 0.
+         */
+        public Builder gamma(double value) {
+            return set(GAMMA, value);
+        }
     }
 
     @Override

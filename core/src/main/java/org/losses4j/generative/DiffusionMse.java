@@ -1,12 +1,12 @@
 package org.losses4j.generative;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -76,8 +76,23 @@ public final class DiffusionMse extends AbstractLoss {
         this.gamma = o.get(MIN_SNR_GAMMA);
     }
 
-    public static LossBuilder<DiffusionMse> builder() {
-        return new LossBuilder<>(INFO, DiffusionMse.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code DiffusionMse}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<DiffusionMse, Builder> {
+        private Builder() {
+            super(INFO, DiffusionMse.class);
+        }
+
+        /**
+         * {@code min_snr_gamma}: γ of Min-SNR-γ weighting min(snr, γ)/snr; null = unweighted. Default {@code
+         * null}; allowed: &gt; 0.
+         */
+        public Builder minSnrGamma(Double value) {
+            return set(MIN_SNR_GAMMA, value);
+        }
     }
 
     @Override

@@ -1,12 +1,12 @@
 package org.losses4j.generative;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -90,8 +90,23 @@ public final class GanDiscriminator extends AbstractLoss {
         }
     }
 
-    public static LossBuilder<GanDiscriminator> builder() {
-        return new LossBuilder<>(INFO, GanDiscriminator.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code GanDiscriminator}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<GanDiscriminator, Builder> {
+        private Builder() {
+            super(INFO, GanDiscriminator.class);
+        }
+
+        /**
+         * {@code kind}: Which GAN objective the discriminator minimises. Default {@code minimax}; allowed: one
+         * of minimax, lsgan, wgan, hinge.
+         */
+        public Builder kind(String value) {
+            return set(KIND, value);
+        }
     }
 
     @Override

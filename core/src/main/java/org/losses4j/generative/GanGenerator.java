@@ -1,11 +1,11 @@
 package org.losses4j.generative;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -83,8 +83,23 @@ public final class GanGenerator extends AbstractLoss {
         }
     }
 
-    public static LossBuilder<GanGenerator> builder() {
-        return new LossBuilder<>(INFO, GanGenerator.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code GanGenerator}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<GanGenerator, Builder> {
+        private Builder() {
+            super(INFO, GanGenerator.class);
+        }
+
+        /**
+         * {@code kind}: Which GAN objective the generator minimises. Default {@code non_saturating}; allowed:
+         * one of non_saturating, minimax, lsgan, wgan, hinge.
+         */
+        public Builder kind(String value) {
+            return set(KIND, value);
+        }
     }
 
     @Override

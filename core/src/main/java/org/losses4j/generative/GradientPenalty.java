@@ -1,11 +1,11 @@
 package org.losses4j.generative;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -62,8 +62,23 @@ public final class GradientPenalty extends AbstractLoss {
         this.lambda = o.real(LAMBDA);
     }
 
-    public static LossBuilder<GradientPenalty> builder() {
-        return new LossBuilder<>(INFO, GradientPenalty.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code GradientPenalty}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<GradientPenalty, Builder> {
+        private Builder() {
+            super(INFO, GradientPenalty.class);
+        }
+
+        /**
+         * {@code lambda}: Weight λ of the penalty (at most 1e15: larger values overflow the weighted value or
+         * its float32 gradient). Default {@code 10.0}; allowed: in [0, 1e15].
+         */
+        public Builder lambda(double value) {
+            return set(LAMBDA, value);
+        }
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.losses4j.preference;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -104,8 +104,40 @@ public final class Dpo extends AbstractLoss {
         this.type = "hinge".equals(t) ? HINGE : "ipo".equals(t) ? IPO : SIGMOID;
     }
 
-    public static LossBuilder<Dpo> builder() {
-        return new LossBuilder<>(INFO, Dpo.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Dpo}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Dpo, Builder> {
+        private Builder() {
+            super(INFO, Dpo.class);
+        }
+
+        /**
+         * {@code beta}: β: strength of the implicit KL constraint to the reference model (at most 1e15: larger
+         * values overflow the weighted value or its float32 gradient). Default {@code 0.1}; allowed: in (0,
+         * 1e15].
+         */
+        public Builder beta(double value) {
+            return set(BETA, value);
+        }
+
+        /**
+         * {@code label_smoothing}: Assumed probability that a preference label is flipped (sigmoid only).
+         * Default {@code 0.0}; allowed: in [0, 1].
+         */
+        public Builder labelSmoothing(double value) {
+            return set(LABEL_SMOOTHING, value);
+        }
+
+        /**
+         * {@code loss_type}: Sigmoid (DPO), hinge (SLiC) or ipo (IPO). Default {@code sigmoid}; allowed: one
+         * of sigmoid, hinge, ipo.
+         */
+        public Builder lossType(String value) {
+            return set(LOSS_TYPE, value);
+        }
     }
 
     @Override

@@ -1,12 +1,12 @@
 package org.losses4j.preference;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -77,8 +77,23 @@ public final class PpoClip extends AbstractLoss {
         this.hi = 1 + eps;
     }
 
-    public static LossBuilder<PpoClip> builder() {
-        return new LossBuilder<>(INFO, PpoClip.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code PpoClip}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<PpoClip, Builder> {
+        private Builder() {
+            super(INFO, PpoClip.class);
+        }
+
+        /**
+         * {@code epsilon}: Clip range: the ratio is clipped to [1 − ε, 1 + ε]. Default {@code 0.2}; allowed:
+         * &gt;= 0.
+         */
+        public Builder epsilon(double value) {
+            return set(EPSILON, value);
+        }
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.losses4j.probabilistic;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.DType;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -97,8 +97,28 @@ public final class Ctc extends AbstractLoss {
         this.reduction = o.get(REDUCTION);
     }
 
-    public static LossBuilder<Ctc> builder() {
-        return new LossBuilder<>(INFO, Ctc.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Ctc}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Ctc, Builder> {
+        private Builder() {
+            super(INFO, Ctc.class);
+        }
+
+        /** {@code blank}: Class index of the blank symbol, in [0, C). Default {@code 0}; allowed: &gt;= 0. */
+        public Builder blank(long value) {
+            return set(BLANK, value);
+        }
+
+        /**
+         * {@code zero_infinity}: Give an impossible alignment (loss +∞) the loss 0 and gradient 0. Default
+         * {@code false}; allowed: true or false.
+         */
+        public Builder zeroInfinity(boolean value) {
+            return set(ZERO_INFINITY, value);
+        }
     }
 
     /** float32 log-probabilities: the recursion reads them natively (float64 arithmetic), gradient in float32. */

@@ -1,9 +1,9 @@
 package org.losses4j.probabilistic;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -60,8 +60,23 @@ public final class KlDiv extends AbstractLoss {
         this.logTarget = o.get(LOG_TARGET);
     }
 
-    public static LossBuilder<KlDiv> builder() {
-        return new LossBuilder<>(INFO, KlDiv.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code KlDiv}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<KlDiv, Builder> {
+        private Builder() {
+            super(INFO, KlDiv.class);
+        }
+
+        /**
+         * {@code log_target}: The target holds log P instead of P. Default {@code false}; allowed: true or
+         * false.
+         */
+        public Builder logTarget(boolean value) {
+            return set(LOG_TARGET, value);
+        }
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.losses4j.probabilistic;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -59,8 +59,23 @@ public final class Perplexity extends AbstractLoss {
         this.ignoreIndex = o.get(IGNORE_INDEX);
     }
 
-    public static LossBuilder<Perplexity> builder() {
-        return new LossBuilder<>(INFO, Perplexity.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Perplexity}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Perplexity, Builder> {
+        private Builder() {
+            super(INFO, Perplexity.class);
+        }
+
+        /**
+         * {@code ignore_index}: Target value that is skipped (no term, zero gradient). Default {@code -100};
+         * allowed: a number.
+         */
+        public Builder ignoreIndex(long value) {
+            return set(IGNORE_INDEX, value);
+        }
     }
 
     @Override

@@ -1,12 +1,12 @@
 package org.losses4j.probabilistic;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -95,8 +95,31 @@ public final class Vae extends AbstractLoss {
         this.beta = o.real(BETA);
     }
 
-    public static LossBuilder<Vae> builder() {
-        return new LossBuilder<>(INFO, Vae.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Vae}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Vae, Builder> {
+        private Builder() {
+            super(INFO, Vae.class);
+        }
+
+        /**
+         * {@code reconstruction}: Reconstruction error summed over each row. Default {@code bce}; allowed: one
+         * of bce, bce_with_logits, mse.
+         */
+        public Builder reconstruction(String value) {
+            return set(RECONSTRUCTION, value);
+        }
+
+        /**
+         * {@code beta}: Weight of the KL term (β-VAE when ≠ 1) (at most 1e15: larger values overflow the
+         * weighted value or its float32 gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+         */
+        public Builder beta(double value) {
+            return set(BETA, value);
+        }
     }
 
     @Override

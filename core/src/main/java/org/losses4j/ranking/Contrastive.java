@@ -1,11 +1,11 @@
 package org.losses4j.ranking;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -72,8 +72,31 @@ public final class Contrastive extends AbstractLoss {
         this.similar = o.get(SIMILAR_LABEL);
     }
 
-    public static LossBuilder<Contrastive> builder() {
-        return new LossBuilder<>(INFO, Contrastive.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Contrastive}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Contrastive, Builder> {
+        private Builder() {
+            super(INFO, Contrastive.class);
+        }
+
+        /**
+         * {@code margin}: Distance beyond which a dissimilar pair costs nothing (at most 1e15: the squared
+         * margin overflows beyond ~1e154). Default {@code 1.0}; allowed: in [0, 1e15].
+         */
+        public Builder margin(double value) {
+            return set(MARGIN, value);
+        }
+
+        /**
+         * {@code similar_label}: The target value that marks a similar pair: 1 or 0. Default {@code 1};
+         * allowed: in [0, 1].
+         */
+        public Builder similarLabel(long value) {
+            return set(SIMILAR_LABEL, value);
+        }
     }
 
     @Override

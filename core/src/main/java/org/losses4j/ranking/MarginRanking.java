@@ -1,12 +1,12 @@
 package org.losses4j.ranking;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -65,8 +65,23 @@ public final class MarginRanking extends AbstractLoss {
         this.margin = o.real(MARGIN);
     }
 
-    public static LossBuilder<MarginRanking> builder() {
-        return new LossBuilder<>(INFO, MarginRanking.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code MarginRanking}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<MarginRanking, Builder> {
+        private Builder() {
+            super(INFO, MarginRanking.class);
+        }
+
+        /**
+         * {@code margin}: By how much the preferred score must exceed the other (within ±1e15: a larger margin
+         * overflows the loss, squared or summed). Default {@code 0.0}; allowed: in [-1e15, 1e15].
+         */
+        public Builder margin(double value) {
+            return set(MARGIN, value);
+        }
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.losses4j.ranking;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -71,8 +71,24 @@ public final class NtXent extends AbstractLoss {
         this.temperature = o.real(TEMPERATURE);
     }
 
-    public static LossBuilder<NtXent> builder() {
-        return new LossBuilder<>(INFO, NtXent.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code NtXent}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<NtXent, Builder> {
+        private Builder() {
+            super(INFO, NtXent.class);
+        }
+
+        /**
+         * {@code temperature}: Divides the cosine similarities: smaller is sharper (at least 1e-8: the
+         * gradient grows as 1/temperature and overflows float32 for tiny values). Default {@code 0.5};
+         * allowed: &gt;= 1e-8.
+         */
+        public Builder temperature(double value) {
+            return set(TEMPERATURE, value);
+        }
     }
 
     @Override

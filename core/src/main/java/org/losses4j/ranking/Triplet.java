@@ -1,13 +1,13 @@
 package org.losses4j.ranking;
 
 import java.util.Arrays;
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.DType;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -94,8 +94,39 @@ public final class Triplet extends AbstractLoss {
         this.swap = o.get(SWAP);
     }
 
-    public static LossBuilder<Triplet> builder() {
-        return new LossBuilder<>(INFO, Triplet.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Triplet}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Triplet, Builder> {
+        private Builder() {
+            super(INFO, Triplet.class);
+        }
+
+        /**
+         * {@code margin}: How much closer the positive must be than the negative (at most 1e15: a larger
+         * margin overflows the summed loss). Default {@code 1.0}; allowed: in [0, 1e15].
+         */
+        public Builder margin(double value) {
+            return set(MARGIN, value);
+        }
+
+        /**
+         * {@code distance}: The distance between embeddings. Default {@code euclidean}; allowed: one of
+         * euclidean, squared_euclidean, cosine.
+         */
+        public Builder distance(String value) {
+            return set(DISTANCE, value);
+        }
+
+        /**
+         * {@code swap}: Use min(d(a, n), d(p, n)) as the negative distance (distance swap). Default {@code
+         * false}; allowed: true or false.
+         */
+        public Builder swap(boolean value) {
+            return set(SWAP, value);
+        }
     }
 
     private static void validate(Tensor a, Tensor p, Tensor n) {

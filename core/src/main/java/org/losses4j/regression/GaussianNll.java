@@ -1,12 +1,12 @@
 package org.losses4j.regression;
 
 import java.util.Arrays;
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
@@ -68,8 +68,28 @@ public final class GaussianNll extends ElementwiseLoss {
         this.eps = o.real(EPS);
     }
 
-    public static LossBuilder<GaussianNll> builder() {
-        return new LossBuilder<>(INFO, GaussianNll.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code GaussianNll}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<GaussianNll, Builder> {
+        private Builder() {
+            super(INFO, GaussianNll.class);
+        }
+
+        /**
+         * {@code full}: Add the constant ½log(2π) to every term. Default {@code false}; allowed: true or
+         * false.
+         */
+        public Builder full(boolean value) {
+            return set(FULL, value);
+        }
+
+        /** {@code eps}: Variances below eps are clamped to eps. Default {@code 1.0E-6}; allowed: &gt; 0. */
+        public Builder eps(double value) {
+            return set(EPS, value);
+        }
     }
 
     @Override

@@ -1,9 +1,9 @@
 package org.losses4j.regression;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -55,8 +55,23 @@ public final class Huber extends ElementwiseLoss {
                 : null;
     }
 
-    public static LossBuilder<Huber> builder() {
-        return new LossBuilder<>(INFO, Huber.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Huber}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Huber, Builder> {
+        private Builder() {
+            super(INFO, Huber.class);
+        }
+
+        /**
+         * {@code delta}: Residual size where the loss turns from quadratic to linear. Default {@code 1.0};
+         * allowed: &gt; 0.
+         */
+        public Builder delta(double value) {
+            return set(DELTA, value);
+        }
     }
 
     @Override

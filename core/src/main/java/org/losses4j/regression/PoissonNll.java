@@ -1,11 +1,11 @@
 package org.losses4j.regression;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Check;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -82,8 +82,39 @@ public final class PoissonNll extends ElementwiseLoss {
         this.eps = o.real(EPS);
     }
 
-    public static LossBuilder<PoissonNll> builder() {
-        return new LossBuilder<>(INFO, PoissonNll.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code PoissonNll}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<PoissonNll, Builder> {
+        private Builder() {
+            super(INFO, PoissonNll.class);
+        }
+
+        /**
+         * {@code log_input}: Input is a log-rate (true) or a rate (false). Default {@code true}; allowed: true
+         * or false.
+         */
+        public Builder logInput(boolean value) {
+            return set(LOG_INPUT, value);
+        }
+
+        /**
+         * {@code full}: Add Stirling's approximation of log(y!) for y &gt; 1. Default {@code false}; allowed:
+         * true or false.
+         */
+        public Builder full(boolean value) {
+            return set(FULL, value);
+        }
+
+        /**
+         * {@code eps}: Added to a rate before its log when log_input is false. Default {@code 1.0E-8};
+         * allowed: &gt; 0.
+         */
+        public Builder eps(double value) {
+            return set(EPS, value);
+        }
     }
 
     @Override

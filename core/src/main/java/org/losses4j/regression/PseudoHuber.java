@@ -1,9 +1,9 @@
 package org.losses4j.regression;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -64,8 +64,23 @@ public final class PseudoHuber extends ElementwiseLoss {
         this.delta = o.real(DELTA);
     }
 
-    public static LossBuilder<PseudoHuber> builder() {
-        return new LossBuilder<>(INFO, PseudoHuber.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code PseudoHuber}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<PseudoHuber, Builder> {
+        private Builder() {
+            super(INFO, PseudoHuber.class);
+        }
+
+        /**
+         * {@code delta}: δ (XGBoost's huber_slope): residual size where the loss turns from quadratic to
+         * linear (at most 1e15: the term scales with δ²). Default {@code 1.0}; allowed: in (0, 1e15].
+         */
+        public Builder delta(double value) {
+            return set(DELTA, value);
+        }
     }
 
     @Override

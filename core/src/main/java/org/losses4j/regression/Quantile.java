@@ -1,9 +1,9 @@
 package org.losses4j.regression;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -49,8 +49,20 @@ public final class Quantile extends ElementwiseLoss {
         this.tau = o.real(TAU);
     }
 
-    public static LossBuilder<Quantile> builder() {
-        return new LossBuilder<>(INFO, Quantile.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Quantile}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Quantile, Builder> {
+        private Builder() {
+            super(INFO, Quantile.class);
+        }
+
+        /** {@code tau}: The quantile level predicted. Default {@code 0.5}; allowed: in (0, 1). */
+        public Builder tau(double value) {
+            return set(TAU, value);
+        }
     }
 
     @Override

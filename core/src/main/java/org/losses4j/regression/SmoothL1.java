@@ -1,9 +1,9 @@
 package org.losses4j.regression;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.ElementwiseLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -52,8 +52,23 @@ public final class SmoothL1 extends ElementwiseLoss {
         this.beta = o.real(BETA);
     }
 
-    public static LossBuilder<SmoothL1> builder() {
-        return new LossBuilder<>(INFO, SmoothL1.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code SmoothL1}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<SmoothL1, Builder> {
+        private Builder() {
+            super(INFO, SmoothL1.class);
+        }
+
+        /**
+         * {@code beta}: Residual size where the loss turns from quadratic to linear (0: absolute error).
+         * Default {@code 1.0}; allowed: &gt;= 0.
+         */
+        public Builder beta(double value) {
+            return set(BETA, value);
+        }
     }
 
     @Override

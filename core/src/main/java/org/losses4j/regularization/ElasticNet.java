@@ -1,10 +1,10 @@
 package org.losses4j.regularization;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -64,8 +64,31 @@ public final class ElasticNet extends AbstractLoss {
         this.l2 = o.real(L2);
     }
 
-    public static LossBuilder<ElasticNet> builder() {
-        return new LossBuilder<>(INFO, ElasticNet.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code ElasticNet}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<ElasticNet, Builder> {
+        private Builder() {
+            super(INFO, ElasticNet.class);
+        }
+
+        /**
+         * {@code l1}: Strength λ1 of the L1 part (at most 1e15: larger values overflow the weighted value or
+         * its float32 gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+         */
+        public Builder l1(double value) {
+            return set(L1, value);
+        }
+
+        /**
+         * {@code l2}: Strength λ2 of the L2 part (at most 1e15: larger values overflow the weighted value or
+         * its float32 gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+         */
+        public Builder l2(double value) {
+            return set(L2, value);
+        }
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.losses4j.regularization;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.DType;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -58,8 +58,23 @@ public final class L1 extends AbstractLoss {
         this.lambda = o.real(LAMBDA);
     }
 
-    public static LossBuilder<L1> builder() {
-        return new LossBuilder<>(INFO, L1.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code L1}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<L1, Builder> {
+        private Builder() {
+            super(INFO, L1.class);
+        }
+
+        /**
+         * {@code lambda}: Penalty strength λ (at most 1e15: larger values overflow the weighted value or its
+         * float32 gradient). Default {@code 1.0}; allowed: in [0, 1e15].
+         */
+        public Builder lambda(double value) {
+            return set(LAMBDA, value);
+        }
     }
 
     @Override

@@ -1,8 +1,8 @@
 package org.losses4j.segmentation;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -69,8 +69,47 @@ public final class Combo extends RegionLoss {
         this.beta = o.real(BETA);
     }
 
-    public static LossBuilder<Combo> builder() {
-        return new LossBuilder<>(INFO, Combo.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Combo}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Combo, Builder> {
+        private Builder() {
+            super(INFO, Combo.class);
+        }
+
+        /**
+         * {@code alpha}: Weight of the BCE part (the Dice part gets 1 − alpha). Default {@code 0.5}; allowed:
+         * in [0, 1].
+         */
+        public Builder alpha(double value) {
+            return set(ALPHA, value);
+        }
+
+        /**
+         * {@code beta}: Weight of the positive (g·log p) BCE term (the negative term gets 1 − beta). Default
+         * {@code 0.5}; allowed: in [0, 1].
+         */
+        public Builder beta(double value) {
+            return set(BETA, value);
+        }
+
+        /**
+         * {@code smooth}: Added to numerator and denominator of each coefficient. Default {@code 1.0};
+         * allowed: &gt;= 0.
+         */
+        public Builder smooth(double value) {
+            return set(SMOOTH, value);
+        }
+
+        /**
+         * {@code average}: Global: one coefficient from all elements; class: one per class; sample_class: one
+         * per sample and class. Default {@code global}; allowed: one of global, class, sample_class.
+         */
+        public Builder average(String value) {
+            return set(AVERAGE, value);
+        }
     }
 
     @Override

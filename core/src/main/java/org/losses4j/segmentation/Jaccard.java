@@ -1,8 +1,8 @@
 package org.losses4j.segmentation;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -51,8 +51,31 @@ public final class Jaccard extends RegionLoss {
         super(INFO, o, AVERAGE, SMOOTH);
     }
 
-    public static LossBuilder<Jaccard> builder() {
-        return new LossBuilder<>(INFO, Jaccard.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Jaccard}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Jaccard, Builder> {
+        private Builder() {
+            super(INFO, Jaccard.class);
+        }
+
+        /**
+         * {@code smooth}: Added to numerator and denominator of each coefficient. Default {@code 1.0};
+         * allowed: &gt;= 0.
+         */
+        public Builder smooth(double value) {
+            return set(SMOOTH, value);
+        }
+
+        /**
+         * {@code average}: Global: one coefficient from all elements; class: one per class; sample_class: one
+         * per sample and class. Default {@code global}; allowed: one of global, class, sample_class.
+         */
+        public Builder average(String value) {
+            return set(AVERAGE, value);
+        }
     }
 
     @Override

@@ -1,8 +1,8 @@
 package org.losses4j.segmentation;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.Examples;
 import org.losses4j.Family;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossInfo;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
@@ -70,8 +70,49 @@ public final class Tversky extends RegionLoss {
         this.gamma = o.real(GAMMA);
     }
 
-    public static LossBuilder<Tversky> builder() {
-        return new LossBuilder<>(INFO, Tversky.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Tversky}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Tversky, Builder> {
+        private Builder() {
+            super(INFO, Tversky.class);
+        }
+
+        /** {@code alpha}: Weight of false positives. Default {@code 0.5}; allowed: &gt;= 0. */
+        public Builder alpha(double value) {
+            return set(ALPHA, value);
+        }
+
+        /** {@code beta}: Weight of false negatives. Default {@code 0.5}; allowed: &gt;= 0. */
+        public Builder beta(double value) {
+            return set(BETA, value);
+        }
+
+        /**
+         * {@code gamma}: Focal exponent: the loss is the mean of (1 − TI)^γ. Default {@code 1.0}; allowed:
+         * &gt; 0.
+         */
+        public Builder gamma(double value) {
+            return set(GAMMA, value);
+        }
+
+        /**
+         * {@code smooth}: Added to numerator and denominator of each coefficient. Default {@code 1.0};
+         * allowed: &gt;= 0.
+         */
+        public Builder smooth(double value) {
+            return set(SMOOTH, value);
+        }
+
+        /**
+         * {@code average}: Global: one coefficient from all elements; class: one per class; sample_class: one
+         * per sample and class. Default {@code global}; allowed: one of global, class, sample_class.
+         */
+        public Builder average(String value) {
+            return set(AVERAGE, value);
+        }
     }
 
     @Override

@@ -1,12 +1,12 @@
 package org.losses4j.vision;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -93,8 +93,31 @@ public final class BoxIou extends AbstractLoss {
         this.eps = o.real(EPS);
     }
 
-    public static LossBuilder<BoxIou> builder() {
-        return new LossBuilder<>(INFO, BoxIou.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code BoxIou}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<BoxIou, Builder> {
+        private Builder() {
+            super(INFO, BoxIou.class);
+        }
+
+        /**
+         * {@code variant}: Iou, giou (enclosing-area penalty), diou (centre-distance penalty) or ciou (diou +
+         * aspect ratio). Default {@code iou}; allowed: one of iou, giou, diou, ciou.
+         */
+        public Builder variant(String value) {
+            return set(VARIANT, value);
+        }
+
+        /**
+         * {@code eps}: Added to the union, the enclosing area and the squared diagonal. Default {@code
+         * 1.0E-7}; allowed: &gt;= 0.
+         */
+        public Builder eps(double value) {
+            return set(EPS, value);
+        }
     }
 
     @Override

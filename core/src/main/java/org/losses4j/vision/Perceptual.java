@@ -1,11 +1,11 @@
 package org.losses4j.vision;
 
 import java.util.List;
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -53,8 +53,24 @@ public final class Perceptual extends AbstractLoss {
         this.loss = w == null ? PerceptualLayers.unweighted() : PerceptualLayers.of(w);
     }
 
-    public static LossBuilder<Perceptual> builder() {
-        return new LossBuilder<>(INFO, Perceptual.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Perceptual}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Perceptual, Builder> {
+        private Builder() {
+            super(INFO, Perceptual.class);
+        }
+
+        /**
+         * {@code layer_weights}: Weight λ of the one compared layer (the registry loss compares one layer;
+         * {@link PerceptualLayers} compares several). Default {@code null} (weight 1); allowed: a list of
+         * numbers, here of length 1.
+         */
+        public Builder layerWeights(double... value) {
+            return set(PerceptualLayers.LAYER_WEIGHTS, value == null ? null : value.clone());
+        }
     }
 
     @Override

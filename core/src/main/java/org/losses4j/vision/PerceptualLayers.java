@@ -36,7 +36,10 @@ import org.losses4j.Tensor;
  * Transfer and Super-Resolution".
  */
 public final class PerceptualLayers {
-    /** The per-layer weights λ_j; null (the default) weighs every layer 1. */
+    /**
+     * {@code layer_weights}: Weight λ_j of each compared layer (null: 1 for every layer). Default {@code null};
+     * allowed: a list of numbers.
+     */
     public static final OptionSpec<double[]> LAYER_WEIGHTS = OptionSpec.realList("layer_weights", null,
             "weight λ_j of each compared layer (null: 1 for every layer)");
 

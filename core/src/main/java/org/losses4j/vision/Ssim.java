@@ -1,12 +1,12 @@
 package org.losses4j.vision;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.ErrorKind;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossException;
 import org.losses4j.LossInfo;
@@ -105,8 +105,55 @@ public final class Ssim extends AbstractLoss {
         this.c2 = sq(o.real(K2) * range);
     }
 
-    public static LossBuilder<Ssim> builder() {
-        return new LossBuilder<>(INFO, Ssim.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code Ssim}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<Ssim, Builder> {
+        private Builder() {
+            super(INFO, Ssim.class);
+        }
+
+        /**
+         * {@code window}: Side of the Gaussian window (odd). Default {@code 11}; allowed: an odd integer &gt;=
+         * 1.
+         */
+        public Builder window(long value) {
+            return set(WINDOW, value);
+        }
+
+        /**
+         * {@code sigma}: Standard deviation of the Gaussian window (at least 1e-100: a smaller σ² underflows
+         * to 0 and the window to 0/0). Default {@code 1.5}; allowed: &gt;= 1e-100.
+         */
+        public Builder sigma(double value) {
+            return set(SIGMA, value);
+        }
+
+        /**
+         * {@code data_range}: Dynamic range L of the pixel values (1 for [0, 1] images, 255 for 8-bit; at most
+         * 1e15: C1 = (k1·L)² and C2 overflow for huge L). Default {@code 1.0}; allowed: in (0, 1e15].
+         */
+        public Builder dataRange(double value) {
+            return set(DATA_RANGE, value);
+        }
+
+        /**
+         * {@code k1}: C1 = (k1·L)² stabilises the luminance term (at most 1e15, as data_range). Default {@code
+         * 0.01}; allowed: in (0, 1e15].
+         */
+        public Builder k1(double value) {
+            return set(K1, value);
+        }
+
+        /**
+         * {@code k2}: C2 = (k2·L)² stabilises the contrast-structure term (at most 1e15, as data_range).
+         * Default {@code 0.03}; allowed: in (0, 1e15].
+         */
+        public Builder k2(double value) {
+            return set(K2, value);
+        }
     }
 
     /** The normalised 1-D Gaussian window of odd size {@code w}. */

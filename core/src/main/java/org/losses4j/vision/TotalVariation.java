@@ -1,11 +1,11 @@
 package org.losses4j.vision;
 
+import org.losses4j.AbstractLossBuilder;
 import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
-import org.losses4j.LossBuilder;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
@@ -61,8 +61,23 @@ public final class TotalVariation extends AbstractLoss {
         this.l1 = "l1".equals(o.get(KIND));
     }
 
-    public static LossBuilder<TotalVariation> builder() {
-        return new LossBuilder<>(INFO, TotalVariation.class);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The builder of {@code TotalVariation}: a typed setter per option, beside {@code set} and {@code reduction}. */
+    public static final class Builder extends AbstractLossBuilder<TotalVariation, Builder> {
+        private Builder() {
+            super(INFO, TotalVariation.class);
+        }
+
+        /**
+         * {@code kind}: Squared: squared differences (the seed formula); l1: absolute differences. Default
+         * {@code squared}; allowed: one of squared, l1.
+         */
+        public Builder kind(String value) {
+            return set(KIND, value);
+        }
     }
 
     @Override
