@@ -17,18 +17,16 @@ derivative by mpmath's own numerical differentiation (mpmath.diff) of it, so nei
 on an algebraic rewrite. Every element is evaluated both ways and where float64 is accurate
 the two must agree (the script stops otherwise), which also checks autograd against mpmath.
 """
-import json
 import math
-import os
 import random
 import sys
 
 import mpmath
 import torch
 
+from caselib import num, write
+
 mpmath.mp.dps = 60
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "core", "src", "test", "resources", "conformance",
-                   "project", "pseudo_huber.jsonl")
 
 
 def digits(d, delta):
@@ -104,12 +102,6 @@ def reference(x, y, delta):
             assert z > 1e154, f"gradient: torch {gi} and mpmath {mg} disagree at d={d} delta={delta}"
             grads.append(mg)
     return terms, grads
-
-
-def num(v):
-    if isinstance(v, float) and not math.isfinite(v):
-        return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
-    return v
 
 
 def tensor(data, shape, dtype="float64"):
@@ -236,11 +228,7 @@ def main():
     if "--hessian" in sys.argv:
         hessians()
         return
-    cs = cases()
-    with open(OUT, "w", encoding="utf-8") as f:
-        for c in cs:
-            f.write(json.dumps(c, separators=(",", ":"), allow_nan=False) + "\n")
-    print(f"{len(cs)} cases -> {os.path.normpath(OUT)}")
+    write("pseudo_huber", cases())
 
 
 if __name__ == "__main__":

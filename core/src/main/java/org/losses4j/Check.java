@@ -88,9 +88,14 @@ public final class Check {
 
     /** Every value in [lo, hi] (NaN allowed: it propagates). */
     public static void closed(String name, Tensor t, double lo, double hi) {
+        closed(name, t, lo, hi, Double.NaN);
+    }
+
+    /** Every value in [lo, hi] or equal to {@code except}, an ignored value (NaN: none; NaN values allowed). */
+    public static void closed(String name, Tensor t, double lo, double hi, double except) {
         for (int i = 0, n = t.size(); i < n; i++) {
             double v = t.getDouble(i);
-            if (v < lo || v > hi) {
+            if ((v < lo || v > hi) && v != except) {
                 throw new LossException(ErrorKind.OUT_OF_DOMAIN, at(name, t, i) + " = " + v + " is outside ["
                         + fmt(lo) + ", " + fmt(hi) + "]");
             }

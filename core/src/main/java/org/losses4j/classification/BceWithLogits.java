@@ -30,6 +30,11 @@ import org.losses4j.kernels.Kernels;
  * (one weight per class of a multi-label problem, broadcast over the other dimensions;
  * [1] for a 0-dim input). {@code mean} divides by the number of elements.
  *
+ * <p>With {@code ignore_index} v set, an element whose target equals v gives term 0, gradient 0 and
+ * Hessian 0, and is still counted by {@code mean} (segmentation_models_pytorch
+ * {@code SoftBCEWithLogitsLoss}, which multiplies the terms by the not-ignored mask before
+ * {@code mean}); such a target may lie outside [0, 1].
+ *
  * <p>Reference: PyTorch {@code BCEWithLogitsLoss}; label smoothing as Keras
  * {@code BinaryCrossentropy(label_smoothing)}.
  */
@@ -37,6 +42,13 @@ public final class BceWithLogits extends ElementwiseLoss {
     /** {@code label_smoothing}: ε: targets become y(1 − ε) + ε/2. Default {@code 0.0}; allowed: in [0, 1]. */
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
             OptionSpec.Range.UNIT_CLOSED, "ε: targets become y(1 − ε) + ε/2");
+    /**
+     * {@code ignore_index}: Target value whose elements give no loss and no gradient; mean still counts them
+     * (segmentation_models_pytorch SoftBCEWithLogitsLoss); null: none. Default {@code null}; allowed: a number.
+     */
+    public static final OptionSpec<Double> IGNORE_INDEX = OptionSpec.nullableReal("ignore_index", null,
+            OptionSpec.Range.ANY, "target value whose elements give no loss and no gradient; mean still counts"
+                    + " them (segmentation_models_pytorch SoftBCEWithLogitsLoss); null: none");
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -44,10 +56,10 @@ public final class BceWithLogits extends ElementwiseLoss {
             .summary("binary cross-entropy on logits, numerically stable for any logit; per-class pos_weight")
             .formula("−w[pw·y·log σ(z) + (1 − y)·log(1 − σ(z))], y → y(1 − ε) + ε/2")
             .gradInput("input", "logits, any shape")
-            .input("target", "same shape as input, values in [0, 1]")
+            .input("target", "same shape as input, values in [0, 1] (or ignore_index)")
             .optionalInput("weight", "same shape as input")
             .optionalInput("pos_weight", "[last dim of input]: weight of the positive term per class")
-            .options(LABEL_SMOOTHING, REDUCTION)
+            .options(LABEL_SMOOTHING, IGNORE_INDEX, REDUCTION)
             .divisor("the number of elements")
             .convex(true).elementwise(true)
             .tasks("binary classification", "multi-label classification", "imbalanced binary classification")
@@ -60,16 +72,20 @@ public final class BceWithLogits extends ElementwiseLoss {
             .build();
 
     private final double smoothing;
+    /** The ignored target value; NaN when none (no target equals NaN). */
+    private final double ignore;
     private final FusedKernel fused;
 
     private BceWithLogits(Options o) {
         super(INFO, o);
         this.smoothing = o.real(LABEL_SMOOTHING);
+        Double ig = o.get(IGNORE_INDEX);
+        this.ignore = ig == null ? Double.NaN : ig;
         // float32 fast path (no weight, no pos_weight): t = ya·y + yb = y(1 − ε) + ε/2; the kernel
         // checks the targets in its pass (fusedKernelValidates)
         float ya = (float) (1 - smoothing);
         float yb = (float) (0.5 * smoothing);
-        this.fused = (x, y, g, from, to, scale) -> {
+        this.fused = ig != null ? null : (x, y, g, from, to, scale) -> {
             double s = Kernels.floats().bceWithLogits(x, y, g, from, to, scale, ya, yb);
             if (s == FloatKernels.INVALID_TARGET) {
                 throw new InvalidInput();
@@ -92,6 +108,15 @@ public final class BceWithLogits extends ElementwiseLoss {
         public Builder labelSmoothing(double value) {
             return set(LABEL_SMOOTHING, value);
         }
+
+        /**
+         * {@code ignore_index}: Target value whose elements give no loss and no gradient; mean still counts
+         * them (segmentation_models_pytorch SoftBCEWithLogitsLoss); null: none. Default {@code null}; allowed: a
+         * number.
+         */
+        public Builder ignoreIndex(Double value) {
+            return set(IGNORE_INDEX, value);
+        }
     }
 
     @Override
@@ -106,7 +131,7 @@ public final class BceWithLogits extends ElementwiseLoss {
 
     @Override
     protected void validate(Tensor input, Tensor target) {
-        Check.closed("target", target, 0, 1);
+        Check.closed("target", target, 0, 1, ignore);
     }
 
     @Override
@@ -141,8 +166,9 @@ public final class BceWithLogits extends ElementwiseLoss {
             double sig = pos ? r : e * r;
             double sigNeg = pos ? e * r : r;
             double pwy = pw * yk;
-            t[k] = pwy * (Math.max(-z, 0) + l) + (1 - yk) * (Math.max(z, 0) + l);
-            dx[k] = (1 - yk) * sig - pwy * sigNeg;
+            boolean kept = y[k] != ignore; // always true without ignore_index (NaN)
+            t[k] = kept ? pwy * (Math.max(-z, 0) + l) + (1 - yk) * (Math.max(z, 0) + l) : 0;
+            dx[k] = kept ? (1 - yk) * sig - pwy * sigNeg : 0;
         }
     }
 
@@ -157,7 +183,7 @@ public final class BceWithLogits extends ElementwiseLoss {
             double e = Math.exp(-Math.abs(x[k]));
             double r = 1 / (1 + e);
             // σ(z)σ(−z) = e/(1 + e)² with e = exp(−|z|)
-            h[k] = (pw * yk + 1 - yk) * e * r * r;
+            h[k] = y[k] == ignore ? 0 : (pw * yk + 1 - yk) * e * r * r;
         }
     }
 }

@@ -46,6 +46,12 @@ import org.losses4j.kernels.Parallel;
  * (their count without weights; NaN when every target is ignored), and for probability targets
  * by the number of terms {@code N·d1·…}.
  *
+ * <p>With {@code z_loss} c &gt; 0 each non-ignored term gains {@code c·w_y·log²Z} (index target,
+ * {@code w_y = 1} without class weights) or {@code c·log²Z} (probability target), with
+ * {@code log Z = logsumexp_c x_c} of that row: the auxiliary loss of PaLM (Chowdhery et al. 2022) and
+ * T5X, which keeps the normaliser near 1; its gradient is {@code 2c·w·log Z·p_j}. The divisor of
+ * {@code mean} is unchanged.
+ *
  * <p>Numerics: one log-sum-exp per row (maximum, then {@code log1p} of the other classes'
  * exponentials), so logits of ±1e4 or −∞ give exact finite values; float32 inputs are computed
  * natively with float64 accumulation.
@@ -66,23 +72,30 @@ public final class CrossEntropy extends AbstractLoss {
      */
     public static final OptionSpec<Double> LABEL_SMOOTHING = OptionSpec.real("label_smoothing", 0.0,
             OptionSpec.Range.UNIT_CLOSED, "ε: mixes the target with the uniform distribution, y(1 − ε) + ε/C");
+    /**
+     * {@code z_loss}: Coefficient c of the auxiliary term c·log²Z of each row, Z = Σ_c exp(x_c), which keeps the
+     * softmax normaliser near 1 (PaLM uses 1e-4). Default {@code 0.0}; allowed: in [0, 1e15].
+     */
+    public static final OptionSpec<Double> Z_LOSS = OptionSpec.real("z_loss", 0.0, OptionSpec.Range.BOUNDED_NON_NEGATIVE,
+            "coefficient c of the auxiliary term c·log²Z of each row, Z = Σ_c exp(x_c), which keeps the softmax"
+                    + " normaliser near 1 (PaLM uses 1e-4)");
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
     public static final LossInfo INFO = LossInfo.builder("cross_entropy", Family.CLASSIFICATION)
             .summary("softmax cross-entropy on logits: the standard multi-class classification loss")
             .formula("index target: −w_y·log softmax(x)_y; probability target: −Σ_c w_c·y_c·log softmax(x)_c;"
-                    + " label smoothing ε mixes in ε/C of the uniform target")
+                    + " label smoothing ε mixes in ε/C of the uniform target; z_loss c adds c·w_y·log²Z per row")
             .gradInput("input", "logits [N, C], [N, C, d1, ...] (classes on dim 1) or [C]")
             .floatOrIndexInput("target", "int64 class indices [N] / [N, d1, ...] / [], or probabilities in [0, 1] of input's shape")
             .optionalInput("weight", "[C] class weights")
-            .options(IGNORE_INDEX, LABEL_SMOOTHING, REDUCTION)
+            .options(IGNORE_INDEX, LABEL_SMOOTHING, Z_LOSS, REDUCTION)
             .divisor("index target: Σ w_y over non-ignored terms (their count without weight; NaN when all are"
                     + " ignored); probability target: the number of terms N·d1·…")
             .convex(true)
             .tasks("multi-class classification", "language modelling (next-token prediction)",
                     "semantic segmentation (per-pixel classes)", "knowledge distillation (soft targets)")
-            .reference("PyTorch CrossEntropyLoss; Szegedy et al. 2016 (label smoothing)")
+            .reference("PyTorch CrossEntropyLoss; Szegedy et al. 2016 (label smoothing); Chowdhery et al. 2022, PaLM (z-loss)")
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logitsWithWeights)
             .factory(CrossEntropy::new)
@@ -90,11 +103,13 @@ public final class CrossEntropy extends AbstractLoss {
 
     private final long ignoreIndex;
     private final double smoothing;
+    private final double zLoss;
 
     private CrossEntropy(Options o) {
         super(INFO, o);
         this.ignoreIndex = o.get(IGNORE_INDEX);
         this.smoothing = o.real(LABEL_SMOOTHING);
+        this.zLoss = o.real(Z_LOSS);
     }
 
     public static Builder builder() {
@@ -121,6 +136,14 @@ public final class CrossEntropy extends AbstractLoss {
          */
         public Builder labelSmoothing(double value) {
             return set(LABEL_SMOOTHING, value);
+        }
+
+        /**
+         * {@code z_loss}: Coefficient c of the auxiliary term c·log²Z of each row, Z = Σ_c exp(x_c), which keeps
+         * the softmax normaliser near 1 (PaLM uses 1e-4). Default {@code 0.0}; allowed: in [0, 1e15].
+         */
+        public Builder zLoss(double value) {
+            return set(Z_LOSS, value);
         }
     }
 
@@ -180,7 +203,7 @@ public final class CrossEntropy extends AbstractLoss {
         } else {
             Tensor gt = call.gradientTensor("input", k.x); // every element is written: not cleared
             float[] g32 = gt == null ? null : gt.f32();
-            sum = terms == null && k.index && k.w == null && k.layout.s == 1
+            sum = terms == null && k.index && k.w == null && k.layout.s == 1 && zLoss == 0
                     ? rows32(k, k.x.f32(), g32, (float) call.scale())
                     : softmaxRows(k, call.scale(), terms, null, g32);
         }
@@ -269,17 +292,25 @@ public final class CrossEntropy extends AbstractLoss {
                 if (uni != 0) {
                     term += uni * (wSum * logS - wz);
                 }
+                // z-loss c·w_y·L², L = log Z = m + log S; its gradient 2c·w_y·L·p_j joins the p_j coefficient
+                double zc = 0;
+                if (zLoss != 0) {
+                    double lz = m + logS;
+                    term += zLoss * wy * lz * lz;
+                    zc = 2 * zLoss * wy * lz;
+                }
                 if (g64 != null || g32 != null) {
-                    // d/dz_j = p_j·((1 − ε)·w_y + (ε/C)·W) − (ε/C)·w_j − (1 − ε)·w_y·[j = y]
+                    // d/dz_j = p_j·((1 − ε)·w_y + (ε/C)·W + zc) − (ε/C)·w_j − (1 − ε)·w_y·[j = y]
                     double inv = 1 / (1 + rest);
                     // without smoothing (uni = 0) the other classes' weights take no part: 0·NaN must not enter
-                    storeGrad(l, base, z, scale * (keep * wy + (uni == 0 ? 0 : uni * wSum)) * inv,
+                    storeGrad(l, base, z, scale * (keep * wy + (uni == 0 ? 0 : uni * wSum) + zc) * inv,
                             uni == 0 ? null : w, -scale * uni, g64, g32);
-                    // at y: −(1 − ε)·w_y·(1 − p_y) + (ε/C)·(W·p_y − w_y), with 1 − p_y = rest/(1 + rest)
+                    // at y: −(1 − ε)·w_y·(1 − p_y) + (ε/C)·(W·p_y − w_y) + zc·p_y, with 1 − p_y = rest/(1 + rest)
                     // when y is the top class (no cancellation for a confident row)
                     double py = z[y] * inv;
                     double qy = y == am ? rest * inv : 1 - py;
-                    put(l, base, y, scale * (-keep * wy * qy + (uni == 0 ? 0 : uni * (wSum * py - wy))), g64, g32);
+                    put(l, base, y, scale * (-keep * wy * qy + (uni == 0 ? 0 : uni * (wSum * py - wy))
+                            + (zc == 0 ? 0 : zc * py)), g64, g32);
                 }
             } else {
                 l.load(k.x, base, z);
@@ -302,12 +333,19 @@ public final class CrossEntropy extends AbstractLoss {
                 double logS = Math.log1p(rest);
                 // −Σ a_c·(z_c − m − log S); aSum·logS also carries a NaN row into the term
                 term = aSum * logS - az;
+                // z-loss c·L² (no class weight: the weights act inside the sum over classes)
+                double zc = 0;
+                if (zLoss != 0) {
+                    double lz = m + logS;
+                    term += zLoss * lz * lz;
+                    zc = 2 * zLoss * lz;
+                }
                 if (g64 != null || g32 != null) {
-                    // d/dz_j = (Σ_c a_c)·p_j − a_j
+                    // d/dz_j = (Σ_c a_c + zc)·p_j − a_j
                     double inv = 1 / (1 + rest);
-                    storeGradDense(l, base, z, scale * aSum * inv, a, -scale, g64, g32);
-                    // at the top class: −a·(1 − p) + (Σ_{c≠top} a_c)·p, with 1 − p = rest/(1 + rest)
-                    put(l, base, am, scale * (-a[am] * rest * inv + aOthers * z[am] * inv), g64, g32);
+                    storeGradDense(l, base, z, scale * (aSum + zc) * inv, a, -scale, g64, g32);
+                    // at the top class: −a·(1 − p) + (Σ_{c≠top} a_c + zc)·p, with 1 − p = rest/(1 + rest)
+                    put(l, base, am, scale * (-a[am] * rest * inv + (aOthers + zc) * z[am] * inv), g64, g32);
                 }
             }
             if (terms != null) {

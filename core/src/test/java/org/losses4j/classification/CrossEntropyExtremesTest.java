@@ -52,6 +52,30 @@ class CrossEntropyExtremesTest {
         }
     }
 
+    /**
+     * z_loss at logits of ±1e4: log Z is 1e4 (or −1e4 + log 3) to double precision, so the term is
+     * ce + c·(log Z)², finite, and the gradient gains 2c·log Z·p_j; float32 gives the same to float rounding.
+     */
+    @Test
+    void zLossAtHugeLogits() {
+        double c = 1e-4;
+        double[] x = {1e4, -1e4, 0, -1e4, -1e4, -1e4};
+        LossResult r = ce("reduction", "none", "z_loss", c).compute(Inputs.of(Tensor.of(x, 2, 3), Tensor.labels(1, 2)));
+        double lz1 = -1e4 + Math.log(3);
+        assertClose(r.terms().f64(), new double[] {2e4 + c * 1e8, Math.log(3) + c * lz1 * lz1}, 1e-8);
+        double g = 2 * c * lz1 / 3;
+        assertClose(r.grad().f64(), new double[] {1 + 2 * c * 1e4, -1, 0, 1.0 / 3 + g, 1.0 / 3 + g, 1.0 / 3 - 1 + g},
+                1e-12);
+        float[] x32 = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x32[i] = (float) x[i];
+        }
+        LossResult r32 = ce("reduction", "none", "z_loss", c).compute(Inputs.of(Tensor.of(x32, 2, 3), Tensor.labels(1, 2)));
+        org.losses4j.TestSupport.compare32(r32, r);
+        refused(() -> ce("z_loss", -1e-4), ErrorKind.INVALID_OPTION, "z_loss = -1.0E-4 must be in [0, 1e15]");
+        assertThat(CrossEntropy.builder().zLoss(0.5).build().options().get(CrossEntropy.Z_LOSS)).isEqualTo(0.5);
+    }
+
     @Test
     void hugeLogitsWithSmoothingAndWeights() {
         double eps = 0.3;

@@ -24,7 +24,7 @@ import org.losses4j.classification.MulticlassReference.Ref;
 /**
  * cross_entropy over every option combination: each reduction, with and without class
  * weights, with ignored targets (ignore_index negative and naming a real class), label
- * smoothing 0 / 0.1 / 1, layouts [N, C], [N, C, d1, d2] and [C], index and probability
+ * smoothing 0 / 0.1 / 1, z_loss 0 / 0.3, layouts [N, C], [N, C, d1, d2] and [C], index and probability
  * targets. Each combination checks the value (and the unreduced terms) against the catalog
  * formula evaluated naively, and the gradient against central finite differences.
  */
@@ -34,6 +34,7 @@ class CrossEntropyGradientTest {
     private static final double[] SMOOTHING = {0.0, 0.1, 1.0};
     /** No ignored target (default −100), ignore_index −1 present, ignore_index naming class 1. */
     private static final long[] IGNORES = {-100, -1, 1};
+    private static final double[] Z_LOSS = {0.0, 0.3};
 
     @TestFactory
     Stream<DynamicTest> indexTargets() {
@@ -47,11 +48,13 @@ class CrossEntropyGradientTest {
                             continue; // a single term: ignoring it is the all-ignored case (see the extremes test)
                         }
                         for (double eps : SMOOTHING) {
-                            long s = seed++;
-                            String name = Arrays.toString(shape) + " " + red + (weighted ? " weighted" : "")
-                                    + " ignore_index=" + ignore + " label_smoothing=" + eps;
-                            tests.add(DynamicTest.dynamicTest(name,
-                                    () -> checkIndex(shape, red, weighted, ignore, eps, s)));
+                            for (double z : Z_LOSS) {
+                                long s = seed++;
+                                String name = Arrays.toString(shape) + " " + red + (weighted ? " weighted" : "")
+                                        + " ignore_index=" + ignore + " label_smoothing=" + eps + " z_loss=" + z;
+                                tests.add(DynamicTest.dynamicTest(name,
+                                        () -> checkIndex(shape, red, weighted, ignore, eps, z, s)));
+                            }
                         }
                     }
                 }
@@ -69,11 +72,13 @@ class CrossEntropyGradientTest {
                 for (boolean weighted : new boolean[] {false, true}) {
                     for (double eps : new double[] {0.0, 0.2, 1.0}) {
                         for (boolean normalised : new boolean[] {true, false}) {
+                            double z = normalised ? 0.0 : 0.3;
                             long s = seed++;
                             String name = Arrays.toString(shape) + " " + red + (weighted ? " weighted" : "")
-                                    + " label_smoothing=" + eps + (normalised ? "" : " unnormalised target");
+                                    + " label_smoothing=" + eps + (normalised ? "" : " unnormalised target")
+                                    + " z_loss=" + z;
                             tests.add(DynamicTest.dynamicTest(name,
-                                    () -> checkProb(shape, red, weighted, eps, normalised, s)));
+                                    () -> checkProb(shape, red, weighted, eps, normalised, z, s)));
                         }
                     }
                 }
@@ -82,7 +87,8 @@ class CrossEntropyGradientTest {
         return tests.stream();
     }
 
-    private static void checkIndex(int[] shape, String red, boolean weighted, long ignore, double eps, long seed) {
+    private static void checkIndex(int[] shape, String red, boolean weighted, long ignore, double eps, double z,
+            long seed) {
         Random rnd = new Random(seed);
         int[] l = MulticlassReference.ncs(shape);
         int[] ts = MulticlassReference.termShape(shape);
@@ -98,10 +104,13 @@ class CrossEntropyGradientTest {
             y[y.length - 1] = (ignore + 1) % l[1];
         }
         double[] w = weighted ? MulticlassReference.uniform(rnd, l[1], 0.3, 2.0) : null;
-        Loss loss = Losses.create("cross_entropy", options(red, ignore, eps));
+        Map<String, Object> opts = options(red, ignore, eps);
+        opts.put("z_loss", z);
+        Loss loss = Losses.create("cross_entropy", opts);
         Inputs in = Inputs.of(Tensor.of(x, shape), Tensor.ofLabels(y, ts)).with("weight", w == null ? null
                 : Tensor.vector(w));
-        Ref ref = MulticlassReference.crossEntropyIndex(x, shape, y, w, ignore, eps);
+        Ref ref = MulticlassReference.withZLoss(MulticlassReference.crossEntropyIndex(x, shape, y, w, ignore, eps),
+                x, shape, y, w, ignore, z);
         checkValue(loss, in, ref, red, ts);
         GradCheck.gradients(loss, in);
         // ignored terms get no gradient at all
@@ -117,7 +126,7 @@ class CrossEntropyGradientTest {
     }
 
     private static void checkProb(int[] shape, String red, boolean weighted, double eps, boolean normalised,
-            long seed) {
+            double z, long seed) {
         Random rnd = new Random(seed);
         int[] l = MulticlassReference.ncs(shape);
         int[] ts = MulticlassReference.termShape(shape);
@@ -126,10 +135,13 @@ class CrossEntropyGradientTest {
         double[] y = normalised ? MulticlassReference.distributions(rnd, shape)
                 : MulticlassReference.uniform(rnd, n, 0, 1);
         double[] w = weighted ? MulticlassReference.uniform(rnd, l[1], 0.3, 2.0) : null;
-        Loss loss = Losses.create("cross_entropy", options(red, -100, eps));
+        Map<String, Object> opts = options(red, -100, eps);
+        opts.put("z_loss", z);
+        Loss loss = Losses.create("cross_entropy", opts);
         Inputs in = Inputs.of(Tensor.of(x, shape), Tensor.of(y, shape)).with("weight", w == null ? null
                 : Tensor.vector(w));
-        Ref ref = MulticlassReference.crossEntropyProb(x, shape, y, w, eps);
+        Ref ref = MulticlassReference.withZLoss(MulticlassReference.crossEntropyProb(x, shape, y, w, eps),
+                x, shape, null, w, -100, z);
         checkValue(loss, in, ref, red, ts);
         GradCheck.gradients(loss, in);
     }

@@ -118,6 +118,32 @@ final class MulticlassReference {
         return new Ref(terms, div);
     }
 
+    /**
+     * cross_entropy's z-loss added to reference terms: c·w_y·(log Z)² per non-ignored index term
+     * ({@code y} not null; w_y = 1 without weights), c·(log Z)² per probability term ({@code y} null),
+     * log Z the naive log of the row's sum of exponentials; the divisor is unchanged.
+     */
+    static Ref withZLoss(Ref ref, double[] x, int[] shape, long[] y, double[] w, long ignore, double z) {
+        int[] l = ncs(shape);
+        int c = l[1];
+        int s = l[2];
+        double[] terms = ref.terms.clone();
+        for (int t = 0; t < terms.length; t++) {
+            if (y != null && y[t] == ignore) {
+                continue;
+            }
+            int base = (t / s) * c * s + t % s;
+            double sum = 0;
+            for (int k = 0; k < c; k++) {
+                sum += Math.exp(x[base + k * s]);
+            }
+            double lz = Math.log(sum);
+            double wy = y == null || w == null ? 1 : w[(int) y[t]];
+            terms[t] += z * wy * lz * lz;
+        }
+        return new Ref(terms, ref.divisor);
+    }
+
     /** cross_entropy with probability targets, from the catalog's formula. */
     static Ref crossEntropyProb(double[] x, int[] shape, double[] y, double[] w, double eps) {
         int[] l = ncs(shape);
