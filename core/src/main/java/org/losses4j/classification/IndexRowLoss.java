@@ -27,6 +27,22 @@ abstract class IndexRowLoss extends AbstractLoss {
         super(info, options);
     }
 
+    /**
+     * Whether the row at {@code base} holds a NaN score; if so its gradient (when {@code gx} is not
+     * null) is set to NaN, and the caller returns a NaN term: NaN in, NaN out, for the row only.
+     */
+    static boolean nanRow(double[] xs, int base, int cc, double[] gx) {
+        for (int c = 0; c < cc; c++) {
+            if (xs[base + c] != xs[base + c]) {
+                if (gx != null) {
+                    java.util.Arrays.fill(gx, base, base + cc, Double.NaN);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The loss's own checks (after layout and labels) and its per-call state. */
     abstract RowTerm rows(Inputs in, Tensor x, ClassLayout l);
 

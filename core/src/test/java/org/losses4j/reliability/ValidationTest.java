@@ -318,7 +318,25 @@ class ValidationTest {
                 }));
             }
         }
-        if (hasOption(info, "ignore_index")) {
+        OptionSpec<?> ignoreSpec = info.options().stream().filter(o -> o.name().equals("ignore_index")).findFirst()
+                .orElse(null);
+        if (ignoreSpec != null && ignoreSpec.valueType() == Double.class) {
+            // a real-valued ignore_index (bce_with_logits): off by default; set, its target value is accepted
+            // anywhere and has no gradient, while another value outside the target's domain is still refused
+            tests.add(test(name, "a real ignore_index exempts its target value from the domain check", () -> {
+                Inputs b = base.get();
+                Tensor t = b.get("target");
+                Inputs marked = Fixtures.replace(b, "target", Fixtures.withElement(t, 0, -7.0));
+                refused(ErrorKind.OUT_OF_DOMAIN, () -> create(name, opts).compute(marked), at("target", t, 0));
+                Map<String, Object> o = new LinkedHashMap<>(opts);
+                o.put("ignore_index", -7.0);
+                LossResult r = create(name, o).compute(marked);
+                assertTrue(Double.isFinite(r.value()));
+                assertEquals(0.0, r.grad("input").f64()[0], 0.0);
+                refused(ErrorKind.OUT_OF_DOMAIN, () -> create(name, o).compute(Fixtures.replace(b, "target",
+                        Fixtures.withElement(t, 0, -8.0))), at("target", t, 0));
+            }));
+        } else if (ignoreSpec != null) {
             String labelInput = firstIntegerInput(info);
             tests.add(test(name, "ignore_index exempts its label from the range check", () -> {
                 Inputs b = base.get();
