@@ -97,6 +97,23 @@ public final class LossCall {
         return reduction == Reduction.NONE;
     }
 
+    /**
+     * True when the computation must keep its terms (not only their sum): for reduction {@code none},
+     * and for a per-sample {@code sample_weight} of a row loss, which {@link #finish(double[], double, int...)}
+     * applies to the terms and the gradient rows.
+     */
+    public boolean keepsTerms() {
+        return reduction == Reduction.NONE || sampleWeight() != null;
+    }
+
+    /** The per-sample weights of a row loss ({@code sample_weight}), or null. */
+    private Tensor sampleWeight() {
+        return info.layout() == LossInfo.Layout.ROW ? in.get(SAMPLE_WEIGHT) : null;
+    }
+
+    /** The optional input of every row loss with reduction {@code none}: one weight per sample. */
+    static final String SAMPLE_WEIGHT = "sample_weight";
+
     /** True when the caller gave a buffer for the gradient with respect to {@code name}. */
     public boolean hasCallerBuffer(String name) {
         return caller.gradBuffer(name) != null;
@@ -284,6 +301,9 @@ public final class LossCall {
 
     /** The result from the sum of the terms, scaled by the reduction (not for reduction none). */
     public LossResult finish(double sum) {
+        if (sampleWeight() != null) {
+            throw new IllegalStateException(info.name() + " finished from a sum: its " + SAMPLE_WEIGHT + " was not applied");
+        }
         return build(sum * scale, null, divisor);
     }
 
@@ -304,13 +324,68 @@ public final class LossCall {
         return finish(terms, s, shape);
     }
 
-    /** {@link #finish(double[], int...)} when the computation already summed the terms. */
+    /**
+     * {@link #finish(double[], int...)} when the computation already summed the terms. With a
+     * {@code sample_weight} w (row losses), the terms of sample i (of dimension 0 of the term shape)
+     * and every gradient's row i are multiplied by w_i first, and the sum is that of the weighted terms;
+     * {@code mean} keeps the loss's own divisor.
+     */
     public LossResult finish(double[] terms, double sum, int... shape) {
+        Tensor sw = sampleWeight();
+        if (sw != null) {
+            sum = weigh(sw, terms, shape);
+        }
         if (reduction == Reduction.NONE && shape.length > 0) {
             Tensor t = Tensor.of(terms, shape);
             return build(sum, resultType == DType.FLOAT32 ? t.asFloat32() : t, divisor);
         }
-        return finish(sum);
+        return build(sum * scale, null, divisor);
+    }
+
+    /**
+     * Multiplies the terms of each sample and each gradient's rows by the sample's weight; returns the
+     * weighted sum. A term shape of {@code []} (one unbatched sample) takes one weight.
+     */
+    private double weigh(Tensor sw, double[] terms, int[] shape) {
+        int n = shape.length == 0 ? 1 : shape[0];
+        if (sw.rank() > 1 || sw.size() != n) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, SAMPLE_WEIGHT + " shape " + sw.shapeString()
+                    + " must be [" + n + "]: one weight per sample (the loss's terms have shape "
+                    + Arrays.toString(shape) + ")");
+        }
+        if (terms == null) {
+            throw new IllegalStateException(info.name() + " did not keep its terms for " + SAMPLE_WEIGHT);
+        }
+        int total = 1;
+        for (int d : shape) {
+            total *= d;
+        }
+        int per = n == 0 ? 0 : total / n;
+        double sum = 0;
+        for (int i = 0; i < total; i++) {
+            double t = terms[i] * sw.getDouble(i / per);
+            terms[i] = t;
+            sum += t;
+        }
+        for (int k = 0; k < count; k++) {
+            Tensor g = grads[k];
+            int len = n == 0 ? 0 : g.size() / n;
+            for (int r = 0; r < n; r++) {
+                double w = sw.getDouble(r);
+                if (g.dtype() == DType.FLOAT32) {
+                    float[] a = g.f32();
+                    for (int i = r * len, e = i + len; i < e; i++) {
+                        a[i] = (float) (a[i] * w);
+                    }
+                } else {
+                    double[] a = g.f64();
+                    for (int i = r * len, e = i + len; i < e; i++) {
+                        a[i] *= w;
+                    }
+                }
+            }
+        }
+        return sum;
     }
 
     /** The result of reduction {@code none} from terms already in a tensor of input's precision, and their sum. */

@@ -426,6 +426,12 @@ public final class LossInfo {
             if (layout == null) {
                 throw new IllegalStateException("loss " + name + " has no term layout");
             }
+            // every row loss that can return its terms takes per-sample weights (LossCall applies them)
+            boolean none = options.stream().anyMatch(o -> o.name().equals("reduction") && o.choices().contains("none"));
+            if (layout == Layout.ROW && none && inputs.stream().noneMatch(s -> s.name().equals(LossCall.SAMPLE_WEIGHT))) {
+                optionalInput(LossCall.SAMPLE_WEIGHT, "[N]: one weight per sample, multiplying its terms and"
+                        + " gradients; mean keeps its divisor (Keras sample_weight)");
+            }
             return new LossInfo(this);
         }
     }

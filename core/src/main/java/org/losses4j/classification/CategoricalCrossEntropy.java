@@ -70,7 +70,7 @@ public final class CategoricalCrossEntropy extends AbstractLoss {
         double[] p = x.f64();
         double[] y = target.f64();
         double[] gx = call.gradient("input", x);
-        double[] terms = call.unreduced() ? new double[l.n] : null;
+        double[] terms = call.keepsTerms() ? call.terms(l.n) : null;
         int cc = l.c;
         double sum = 0;
         for (int r = 0; r < l.n; r++) {

@@ -196,7 +196,7 @@ public final class CrossEntropy extends AbstractLoss {
     @Override
     protected LossResult evaluate(LossCall call) {
         Batch k = prepare(call);
-        double[] terms = call.unreduced() ? new double[k.layout.terms()] : null;
+        double[] terms = call.keepsTerms() ? call.terms(k.layout.terms()) : null;
         double sum;
         if (call.precision() == DType.FLOAT64) {
             sum = softmaxRows(k, call.scale(), terms, call.gradient("input", k.x), null);

@@ -58,7 +58,7 @@ abstract class IndexRowLoss extends AbstractLoss {
         double[] xs = x.f64();
         long[] y = target.i64();
         double[] gx = call.gradient("input", x);
-        double[] terms = call.unreduced() ? new double[l.n] : null;
+        double[] terms = call.keepsTerms() ? call.terms(l.n) : null;
         double sum = 0;
         for (int r = 0; r < l.n; r++) {
             double term = rows.row(xs, r * l.c, l.c, (int) y[r], gx, scale);

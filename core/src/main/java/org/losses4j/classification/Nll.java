@@ -98,7 +98,7 @@ public final class Nll extends AbstractLoss {
                 ClassLayout.weightSum(y, w, ignoreIndex));
         double[] xs = x.f64();
         double[] gx = call.gradient("input", x);
-        double[] terms = call.unreduced() ? new double[l.terms()] : null;
+        double[] terms = call.keepsTerms() ? call.terms(l.terms()) : null;
         double sum = 0;
         for (int t = 0, nt = l.terms(); t < nt; t++) {
             long lab = y[t];

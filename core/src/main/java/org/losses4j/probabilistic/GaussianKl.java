@@ -66,7 +66,7 @@ public final class GaussianKl extends AbstractLoss {
         double s = call.reduce(rows);
         double[] mu = mt.f64();
         double[] lv = vt.f64();
-        double[] terms = call.unreduced() ? new double[rows] : null;
+        double[] terms = call.keepsTerms() ? call.terms(rows) : null;
         double[] dmu = call.gradient("mu", mt);
         double[] dlv = call.gradient("logvar", vt);
         double sum = 0;

@@ -150,7 +150,7 @@ public final class Vae extends AbstractLoss {
         double[] y = yt.f64();
         double[] mu = mt.f64();
         double[] lv = vt.f64();
-        double[] terms = call.unreduced() ? new double[rows] : null;
+        double[] terms = call.keepsTerms() ? call.terms(rows) : null;
         double[] dx = call.gradient("recon", xt);
         double[] dmu = call.gradient("mu", mt);
         double[] dlv = call.gradient("logvar", vt);
