@@ -125,15 +125,9 @@ class LossObjectiveTest {
         Random r = new Random(seed);
         float[] y = new float[d.n];
         for (int i = 0; i < d.n; i++) {
-            double l = Math.exp(-0.8 * Math.exp(0.5 * d.signal[i]));
-            int k = 0;
-            double p = 1;
-            do {
-                k++;
-                p *= r.nextDouble();
-            } while (p > l);
+            int claims = poisson(r, 0.8 * Math.exp(0.5 * d.signal[i]));
             double total = 0;
-            for (int c = 0; c < k - 1; c++) {
+            for (int c = 0; c < claims; c++) {
                 total += 0.5 * (exponential(r) + exponential(r));
             }
             y[i] = (float) total;
@@ -335,18 +329,21 @@ class LossObjectiveTest {
         Random r = new Random(seed);
         float[] y = new float[d.n];
         for (int i = 0; i < d.n; i++) {
-            double rate = Math.exp(0.5 * d.signal[i]);
-            // Knuth's method: small rates only
-            double l = Math.exp(-rate);
-            int k = 0;
-            double p = 1;
-            do {
-                k++;
-                p *= r.nextDouble();
-            } while (p > l);
-            y[i] = k - 1;
+            y[i] = poisson(r, Math.exp(0.5 * d.signal[i]));
         }
         return y;
+    }
+
+    /** A Poisson variate by Knuth's method (small rates only). */
+    private static int poisson(Random r, double rate) {
+        double l = Math.exp(-rate);
+        int k = 0;
+        double p = 1;
+        do {
+            k++;
+            p *= r.nextDouble();
+        } while (p > l);
+        return k - 1;
     }
 
     @Test
