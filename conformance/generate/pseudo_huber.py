@@ -26,6 +26,8 @@ import sys
 import mpmath
 import torch
 
+from elementwise import f32, num, tensor  # the JSON form of FORMAT.md, shared with the other generators
+
 mpmath.mp.dps = 60
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "core", "src", "test", "resources", "conformance",
                    "project", "pseudo_huber.jsonl")
@@ -104,20 +106,6 @@ def reference(x, y, delta):
             assert z > 1e154, f"gradient: torch {gi} and mpmath {mg} disagree at d={d} delta={delta}"
             grads.append(mg)
     return terms, grads
-
-
-def num(v):
-    if isinstance(v, float) and not math.isfinite(v):
-        return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
-    return v
-
-
-def tensor(data, shape, dtype="float64"):
-    return {"dtype": dtype, "shape": shape, "data": [num(v) for v in data]}
-
-
-def f32(v):
-    return float(torch.tensor(v, dtype=torch.float32).item())
 
 
 def case(cid, shape, x, y, params=None, weight=None, dtype="float64", rtol=1e-9, atol=1e-12):
