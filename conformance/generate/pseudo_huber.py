@@ -24,7 +24,8 @@ import sys
 import mpmath
 import torch
 
-from caselib import num, write
+from caselib import write
+from elementwise import f32, num, tensor  # the JSON form of FORMAT.md, shared with the other generators
 
 mpmath.mp.dps = 60
 
@@ -102,14 +103,6 @@ def reference(x, y, delta):
             assert z > 1e154, f"gradient: torch {gi} and mpmath {mg} disagree at d={d} delta={delta}"
             grads.append(mg)
     return terms, grads
-
-
-def tensor(data, shape, dtype="float64"):
-    return {"dtype": dtype, "shape": shape, "data": [num(v) for v in data]}
-
-
-def f32(v):
-    return float(torch.tensor(v, dtype=torch.float32).item())
 
 
 def case(cid, shape, x, y, params=None, weight=None, dtype="float64", rtol=1e-9, atol=1e-12):

@@ -157,6 +157,9 @@ public final class Aliases {
                 + " over the batch is reduction batchmean, the default here");
         keras("Poisson", "poisson_nll", "Keras' prediction is a rate (not a log-rate): y_pred - y_true * log(y_pred"
                 + " + 1e-7)", "log_input", "false", "eps", "1e-7");
+        keras("MeanAbsolutePercentageError", "mape", "Keras multiplies by 100 (a percentage, 100·|y_true - y_pred| /"
+                + " max(|y_true|, 1e-7)); mape is the fraction, as scikit-learn's mean_absolute_percentage_error",
+                "eps", "1e-7");
         keras("Hinge", "hinge", "Keras turns 0/1 targets into -1/+1 itself; hinge wants -1/+1 targets");
         keras("SquaredHinge", "squared_hinge", "Keras turns 0/1 targets into -1/+1 itself; squared_hinge wants"
                 + " -1/+1 targets");
@@ -177,7 +180,6 @@ public final class Aliases {
                 + " max(0, margin - y·x)");
         UNMAPPED.put("torch.nn.MultiLabelMarginLoss", "a multi-label hinge over target index lists: not in the"
                 + " catalog");
-        UNMAPPED.put("keras.losses.MeanAbsolutePercentageError", "no percentage-error loss in the catalog");
         UNMAPPED.put("keras.losses.CTC", "batch-major [N, T, C] softmax outputs and dense labels: ctc takes"
                 + " log-probabilities [T, N, C] with lengths, so it is not the same call");
         UNMAPPED.put("keras.losses.CategoricalFocalCrossentropy", "alpha-weighted, one-hot: softmax_focal has no"

@@ -311,6 +311,8 @@ public final class OptionSpec<T> {
         NON_NEGATIVE(v -> v >= 0, ">= 0"),
         UNIT_CLOSED(v -> v >= 0 && v <= 1, "in [0, 1]"),
         UNIT_OPEN(v -> v > 0 && v < 1, "in (0, 1)"),
+        /** Strictly between 1 and 2 (a Tweedie variance power: compound Poisson–gamma). */
+        ONE_TWO_OPEN(v -> v > 1 && v < 2, "in (1, 2)"),
         BELOW_ONE(v -> v < 1, "< 1"),
         AT_LEAST_ONE(v -> v >= 1, ">= 1"),
         ONE_OR_TWO(v -> v == 1 || v == 2, "1 or 2"),

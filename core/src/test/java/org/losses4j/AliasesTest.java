@@ -80,6 +80,10 @@ class AliasesTest {
         Inputs p = Inputs.of(Tensor.of(new double[] {2.0}, 1), Tensor.of(new double[] {1.0}, 1));
         assertThat(Losses.create("Poisson", Aliases.find("Poisson").options()).value(p).value())
                 .isCloseTo(2 - Math.log(2 + 1e-7), within(1e-12));
+        // Keras MeanAbsolutePercentageError: 100·mean |y − x| / max(|y|, 1e-7); its documented example is 2.5e8
+        Inputs pct = Inputs.of(Tensor.of(new double[] {1, 1, 0, 0}, 2, 2), Tensor.of(new double[] {0, 1, 0, 0}, 2, 2));
+        assertThat(100 * Losses.create("MeanAbsolutePercentageError", Aliases.find("MeanAbsolutePercentageError")
+                .options()).value(pct).value()).isCloseTo(2.5e8, within(1e-4));
         // MSELoss: ((1 − 0)² + (2 − 0)²) / 2
         Inputs m = Inputs.of(Tensor.of(new double[] {1, 2}, 2), Tensor.of(new double[] {0, 0}, 2));
         assertThat(Losses.create("MSELoss").value(m).value()).isEqualTo(2.5);

@@ -152,7 +152,7 @@ class TypedBuilderTest {
             candidates.add(new double[] {0.5});
         } else {
             double v = d == null ? 1.0 : (Double) d;
-            for (double c : new double[] {v * 0.5, v * 2, v + 0.5, 0.5, 0.25, 1.5, 2.0, 0.1, 1e-3}) {
+            for (double c : new double[] {v * 0.5, v * 2, v + 0.5, 0.5, 0.25, 1.5, 2.0, 0.1, 1e-3, 1.25}) {
                 candidates.add(c);
             }
         }

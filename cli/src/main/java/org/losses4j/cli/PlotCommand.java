@@ -64,6 +64,7 @@ final class PlotCommand implements Callable<Integer> {
         LOGIT("logit z (target 1)", -6, 6, 1.0),
         PROBABILITY("predicted probability p (target 1)", 0.001, 0.999, 1.0),
         LOG1P("prediction x (target 0), x > −1", -0.9, 3, 0.0),
+        LOG_MEAN("score f = log μ (target 1)", -3, 3, 1.0),
         TWO_CLASS("true-class logit margin (2 classes)", -6, 6, 0.0),
         DISTRIBUTION("predicted probability q of outcome 1 of 2 (target P = (0.7, 0.3))", 0.01, 0.99, 0.7);
 
@@ -99,6 +100,9 @@ final class PlotCommand implements Callable<Integer> {
                 return Axis.PROBABILITY;
             case "msle": case "rmsle":
                 return Axis.LOG1P;
+            case "tweedie": case "gamma":
+                // log-link losses of a mean (gamma refuses the residual axis's target 0)
+                return Axis.LOG_MEAN;
             case "cross_entropy": case "softmax_focal": case "multiclass_hinge": case "multi_margin":
                 return Axis.TWO_CLASS;
             case "kl_div": case "reverse_kl_div": case "js_div":

@@ -136,6 +136,11 @@ class DescribeTest {
                     // linear growth: the loss at 1e6 is at most ~1000x the loss at 1e3
                     robust = value(i, axis, 1e6) / value(i, axis, 1e3) < 1e3 * 1.5;
                     break;
+                case LOG_MEAN:
+                    // a log-mean score: linear growth on both sides (gamma is linear above, exponential below)
+                    robust = value(i, axis, 1e6) / value(i, axis, 1e3) < 1e3 * 1.5
+                            && value(i, axis, -1e6) / value(i, axis, -1e3) < 1e3 * 1.5;
+                    break;
                 case PROBABILITY:
                     robust = value(i, axis, 1e-30) < 1.5 * value(i, axis, 1e-3);
                     break;

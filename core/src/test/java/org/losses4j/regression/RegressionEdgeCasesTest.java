@@ -221,7 +221,7 @@ class RegressionEdgeCasesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mae", "smooth_l1", "log_cosh", "msle", "poisson_nll", "gaussian_nll", "quantile",
-        "pseudo_huber"})
+        "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"})
     void nanPropagatesToItsOwnTermAndGradientOnly(String name) {
         for (String where : new String[] {"input", "target"}) {
             double[] x = {0.5, 1.5, 2.5};
@@ -301,6 +301,21 @@ class RegressionEdgeCasesTest {
     }
 
     @Test
+    void logLinkLossesRefuseTargetsOutsideTheirDomain() {
+        refused(() -> Losses.create("tweedie").compute(pair(new double[] {0.5, 0.1}, new double[] {0, -1})),
+                ErrorKind.OUT_OF_DOMAIN, "target[1] = -1.0 must be >= 0");
+        refused(() -> Losses.create("gamma").compute(pair(new double[] {0.5, 0.1}, new double[] {1, 0})),
+                ErrorKind.OUT_OF_DOMAIN, "target[1] = 0.0 must be > 0");
+        refused(() -> Losses.create("gamma").compute(pair(new double[] {0.5, 0.1}, new double[] {-2, 1})),
+                ErrorKind.OUT_OF_DOMAIN, "target[0] = -2.0 must be > 0");
+        // a zero target is tweedie's point mass, any score is a log-mean, NaN propagates
+        assertThat(Losses.create("tweedie").value(pair(new double[] {-3, 3}, new double[] {0, 0})).value())
+                .isCloseTo(Math.exp(-1.5) + Math.exp(1.5), within(1e-15));
+        assertThat(Losses.create("gamma").value(pair(new double[] {Double.NaN}, new double[] {1})).value()).isNaN();
+        assertThat(Losses.create("gamma").value(pair(new double[] {1}, new double[] {Double.NaN})).value()).isNaN();
+    }
+
+    @Test
     void gaussianNllRefusesBadVarShapesAndNegativeVariances() {
         Tensor x = Tensor.of(new double[12], 3, 4);
         Tensor y = Tensor.of(new double[12], 3, 4);
@@ -326,7 +341,18 @@ class RegressionEdgeCasesTest {
         refused(() -> Losses.create("gaussian_nll", Map.of("eps", -1.0)), ErrorKind.INVALID_OPTION, "eps");
         for (double delta : new double[] {0.0, -1.0, 2e15, Double.NaN, Double.POSITIVE_INFINITY}) {
             refused(() -> Losses.create("pseudo_huber", Map.of("delta", delta)), ErrorKind.INVALID_OPTION, "delta");
+            refused(() -> Losses.create("fair", Map.of("c", delta)), ErrorKind.INVALID_OPTION, "option c");
         }
+        for (double p : new double[] {1.0, 2.0, 0.5, 2.5, Double.NaN}) {
+            refused(() -> Losses.create("tweedie", Map.of("variance_power", p)), ErrorKind.INVALID_OPTION,
+                    "variance_power");
+        }
+        for (double tau : new double[] {0.0, 1.0}) {
+            refused(() -> Losses.create("expectile", Map.of("tau", tau)), ErrorKind.INVALID_OPTION, "tau");
+        }
+        refused(() -> Losses.create("mape", Map.of("eps", 0.0)), ErrorKind.INVALID_OPTION, "eps");
+        refused(() -> Losses.create("gamma", Map.of("variance_power", 1.5)), ErrorKind.UNKNOWN_OPTION,
+                "variance_power");
         // always-scalar losses take no reduction
         refused(() -> Rmse.builder().reduction(Reduction.SUM).build(), ErrorKind.UNKNOWN_OPTION, "reduction");
         refused(() -> Losses.create("rmsle", Map.of("reduction", "mean")), ErrorKind.UNKNOWN_OPTION, "reduction");
@@ -334,7 +360,7 @@ class RegressionEdgeCasesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "quantile",
-        "pseudo_huber"})
+        "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"})
     void shapeMismatchAndEmptyMeanAreRefused(String name) {
         refused(() -> Losses.create(name).compute(pair(new double[5], new double[6])), ErrorKind.SHAPE_MISMATCH,
                 "target shape [6] != input shape [5]");
@@ -351,6 +377,6 @@ class RegressionEdgeCasesTest {
                 .isEqualTo(Losses.create("smooth_l1", Map.of("beta", 0.5, "reduction", "sum")).value(in).value());
         assertThat(Losses.family(org.losses4j.Family.REGRESSION)).extracting(i -> i.name()).containsExactly("mse",
                 "mae", "rmse", "huber", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "gaussian_nll",
-                "quantile", "pseudo_huber");
+                "quantile", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair");
     }
 }

@@ -23,8 +23,9 @@ import org.losses4j.Tensor;
 /**
  * Finite-difference checks (float64) of the gradient and of the diagonal Hessian of every
  * regression loss over every option combination, on random inputs kept away from the kinks
- * (x = y for mae / quantile / smooth_l1 with β = 0, |x − y| = β for smooth_l1, var = eps for
- * gaussian_nll), where a central difference would straddle two pieces.
+ * (x = y for mae / quantile / smooth_l1 with β = 0 / mape, and expectile's second derivative;
+ * |x − y| = β for smooth_l1, var = eps for gaussian_nll), where a central difference would
+ * straddle two pieces.
  */
 class RegressionGradientTest {
     private static final List<String> REDUCTIONS = List.of("mean", "sum", "none");
@@ -101,6 +102,22 @@ class RegressionGradientTest {
             }
             for (double tau : new double[] {0.1, 0.5, 0.9}) {
                 out.add(plain("quantile", params("tau", tau, "reduction", r), awayFrom(0)));
+            }
+            for (double power : new double[] {1.01, 1.5, 1.99}) {
+                // log-means in [-2, 2], counts and half-counts including 0
+                out.add(new Combo("tweedie", params("variance_power", power, "reduction", r), any, -2, 2, 0, 6, true,
+                        null));
+            }
+            out.add(new Combo("gamma", params("reduction", r), any, -2, 2, 0.05, 6, false, null));
+            for (double tau : new double[] {0.05, 0.5, 0.8}) {
+                // the second derivative jumps at x = y
+                out.add(plain("expectile", params("tau", tau, "reduction", r), awayFrom(0)));
+            }
+            for (double eps : new double[] {2.220446049250313e-16, 0.5}) {
+                out.add(plain("mape", params("eps", eps, "reduction", r), awayFrom(0)));
+            }
+            for (double c : new double[] {0.05, 1.0, 3.0, 1e3}) {
+                out.add(plain("fair", params("c", c, "reduction", r), any));
             }
             for (boolean logInput : new boolean[] {true, false}) {
                 for (boolean full : new boolean[] {false, true}) {
@@ -190,6 +207,6 @@ class RegressionGradientTest {
             covered.add(c.loss);
         }
         assertEquals(java.util.Set.of("mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll",
-                "gaussian_nll", "quantile", "pseudo_huber"), covered);
+                "gaussian_nll", "quantile", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"), covered);
     }
 }

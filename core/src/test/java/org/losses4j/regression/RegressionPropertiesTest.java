@@ -22,13 +22,14 @@ import org.losses4j.Tensor;
 /**
  * Properties of the regression losses on random data: what the reductions divide by, zero
  * loss at a perfect prediction, float32 against float64, and the identities between losses
- * (rmse² = mse, rmsle² = msle, smooth_l1·β = huber(δ = β), quantile(½) = ½·mae, gaussian_nll
- * with a per-row variance = the same variance repeated, poisson_nll on a rate = on its log).
+ * (rmse² = mse, rmsle² = msle, smooth_l1·β = huber(δ = β), quantile(½) = ½·mae, expectile(½) =
+ * ½·mse, mape = mae/|y|, gaussian_nll with a per-row variance = the same variance repeated,
+ * poisson_nll on a rate = on its log).
  */
 class RegressionPropertiesTest {
     /** Losses with a reduction option, and a domain to draw (input, target) from. */
     private static final String[] REDUCED = {"mae", "smooth_l1", "log_cosh", "msle", "poisson_nll", "quantile",
-        "gaussian_nll", "pseudo_huber"};
+        "gaussian_nll", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"};
 
     // ---- data ----
 
@@ -71,6 +72,17 @@ class RegressionPropertiesTest {
                 case "poisson_nll":
                     x[i] = x[i] / 4; // a log-rate within e^±5
                     y[i] = Math.floor(Math.abs(y[i]));
+                    break;
+                case "tweedie":
+                    x[i] = x[i] / 4; // a log-mean within e^±5
+                    y[i] = Math.abs(y[i]) < 5 ? 0 : Math.abs(y[i]); // exact zeros and a continuous part
+                    break;
+                case "gamma":
+                    x[i] = x[i] / 4;
+                    y[i] = Math.abs(y[i]) + 0.01;
+                    break;
+                case "mape":
+                    y[i] = y[i] == 0 ? 1 : y[i];
                     break;
                 default:
             }
@@ -124,7 +136,7 @@ class RegressionPropertiesTest {
     @Property(tries = 60)
     void zeroLossAndGradientAtAPerfectPrediction(@ForAll("pairs") double[][] p) {
         for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "quantile",
-            "pseudo_huber"}) {
+            "pseudo_huber", "expectile", "mape", "fair"}) {
             double[] x = p[0].clone();
             if (name.endsWith("msle")) {
                 for (int i = 0; i < x.length; i++) {
@@ -146,7 +158,8 @@ class RegressionPropertiesTest {
 
     @Property(tries = 60)
     void lossesArePositiveAwayFromThePerfectPrediction(@ForAll("pairs") double[][] p) {
-        for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "quantile", "pseudo_huber"}) {
+        for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "quantile", "pseudo_huber",
+            "expectile", "mape", "fair"}) {
             double[] y = p[0].clone();
             y[0] += 1.0;
             double v = Losses.create(name).value(Inputs.of(Tensor.vector(p[0]), Tensor.vector(y))).value();
@@ -159,7 +172,7 @@ class RegressionPropertiesTest {
     @Property(tries = 40)
     void float32AgreesWithFloat64(@ForAll("pairs") double[][] p) {
         for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll",
-            "quantile", "gaussian_nll", "pseudo_huber"}) {
+            "quantile", "gaussian_nll", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"}) {
             Inputs in64 = valid(name, p[0], p[1]);
             Inputs in32 = Inputs.empty();
             Inputs in64r = Inputs.empty();
@@ -258,6 +271,49 @@ class RegressionPropertiesTest {
         double[] gm = m.grad().f64();
         for (int i = 0; i < gq.length; i++) {
             assertThat(gq[i]).isEqualTo(0.5 * gm[i]);
+        }
+    }
+
+    @Property(tries = 60)
+    void expectileAtOneHalfIsHalfTheMse(@ForAll("pairs") double[][] p) {
+        Inputs in = Inputs.of(Tensor.vector(p[0]), Tensor.vector(p[1]));
+        LossResult e = Losses.create("expectile", Map.of("tau", 0.5)).compute(in);
+        LossResult m = Losses.create("mse").compute(in);
+        assertThat(e.value()).isCloseTo(0.5 * m.value(), within(tol(m.value())));
+        double[] ge = e.grad().f64();
+        double[] gm = m.grad().f64();
+        for (int i = 0; i < ge.length; i++) {
+            assertThat(ge[i]).isCloseTo(0.5 * gm[i], within(1e-15 * Math.abs(gm[i])));
+        }
+    }
+
+    @Property(tries = 60)
+    void expectileIsAsymmetric(@ForAll("pairs") double[][] p, @ForAll @DoubleRange(min = 0.01, max = 0.99) double tau) {
+        // τ(y − x)² for under-prediction, (1 − τ)(x − y)² for over-prediction
+        double[] x = p[0];
+        double[] y = p[1];
+        double[] terms = Losses.create("expectile", Map.of("tau", tau, "reduction", "none"))
+                .value(Inputs.of(Tensor.vector(x), Tensor.vector(y))).terms().f64();
+        for (int i = 0; i < x.length; i++) {
+            double u = y[i] - x[i];
+            double want = (u >= 0 ? tau : 1 - tau) * u * u;
+            assertThat(terms[i]).isCloseTo(want, within(1e-12 * (1 + Math.abs(want))));
+        }
+    }
+
+    @Property(tries = 60)
+    void mapeIsMaeOverTheTargetsSize(@ForAll("pairs") double[][] p) {
+        double[] x = p[0];
+        double[] y = p[1].clone();
+        for (int i = 0; i < y.length; i++) {
+            y[i] = y[i] == 0 ? 1 : y[i];
+        }
+        double[] t = Losses.create("mape", Map.of("reduction", "none")).value(Inputs.of(Tensor.vector(x),
+                Tensor.vector(y))).terms().f64();
+        double[] a = Losses.create("mae", Map.of("reduction", "none")).value(Inputs.of(Tensor.vector(x),
+                Tensor.vector(y))).terms().f64();
+        for (int i = 0; i < x.length; i++) {
+            assertThat(t[i]).isEqualTo(a[i] / Math.abs(y[i]));
         }
     }
 

@@ -103,6 +103,9 @@ class CatalogPropertiesTest {
             case "in (0, 1)":
                 out.addAll(List.of(d, 0.2, 0.8));
                 break;
+            case "in (1, 2)":
+                out.addAll(List.of(d, 1.1, 1.9));
+                break;
             case "< 1":
                 out.addAll(List.of(d, 0.0, 0.5));
                 break;

@@ -65,6 +65,8 @@ class ValidationTest {
             d("poisson_nll", "target", 1, -1.0), d("poisson_nll", "target", 0, Double.NEGATIVE_INFINITY),
             d("poisson_nll", Map.of("log_input", false), "input", 2, -0.5),
             d("gaussian_nll", "var", 1, -1.0), d("gaussian_nll", "var", 0, Double.NEGATIVE_INFINITY),
+            d("tweedie", "target", 1, -1.0), d("tweedie", "target", 0, Double.NEGATIVE_INFINITY),
+            d("gamma", "target", 1, 0.0), d("gamma", "target", 2, -0.5), d("gamma", "target", 0, Double.NEGATIVE_INFINITY),
             d("bce", "input", 1, 1.5), d("bce", "input", 0, -0.1), d("bce", "input", 2, Double.POSITIVE_INFINITY),
             d("bce", "target", 1, 1.5), d("bce", "target", 0, -0.5),
             d("bce_with_logits", "target", 1, 1.2), d("bce_with_logits", "target", 0, -0.2),
@@ -104,6 +106,9 @@ class ValidationTest {
             new BadOption("huber", "delta", 0.0), new BadOption("huber", "delta", -1.0),
             new BadOption("smooth_l1", "beta", -0.5),
             new BadOption("quantile", "tau", 0.0), new BadOption("quantile", "tau", 1.0),
+            new BadOption("tweedie", "variance_power", 1.0), new BadOption("tweedie", "variance_power", 2.0),
+            new BadOption("expectile", "tau", 0.0), new BadOption("expectile", "tau", 1.0),
+            new BadOption("mape", "eps", 0.0), new BadOption("fair", "c", 0.0), new BadOption("fair", "c", 2e15),
             new BadOption("poisson_nll", "eps", 0.0), new BadOption("gaussian_nll", "eps", -1e-6),
             new BadOption("bce_with_logits", "label_smoothing", 1.5),
             new BadOption("bce_with_logits", "label_smoothing", -0.1),
@@ -614,6 +619,11 @@ class ValidationTest {
             case "in (0, 1)":
                 out.add(0.0);
                 out.add(1.0);
+                break;
+            case "in (1, 2)":
+                out.add(1.0);
+                out.add(2.0);
+                out.add(0.5);
                 break;
             case "< 1":
                 out.add(1.0);

@@ -55,6 +55,11 @@ import org.losses4j.Tensor;
  * leaf step is capped at 0.7; {@code LossObjective.of("poisson_nll").hessianFactor(Math.exp(0.7))}
  * with the parameter {@code max_delta_step = 0.7} reproduces it (with {@code max_delta_step = 0}
  * for both, plain poisson_nll does).
+ * {@code reg:tweedie} (with {@code tweedie_variance_power} = p) and {@code reg:gamma} are
+ * {@code LossObjective.of("tweedie", Map.of("variance_power", p))} and {@code LossObjective.of("gamma")},
+ * whose margin is the log of the mean; the built-ins take {@code base_score} as a mean, so
+ * {@code base_score = μ₀} there is the margin {@code log μ₀} here ({@code reg:gamma} also multiplies the
+ * weight of labels exactly 1 by {@code scale_pos_weight}, default 1: give such weights in the DMatrix).
  * With a custom objective XGBoost applies no link function: predict with
  * {@code outputMargin = true} and apply the inverse link yourself (σ for logistic losses, exp
  * for poisson_nll), and give {@code base_score} as a margin.

@@ -80,7 +80,8 @@ class LossObjectiveTest {
         return b.predict(test, true);
     }
 
-    private static void assertSameMargins(float[][] builtin, float[][] ours, double tol) {
+    /** Asserts the margins agree within {@code tol·max(1, max |margin|)}; returns max |built-in − losses4j|. */
+    private static double assertSameMargins(float[][] builtin, float[][] ours, double tol) {
         assertThat(ours.length).isEqualTo(builtin.length);
         double maxDiff = 0;
         double maxAbs = 0;
@@ -90,6 +91,185 @@ class LossObjectiveTest {
         }
         assertThat(maxAbs).as("the model learned something").isGreaterThan(0.1);
         assertThat(maxDiff).as("max |built-in − losses4j| of the raw margins").isLessThanOrEqualTo(tol * Math.max(1, maxAbs));
+        return maxDiff;
+    }
+
+    private static double maxDiff(float[][] a, float[][] b) {
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i][0] - b[i][0]));
+        }
+        return diff;
+    }
+
+    /** N sample weights in [0.5, 1.5). */
+    private static float[] weights(long seed) {
+        Random r = new Random(seed);
+        float[] w = new float[N];
+        for (int i = 0; i < N; i++) {
+            w[i] = 0.5f + r.nextFloat();
+        }
+        return w;
+    }
+
+    /** An exponential variate of mean 1. */
+    private static double exponential(Random r) {
+        return -Math.log(1 - r.nextDouble());
+    }
+
+    /**
+     * Compound Poisson–gamma targets (Tweedie with 1 < p < 2): N ~ Poisson(λ) claims of
+     * gamma(2, ½) size each, λ = 0.8·e^(signal/2); about a third are exact zeros.
+     */
+    private static float[] tweedieTargets(Data d, long seed) {
+        Random r = new Random(seed);
+        float[] y = new float[d.n];
+        for (int i = 0; i < d.n; i++) {
+            int claims = poisson(r, 0.8 * Math.exp(0.5 * d.signal[i]));
+            double total = 0;
+            for (int c = 0; c < claims; c++) {
+                total += 0.5 * (exponential(r) + exponential(r));
+            }
+            y[i] = (float) total;
+        }
+        return y;
+    }
+
+    /** Gamma targets of shape 2 and mean e^(signal/2): all positive, skewed. */
+    private static float[] gammaTargets(Data d, long seed) {
+        Random r = new Random(seed);
+        float[] y = new float[d.n];
+        for (int i = 0; i < d.n; i++) {
+            y[i] = (float) (Math.exp(0.5 * d.signal[i]) * 0.5 * (exponential(r) + exponential(r)));
+        }
+        return y;
+    }
+
+    @Test
+    void tweedieEqualsBuiltinTweedie() throws XGBoostError {
+        // reg:tweedie's gradient −y·e^((1−p)f) + e^((2−p)f) and Hessian −y(1−p)e^((1−p)f) + (2−p)e^((2−p)f)
+        // (XGBoost's in float32) are tweedie's. Its base_score is a mean (1 → margin log 1 = 0), a custom
+        // objective's a margin; given explicitly, XGBoost fits no intercept. hessianFloor(0): the loss's own curvature.
+        Data tr = new Data(N, 81);
+        Data te = new Data(300, 82);
+        float[] y = tweedieTargets(tr, 83);
+        int zeros = 0;
+        for (float v : y) {
+            zeros += v == 0 ? 1 : 0;
+        }
+        assertThat(zeros).as("exact zeros among the targets").isBetween(N / 5, N / 2);
+        DMatrix train = tr.matrix(y);
+        train.setWeight(weights(84));
+        DMatrix test = te.matrix(new float[te.n]);
+        float[][] previous = null;
+        for (double p : new double[] {1.5, 1.2, 1.8}) {
+            float[][] builtin = trainAndPredict(train, test,
+                    params("objective", "reg:tweedie", "tweedie_variance_power", p, "base_score", 1.0), null);
+            float[][] ours = trainAndPredict(train, test, params("base_score", 0.0),
+                    LossObjective.of("tweedie", Map.of("variance_power", p)).hessianFloor(0.0));
+            double diff = assertSameMargins(builtin, ours, 1e-5);
+            System.out.printf("tweedie p = %s: max |reg:tweedie − losses4j| margin = %.3g%n", p, diff);
+            if (previous != null) {
+                assertThat(maxDiff(previous, builtin)).as("another p gives another model (the test can tell)")
+                        .isGreaterThan(1e-2);
+            }
+            previous = builtin;
+        }
+    }
+
+    @Test
+    void gammaEqualsBuiltinGamma() throws XGBoostError {
+        // reg:gamma's gradient 1 − y/μ and Hessian y/μ (μ = e^f, XGBoost's in float32) are gamma's; base_score
+        // as for reg:tweedie. No label is exactly 1, so scale_pos_weight (see below) plays no part.
+        Data tr = new Data(N, 91);
+        Data te = new Data(300, 92);
+        DMatrix train = tr.matrix(gammaTargets(tr, 93));
+        train.setWeight(weights(94));
+        DMatrix test = te.matrix(new float[te.n]);
+        float[][] builtin = trainAndPredict(train, test, params("objective", "reg:gamma", "base_score", 1.0), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.0), LossObjective.of("gamma")
+                .hessianFloor(0.0));
+        double diff = assertSameMargins(builtin, ours, 1e-5);
+        System.out.printf("gamma: max |reg:gamma − losses4j| margin = %.3g%n", diff);
+        // tweedie near p = 2 has gamma's gradient and Hessian: nearly the same model
+        float[][] nearTwo = trainAndPredict(train, test, params("base_score", 0.0),
+                LossObjective.of("tweedie", Map.of("variance_power", 1.9999)).hessianFloor(0.0));
+        assertThat(maxDiff(nearTwo, builtin)).isLessThan(1e-2);
+    }
+
+    @Test
+    void gammaDiffersFromBuiltinGammaOnlyByScalePosWeightOnLabelsOfExactlyOne() throws XGBoostError {
+        // RegLossObj multiplies the weight of every sample whose label is exactly 1 by scale_pos_weight,
+        // for reg:gamma too (CATALOG.md): with such labels and scale_pos_weight = 3 the built-in differs,
+        // and losses4j with those samples' DMatrix weights tripled is the built-in again
+        Data tr = new Data(N, 95);
+        Data te = new Data(300, 96);
+        float[] y = gammaTargets(tr, 97);
+        float[] w = new float[N];
+        for (int i = 0; i < N; i++) {
+            if (i % 4 == 0) {
+                y[i] = 1f;
+            }
+            w[i] = y[i] == 1f ? 3f : 1f;
+        }
+        DMatrix plain = tr.matrix(y);
+        DMatrix weighted = tr.matrix(y);
+        weighted.setWeight(w);
+        DMatrix test = te.matrix(new float[te.n]);
+        float[][] builtin = trainAndPredict(plain, test,
+                params("objective", "reg:gamma", "base_score", 1.0, "scale_pos_weight", 3.0), null);
+        float[][] ours = trainAndPredict(plain, test, params("base_score", 0.0), LossObjective.of("gamma")
+                .hessianFloor(0.0));
+        assertThat(maxDiff(builtin, ours)).as("scale_pos_weight changes the built-in").isGreaterThan(1e-2);
+        float[][] oursWeighted = trainAndPredict(weighted, test, params("base_score", 0.0), LossObjective.of("gamma")
+                .hessianFloor(0.0));
+        assertSameMargins(builtin, oursWeighted, 1e-5);
+    }
+
+    /**
+     * LightGBM's RegressionFairLoss::GetGradients transcribed (x = score − label in double, then
+     * float): {@code c·x/(|x| + c)} and {@code c²/((|x| + c)(|x| + c))}. XGBoost has no built-in fair
+     * objective, so this is the reference the fair objective is compared with.
+     */
+    private static final class LightGbmFair implements IObjective {
+        private static final long serialVersionUID = 1L;
+        private final double c;
+
+        LightGbmFair(double c) {
+            this.c = c;
+        }
+
+        @Override
+        public List<float[]> getGradient(float[][] predicts, DMatrix dtrain) {
+            try {
+                float[] label = dtrain.getLabel();
+                float[] g = new float[label.length];
+                float[] h = new float[label.length];
+                for (int i = 0; i < label.length; i++) {
+                    double x = (double) predicts[i][0] - label[i];
+                    g[i] = (float) (c * x / (Math.abs(x) + c));
+                    h[i] = (float) (c * c / ((Math.abs(x) + c) * (Math.abs(x) + c)));
+                }
+                return List.of(g, h);
+            } catch (XGBoostError e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void fairEqualsLightGbmsFairObjective() throws XGBoostError {
+        Data tr = new Data(N, 101);
+        Data te = new Data(300, 102);
+        DMatrix train = tr.matrix(labelsWithOutliers(tr, 103));
+        DMatrix test = te.matrix(new float[te.n]);
+        for (double c : new double[] {1.0, 0.3}) {
+            float[][] lightgbm = trainAndPredict(train, test, params("base_score", 0.5), new LightGbmFair(c));
+            float[][] ours = trainAndPredict(train, test, params("base_score", 0.5),
+                    LossObjective.of("fair", Map.of("c", c)).hessianFloor(0.0));
+            double diff = assertSameMargins(lightgbm, ours, 1e-5);
+            System.out.printf("fair c = %s: max |LightGBM's fair − losses4j| margin = %.3g%n", c, diff);
+        }
     }
 
     private static float[] gaussianLabels(Data d, long seed) {
@@ -107,12 +287,7 @@ class LossObjectiveTest {
         Data te = new Data(300, 2);
         DMatrix train = tr.matrix(gaussianLabels(tr, 3));
         DMatrix test = te.matrix(new float[te.n]);
-        float[] w = new float[N];
-        Random r = new Random(4);
-        for (int i = 0; i < N; i++) {
-            w[i] = 0.5f + r.nextFloat();
-        }
-        train.setWeight(w);
+        train.setWeight(weights(4));
         // reg:squarederror is ½(f − y)²; losses4j's mse is (f − y)², so scale ½. base_score is a margin for both.
         float[][] builtin = trainAndPredict(train, test, params("objective", "reg:squarederror", "base_score", 0.5), null);
         float[][] ours = trainAndPredict(train, test, params("base_score", 0.5), LossObjective.of("mse").scale(0.5));
@@ -154,18 +329,21 @@ class LossObjectiveTest {
         Random r = new Random(seed);
         float[] y = new float[d.n];
         for (int i = 0; i < d.n; i++) {
-            double rate = Math.exp(0.5 * d.signal[i]);
-            // Knuth's method: small rates only
-            double l = Math.exp(-rate);
-            int k = 0;
-            double p = 1;
-            do {
-                k++;
-                p *= r.nextDouble();
-            } while (p > l);
-            y[i] = k - 1;
+            y[i] = poisson(r, Math.exp(0.5 * d.signal[i]));
         }
         return y;
+    }
+
+    /** A Poisson variate by Knuth's method (small rates only). */
+    private static int poisson(Random r, double rate) {
+        double l = Math.exp(-rate);
+        int k = 0;
+        double p = 1;
+        do {
+            k++;
+            p *= r.nextDouble();
+        } while (p > l);
+        return k - 1;
     }
 
     @Test
@@ -234,12 +412,7 @@ class LossObjectiveTest {
             Data tr = new Data(N, 71);
             Data te = new Data(300, 72);
             DMatrix train = tr.matrix(labelsWithOutliers(tr, 73));
-            float[] w = new float[N];
-            Random r = new Random(74);
-            for (int i = 0; i < N; i++) {
-                w[i] = 0.5f + r.nextFloat();
-            }
-            train.setWeight(w);
+            train.setWeight(weights(74));
             DMatrix test = te.matrix(new float[te.n]);
             float[][] builtin = trainAndPredict(train, test,
                     params("objective", "reg:pseudohubererror", "huber_slope", delta, "base_score", 0.5), null);
