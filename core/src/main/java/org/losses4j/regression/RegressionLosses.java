@@ -11,6 +11,7 @@ public final class RegressionLosses {
     /** Every loss of this family. */
     public static List<LossInfo> all() {
         return List.of(Mse.INFO, Mae.INFO, Rmse.INFO, Huber.INFO, SmoothL1.INFO, LogCosh.INFO, Msle.INFO,
-                Rmsle.INFO, PoissonNll.INFO, GaussianNll.INFO, Quantile.INFO, PseudoHuber.INFO);
+                Rmsle.INFO, PoissonNll.INFO, GaussianNll.INFO, Quantile.INFO, PseudoHuber.INFO,
+                Robust.INFO);
     }
 }

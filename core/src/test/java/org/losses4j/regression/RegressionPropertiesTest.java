@@ -28,7 +28,7 @@ import org.losses4j.Tensor;
 class RegressionPropertiesTest {
     /** Losses with a reduction option, and a domain to draw (input, target) from. */
     private static final String[] REDUCED = {"mae", "smooth_l1", "log_cosh", "msle", "poisson_nll", "quantile",
-        "gaussian_nll", "pseudo_huber"};
+        "gaussian_nll", "pseudo_huber", "robust"};
 
     // ---- data ----
 
@@ -124,7 +124,7 @@ class RegressionPropertiesTest {
     @Property(tries = 60)
     void zeroLossAndGradientAtAPerfectPrediction(@ForAll("pairs") double[][] p) {
         for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "quantile",
-            "pseudo_huber"}) {
+            "pseudo_huber", "robust"}) {
             double[] x = p[0].clone();
             if (name.endsWith("msle")) {
                 for (int i = 0; i < x.length; i++) {
@@ -146,7 +146,8 @@ class RegressionPropertiesTest {
 
     @Property(tries = 60)
     void lossesArePositiveAwayFromThePerfectPrediction(@ForAll("pairs") double[][] p) {
-        for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "quantile", "pseudo_huber"}) {
+        for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "quantile", "pseudo_huber",
+            "robust"}) {
             double[] y = p[0].clone();
             y[0] += 1.0;
             double v = Losses.create(name).value(Inputs.of(Tensor.vector(p[0]), Tensor.vector(y))).value();
@@ -159,7 +160,8 @@ class RegressionPropertiesTest {
     @Property(tries = 40)
     void float32AgreesWithFloat64(@ForAll("pairs") double[][] p) {
         for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll",
-            "quantile", "gaussian_nll", "pseudo_huber"}) {
+            "quantile", "gaussian_nll", "pseudo_huber",
+            "robust"}) {
             Inputs in64 = valid(name, p[0], p[1]);
             Inputs in32 = Inputs.empty();
             Inputs in64r = Inputs.empty();

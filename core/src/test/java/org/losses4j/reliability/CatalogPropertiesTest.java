@@ -116,6 +116,9 @@ class CatalogPropertiesTest {
             case "in [-1e15, 1e15]":
                 out.addAll(List.of(d, d + 0.5, d - 0.5));
                 break;
+            case "in [-1e15, 1e15], -Infinity or Infinity": // robust's α, with its exact limits
+                out.addAll(List.of(d, 2.0, 0.0, -2.0, Double.NEGATIVE_INFINITY));
+                break;
             default:
                 throw new AssertionError(loss + "." + s.name() + ": no values for range '" + a + "'");
         }
