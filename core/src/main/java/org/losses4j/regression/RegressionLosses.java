@@ -12,6 +12,6 @@ public final class RegressionLosses {
     public static List<LossInfo> all() {
         return List.of(Mse.INFO, Mae.INFO, Rmse.INFO, Huber.INFO, SmoothL1.INFO, LogCosh.INFO, Msle.INFO,
                 Rmsle.INFO, PoissonNll.INFO, GaussianNll.INFO, Quantile.INFO, PseudoHuber.INFO,
-                Robust.INFO);
+                Robust.INFO, Cox.INFO);
     }
 }

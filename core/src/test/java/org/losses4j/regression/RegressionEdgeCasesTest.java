@@ -357,6 +357,6 @@ class RegressionEdgeCasesTest {
                 .isEqualTo(Losses.create("smooth_l1", Map.of("beta", 0.5, "reduction", "sum")).value(in).value());
         assertThat(Losses.family(org.losses4j.Family.REGRESSION)).extracting(i -> i.name()).containsExactly("mse",
                 "mae", "rmse", "huber", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "gaussian_nll",
-                "quantile", "pseudo_huber", "robust");
+                "quantile", "pseudo_huber", "robust", "cox");
     }
 }

@@ -253,8 +253,14 @@ class CatalogPropertiesTest {
         }
     }
 
-    /** What mean divides by, per CATALOG.md: Σ w_y over kept index targets for cross_entropy/nll, else the number of terms. */
+    /**
+     * What mean divides by, per CATALOG.md: Σ w_y over kept index targets for cross_entropy/nll, the
+     * number of events (times > 0) for cox, else the number of terms.
+     */
     static double divisor(String loss, Inputs in, LossResult none) {
+        if (loss.equals("cox")) {
+            return java.util.Arrays.stream(in.get("target").toDoubleArray()).filter(t -> t > 0).count();
+        }
         if ((loss.equals("cross_entropy") || loss.equals("nll")) && in.get("target").dtype() == DType.INT64) {
             long[] y = in.get("target").i64();
             Tensor w = in.get("weight");
