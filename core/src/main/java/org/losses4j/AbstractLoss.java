@@ -57,6 +57,15 @@ public abstract class AbstractLoss implements Loss {
         return false;
     }
 
+    /**
+     * {@link DiagonalHessian#computeWithHessian} for the losses that implement it: a call whose
+     * {@link LossCall#wantsHessian()} is true (the computation attaches the Hessian with
+     * {@link LossCall#hessian(Tensor)}).
+     */
+    protected final LossResult runWithHessian(Inputs in) {
+        return run(in, true, true);
+    }
+
     /** Checks the call, then computes at its precision (widening float32 data where the loss has no float32 path). */
     final LossResult run(Inputs in, boolean grad, boolean hessian) {
         DType dt = checkInputs(in);

@@ -22,7 +22,7 @@ import org.losses4j.kernels.Parallel;
  * {@link Kernels} path (scalar or Vector API), over fixed chunks that run on
  * {@link Parallel#threads()} threads with bit-identical results.
  */
-public abstract class ElementwiseLoss extends AbstractLoss {
+public abstract class ElementwiseLoss extends AbstractLoss implements DiagonalHessian {
     /** Elements per kernel call. */
     public static final int BLOCK = 512;
 
@@ -168,8 +168,9 @@ public abstract class ElementwiseLoss extends AbstractLoss {
      * Value, gradient and the diagonal Hessian (second derivative of the reduced loss with
      * respect to each input element), for gradient boosting.
      */
+    @Override
     public LossResult computeWithHessian(Inputs in) {
-        return run(in, true, true);
+        return runWithHessian(in);
     }
 
     /** The reduced value on float64 arrays (no gradient). */

@@ -23,6 +23,8 @@ public final class OptionSpec<T> {
     private final Type type;
     private final T defaultValue;
     private final boolean nullable;
+    /** True for a real option that also takes -Infinity and Infinity (a loss's limit cases). */
+    private final boolean infinities;
     private final DoublePredicate range;
     private final String rangeText;
     private final List<String> choices;
@@ -30,10 +32,16 @@ public final class OptionSpec<T> {
 
     private OptionSpec(String name, Type type, T defaultValue, boolean nullable, DoublePredicate range,
             String rangeText, List<String> choices, String description) {
+        this(name, type, defaultValue, nullable, false, range, rangeText, choices, description);
+    }
+
+    private OptionSpec(String name, Type type, T defaultValue, boolean nullable, boolean infinities,
+            DoublePredicate range, String rangeText, List<String> choices, String description) {
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
         this.nullable = nullable;
+        this.infinities = infinities;
         this.range = range;
         this.rangeText = rangeText;
         this.choices = choices;
@@ -43,6 +51,16 @@ public final class OptionSpec<T> {
     /** A real number option with an allowed range, e.g. {@code real("delta", 1.0, Range.POSITIVE, "...")}. */
     public static OptionSpec<Double> real(String name, double def, Range range, String description) {
         return new OptionSpec<>(name, Type.REAL, def, false, range.test, range.text, List.of(), description);
+    }
+
+    /**
+     * A real number option whose finite values lie in {@code range} and which also takes
+     * {@code -Infinity} and {@code Infinity}, for a loss whose definition has limits there
+     * (robust's α = ±∞); NaN is still refused.
+     */
+    public static OptionSpec<Double> realOrInfinite(String name, double def, Range range, String description) {
+        return new OptionSpec<>(name, Type.REAL, def, false, true, range.test, range.text + ", -Infinity or Infinity",
+                List.of(), description);
     }
 
     /** A real number option that may be {@code null} (meaning "off"). */
@@ -200,11 +218,12 @@ public final class OptionSpec<T> {
                     throw bad(raw, "is not a number");
                 }
                 // every number option is finite (1e999 parses as Infinity): NaN and ±∞ are refused
-                // whatever the range, which then bounds the finite values
-                if (!Double.isFinite(v)) {
-                    throw bad(raw, "must be finite and " + rangeText);
+                // whatever the range, which then bounds the finite values; a realOrInfinite option
+                // also takes ±∞
+                if (!Double.isFinite(v) && (Double.isNaN(v) || !infinities)) {
+                    throw bad(raw, "must be " + (infinities ? "a number " : "finite and ") + rangeText);
                 }
-                if (!range.test(v)) {
+                if (Double.isFinite(v) && !range.test(v)) {
                     throw bad(raw, "must be " + rangeText);
                 }
                 if (type == Type.INT && (v != Math.rint(v) || Math.abs(v) > MAX_EXACT_INTEGER)) {

@@ -45,7 +45,7 @@ public final class GradCheck {
     }
 
     /** Checks {@code computeWithHessian}'s diagonal against central differences of the gradient. */
-    public static void hessian(ElementwiseLoss loss, Inputs in, double h, double tol) {
+    public static void hessian(DiagonalHessian loss, Inputs in, double h, double tol) {
         LossResult r = loss.computeWithHessian(in);
         double[] x = in.get("input").f64();
         double[] hess = r.hessian().f64();

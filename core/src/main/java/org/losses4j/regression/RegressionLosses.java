@@ -13,6 +13,7 @@ public final class RegressionLosses {
     public static List<LossInfo> all() {
         return List.of(Mse.INFO, Mae.INFO, Rmse.INFO, Huber.INFO, SmoothL1.INFO, LogCosh.INFO, Msle.INFO,
                 Rmsle.INFO, PoissonNll.INFO, GaussianNll.INFO, Quantile.INFO, PseudoHuber.INFO, Tweedie.INFO,
-                Gamma.INFO, Expectile.INFO, Mape.INFO, Fair.INFO);
+                Gamma.INFO, Expectile.INFO, Mape.INFO, Fair.INFO,
+                Robust.INFO, Cox.INFO);
     }
 }

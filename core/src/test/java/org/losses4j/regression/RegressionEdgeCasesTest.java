@@ -221,7 +221,7 @@ class RegressionEdgeCasesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mae", "smooth_l1", "log_cosh", "msle", "poisson_nll", "gaussian_nll", "quantile",
-        "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"})
+        "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair", "robust"})
     void nanPropagatesToItsOwnTermAndGradientOnly(String name) {
         for (String where : new String[] {"input", "target"}) {
             double[] x = {0.5, 1.5, 2.5};
@@ -353,6 +353,12 @@ class RegressionEdgeCasesTest {
         refused(() -> Losses.create("mape", Map.of("eps", 0.0)), ErrorKind.INVALID_OPTION, "eps");
         refused(() -> Losses.create("gamma", Map.of("variance_power", 1.5)), ErrorKind.UNKNOWN_OPTION,
                 "variance_power");
+        for (Object alpha : new Object[] {2e15, -2e15, Double.NaN, "NaN", "1e16"}) {
+            refused(() -> Losses.create("robust", Map.of("alpha", alpha)), ErrorKind.INVALID_OPTION, "alpha");
+        }
+        for (double c : new double[] {0.0, -1.0, 1e-9, Double.NaN, Double.POSITIVE_INFINITY}) {
+            refused(() -> Losses.create("robust", Map.of("c", c)), ErrorKind.INVALID_OPTION, "option c");
+        }
         // always-scalar losses take no reduction
         refused(() -> Rmse.builder().reduction(Reduction.SUM).build(), ErrorKind.UNKNOWN_OPTION, "reduction");
         refused(() -> Losses.create("rmsle", Map.of("reduction", "mean")), ErrorKind.UNKNOWN_OPTION, "reduction");
@@ -360,7 +366,7 @@ class RegressionEdgeCasesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "quantile",
-        "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"})
+        "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair", "robust"})
     void shapeMismatchAndEmptyMeanAreRefused(String name) {
         refused(() -> Losses.create(name).compute(pair(new double[5], new double[6])), ErrorKind.SHAPE_MISMATCH,
                 "target shape [6] != input shape [5]");
@@ -377,6 +383,6 @@ class RegressionEdgeCasesTest {
                 .isEqualTo(Losses.create("smooth_l1", Map.of("beta", 0.5, "reduction", "sum")).value(in).value());
         assertThat(Losses.family(org.losses4j.Family.REGRESSION)).extracting(i -> i.name()).containsExactly("mse",
                 "mae", "rmse", "huber", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll", "gaussian_nll",
-                "quantile", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair");
+                "quantile", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair", "robust", "cox");
     }
 }

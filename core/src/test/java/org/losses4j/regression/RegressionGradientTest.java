@@ -100,6 +100,14 @@ class RegressionGradientTest {
             for (double delta : new double[] {0.05, 0.5, 1.0, 3.0, 1e3}) {
                 out.add(plain("pseudo_huber", params("delta", delta, "reduction", r), any));
             }
+            for (Object alpha : new Object[] {2.0, 1.0, 0.0, -2.0, "-Infinity", 0.5, 1.5, 1e-9, 2 - 1e-12, -7.0}) {
+                for (double c : new double[] {0.3, 1.0, 4.0}) {
+                    out.add(plain("robust", params("alpha", alpha, "c", c, "reduction", r), any));
+                }
+            }
+            // the fast-growing members on residuals of a few c (exp(z²/2) at z = 20 swamps a difference)
+            out.add(plain("robust", params("alpha", 5.0, "c", 2.0, "reduction", r), any));
+            out.add(plain("robust", params("alpha", "Infinity", "c", 4.0, "reduction", r), any));
             for (double tau : new double[] {0.1, 0.5, 0.9}) {
                 out.add(plain("quantile", params("tau", tau, "reduction", r), awayFrom(0)));
             }
@@ -207,6 +215,6 @@ class RegressionGradientTest {
             covered.add(c.loss);
         }
         assertEquals(java.util.Set.of("mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll",
-                "gaussian_nll", "quantile", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"), covered);
+                "gaussian_nll", "quantile", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair", "robust"), covered);
     }
 }

@@ -29,7 +29,7 @@ import org.losses4j.Tensor;
 class RegressionPropertiesTest {
     /** Losses with a reduction option, and a domain to draw (input, target) from. */
     private static final String[] REDUCED = {"mae", "smooth_l1", "log_cosh", "msle", "poisson_nll", "quantile",
-        "gaussian_nll", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"};
+        "gaussian_nll", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair", "robust"};
 
     // ---- data ----
 
@@ -136,7 +136,7 @@ class RegressionPropertiesTest {
     @Property(tries = 60)
     void zeroLossAndGradientAtAPerfectPrediction(@ForAll("pairs") double[][] p) {
         for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "quantile",
-            "pseudo_huber", "expectile", "mape", "fair"}) {
+            "pseudo_huber", "expectile", "mape", "fair", "robust"}) {
             double[] x = p[0].clone();
             if (name.endsWith("msle")) {
                 for (int i = 0; i < x.length; i++) {
@@ -159,7 +159,7 @@ class RegressionPropertiesTest {
     @Property(tries = 60)
     void lossesArePositiveAwayFromThePerfectPrediction(@ForAll("pairs") double[][] p) {
         for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "quantile", "pseudo_huber",
-            "expectile", "mape", "fair"}) {
+            "expectile", "mape", "fair", "robust"}) {
             double[] y = p[0].clone();
             y[0] += 1.0;
             double v = Losses.create(name).value(Inputs.of(Tensor.vector(p[0]), Tensor.vector(y))).value();
@@ -172,7 +172,7 @@ class RegressionPropertiesTest {
     @Property(tries = 40)
     void float32AgreesWithFloat64(@ForAll("pairs") double[][] p) {
         for (String name : new String[] {"mae", "rmse", "smooth_l1", "log_cosh", "msle", "rmsle", "poisson_nll",
-            "quantile", "gaussian_nll", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair"}) {
+            "quantile", "gaussian_nll", "pseudo_huber", "tweedie", "gamma", "expectile", "mape", "fair", "robust"}) {
             Inputs in64 = valid(name, p[0], p[1]);
             Inputs in32 = Inputs.empty();
             Inputs in64r = Inputs.empty();

@@ -119,6 +119,9 @@ class CatalogPropertiesTest {
             case "in [-1e15, 1e15]":
                 out.addAll(List.of(d, d + 0.5, d - 0.5));
                 break;
+            case "in [-1e15, 1e15], -Infinity or Infinity": // robust's α, with its exact limits
+                out.addAll(List.of(d, 2.0, 0.0, -2.0, Double.NEGATIVE_INFINITY));
+                break;
             default:
                 throw new AssertionError(loss + "." + s.name() + ": no values for range '" + a + "'");
         }
@@ -253,8 +256,14 @@ class CatalogPropertiesTest {
         }
     }
 
-    /** What mean divides by, per CATALOG.md: Σ w_y over kept index targets for cross_entropy/nll, else the number of terms. */
+    /**
+     * What mean divides by, per CATALOG.md: Σ w_y over kept index targets for cross_entropy/nll, the
+     * number of events (times > 0) for cox, else the number of terms.
+     */
     static double divisor(String loss, Inputs in, LossResult none) {
+        if (loss.equals("cox")) {
+            return java.util.Arrays.stream(in.get("target").toDoubleArray()).filter(t -> t > 0).count();
+        }
         if ((loss.equals("cross_entropy") || loss.equals("nll")) && in.get("target").dtype() == DType.INT64) {
             long[] y = in.get("target").i64();
             Tensor w = in.get("weight");

@@ -10,7 +10,7 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.IObjective;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
-import org.losses4j.ElementwiseLoss;
+import org.losses4j.DiagonalHessian;
 import org.losses4j.ErrorKind;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
@@ -21,7 +21,8 @@ import org.losses4j.Losses;
 import org.losses4j.Tensor;
 
 /**
- * An XGBoost4J custom objective from any elementwise losses4j loss: for each sample i,
+ * An XGBoost4J custom objective from any elementwise losses4j loss, or cox (any
+ * {@link DiagonalHessian} loss with a reduction): for each sample i,
  * {@code grad_i = s·w_i·∂ℓ/∂f_i} and {@code hess_i = s·w_i·max(∂²ℓ/∂f_i², floor)}, where
  * {@code f_i} is the raw margin XGBoost passes in, {@code ℓ} the loss term of that sample
  * (computed by the core with reduction {@code sum}, so each derivative is the sample's own,
@@ -64,6 +65,13 @@ import org.losses4j.Tensor;
  * {@code outputMargin = true} and apply the inverse link yourself (σ for logistic losses, exp
  * for poisson_nll), and give {@code base_score} as a margin.
  *
+ * <p>cox is XGBoost's {@code survival:cox}: labels t > 0 events, t ≤ 0 censored at |t|, the
+ * margin a log hazard ratio (predict exp(margin) for the hazard ratio; survival:cox's
+ * {@code base_score} 1 is the margin 0). Its terms couple the samples through their risk sets, so
+ * the whole DMatrix is one call and one output per row is required. On distinct times it trains
+ * survival:cox's trees; at tied times its gradient is the exact Breslow derivative, which
+ * survival:cox's is not (it depends on the order of the tied samples).
+ *
  * <p>Multi-output boosters (several margins per row) are supported when the DMatrix holds one
  * label per output (row-major, n × k). The objective is serialisable: it keeps only the loss
  * name and options and rebuilds the loss object where it is used.
@@ -79,7 +87,7 @@ public final class LossObjective implements IObjective {
     private final double floor;
     private final double scale;
     private final double hessianFactor;
-    private transient ElementwiseLoss loss;
+    private transient DiagonalHessian loss;
 
     private LossObjective(String lossName, Map<String, ?> options, double floor, double scale, double hessianFactor) {
         this.lossName = lossName;
@@ -141,14 +149,20 @@ public final class LossObjective implements IObjective {
         return floor;
     }
 
-    private ElementwiseLoss build() {
+    private DiagonalHessian build() {
         LossInfo info = Losses.info(lossName);
         if (options.containsKey("reduction")) {
             throw new LossException(ErrorKind.INVALID_OPTION, "an XGBoost objective works per sample: leave out"
                     + " the reduction option (got reduction = " + options.get("reduction") + ")");
         }
-        boolean hasReduction = info.reducible();
-        if (!info.hessian() || !hasReduction) {
+        Loss l = null;
+        if (info.reducible()) {
+            Map<String, Object> opts = new LinkedHashMap<>(options);
+            opts.put("reduction", "sum");
+            l = Losses.create(lossName, opts);
+        }
+        // the elementwise losses, and any other that gives a per-sample gradient and diagonal Hessian (cox)
+        if (!(l instanceof DiagonalHessian)) {
             throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " cannot be an XGBoost objective:"
                     + (info.hessian() ? " it is always a scalar (no per-sample terms; use its square, e.g. mse for rmse)"
                             : " it is not elementwise (one term per prediction with its own gradient and Hessian)"));
@@ -159,17 +173,11 @@ public final class LossObjective implements IObjective {
                         + "' besides the margin and the label, which an XGBoost objective cannot give it");
             }
         }
-        Map<String, Object> opts = new LinkedHashMap<>(options);
-        opts.put("reduction", "sum");
-        Loss l = Losses.create(lossName, opts);
-        if (!(l instanceof ElementwiseLoss)) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " gives no second derivative");
-        }
-        return (ElementwiseLoss) l;
+        return (DiagonalHessian) l;
     }
 
-    private ElementwiseLoss loss() {
-        ElementwiseLoss l = loss;
+    private DiagonalHessian loss() {
+        DiagonalHessian l = loss;
         if (l == null) {
             l = build();
             loss = l;
@@ -218,6 +226,10 @@ public final class LossObjective implements IObjective {
         if (weighted && weights.length != n) {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "the DMatrix has " + weights.length
                     + " weights for " + n + " rows");
+        }
+        if (k != 1 && !loss().info().hessian()) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, "loss " + lossName + " couples the rows (its terms"
+                    + " share risk sets): one output per row, not " + k);
         }
         double[] target = new double[m];
         for (int i = 0; i < m; i++) {

@@ -431,6 +431,142 @@ class LossObjectiveTest {
         }
     }
 
+    /**
+     * Survival labels in XGBoost's convention: time T ~ Exponential(rate exp(signal)) censored by
+     * C ~ Exponential(0.25); label T (an event) if T ≤ C, else −C. Distinct times when {@code tieEvery}
+     * is 0, else every tieEvery-th label copies its predecessor's |time| (ties, censored or not).
+     */
+    private static float[] survivalLabels(Data d, long seed, int tieEvery) {
+        Random r = new Random(seed);
+        float[] y = new float[d.n];
+        java.util.Set<Float> seen = new java.util.HashSet<>();
+        for (int i = 0; i < d.n; i++) {
+            double t = -Math.log(1 - r.nextDouble()) / Math.exp(d.signal[i]);
+            double c = -Math.log(1 - r.nextDouble()) / 0.25;
+            float v = (float) Math.min(t, c);
+            if (tieEvery > 0 && i > 0 && i % tieEvery == 0) {
+                v = Math.abs(y[i - 1]);
+            } else {
+                while (!seen.add(v)) {
+                    v = Math.nextUp(v);
+                }
+            }
+            y[i] = t <= c ? v : -v;
+        }
+        return y;
+    }
+
+    private static double maxDiff(float[][] a, float[][] b) {
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i][0] - b[i][0]));
+        }
+        return diff;
+    }
+
+    @Test
+    void coxEqualsBuiltinSurvivalCox() throws XGBoostError {
+        // survival:cox's gradient and Hessian are cox's (sum) on distinct times; with weights XGBoost
+        // multiplies each sample's pair by its weight, as the objective does. Its base_score is a hazard
+        // ratio (margin log 1 = 0); hessianFloor(0): the last samples' curvature is near 0 in both.
+        Data tr = new Data(N, 81);
+        Data te = new Data(300, 82);
+        DMatrix train = tr.matrix(survivalLabels(tr, 83, 0));
+        float[] w = new float[N];
+        Random r = new Random(84);
+        for (int i = 0; i < N; i++) {
+            w[i] = 0.5f + r.nextFloat();
+        }
+        train.setWeight(w);
+        DMatrix test = te.matrix(new float[te.n]);
+        float[][] builtin = trainAndPredict(train, test, params("objective", "survival:cox", "base_score", 1.0), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.0), LossObjective.of("cox").hessianFloor(0.0));
+        System.out.printf("cox vs survival:cox, distinct times: max |margin difference| = %.3g (max |margin| %.3g)%n",
+                maxDiff(builtin, ours), maxAbs(builtin));
+        assertSameMargins(builtin, ours, 1e-5);
+    }
+
+    @Test
+    void coxAtTiedTimesDiffersFromSurvivalCoxOnlyByXgboostsOrderDependentTieGradient() throws XGBoostError {
+        // with ties survival:cox gives each tied sample only the tied events its stable sort puts
+        // first (not a derivative); cox gives the exact Breslow derivative: close models, not equal ones
+        Data tr = new Data(N, 91);
+        Data te = new Data(300, 92);
+        DMatrix train = tr.matrix(survivalLabels(tr, 93, 3));
+        DMatrix test = te.matrix(new float[te.n]);
+        float[][] builtin = trainAndPredict(train, test, params("objective", "survival:cox", "base_score", 1.0), null);
+        float[][] ours = trainAndPredict(train, test, params("base_score", 0.0), LossObjective.of("cox").hessianFloor(0.0));
+        double diff = maxDiff(builtin, ours);
+        System.out.printf("cox vs survival:cox, a third of the times tied: max |margin difference| = %.3g (max |margin| %.3g)%n",
+                diff, maxAbs(builtin));
+        assertThat(diff).as("the exact tie derivative is not XGBoost's").isGreaterThan(1e-4);
+        assertThat(diff).as("but both fit the same hazards").isLessThan(0.5 * maxAbs(builtin));
+        // and XGBoost's own loop (CoxRegression::GetGradient, transcribed) as a custom objective is
+        // survival:cox again: the tie rule is the whole difference
+        float[][] loop = trainAndPredict(train, test, params("base_score", 0.0), XGBOOST_COX_LOOP);
+        assertSameMargins(builtin, loop, 1e-5);
+    }
+
+    /** survival:cox's gradient loop (src/objective/regression_obj.cu, v3.0.4) as a custom objective, in double. */
+    private static final IObjective XGBOOST_COX_LOOP = (predicts, dtrain) -> {
+        float[] y;
+        try {
+            y = dtrain.getLabel();
+        } catch (XGBoostError e) {
+            throw new IllegalStateException(e);
+        }
+        int n = y.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(Math.abs(y[a]), Math.abs(y[b]))); // stable, as XGBoost's
+        double expPSum = 0;
+        for (int i = 0; i < n; i++) {
+            expPSum += Math.exp(predicts[order[i]][0]);
+        }
+        double rK = 0;
+        double sK = 0;
+        double lastExpP = 0;
+        double lastAbsY = 0;
+        double accumulated = 0;
+        float[] g = new float[n];
+        float[] h = new float[n];
+        for (int i = 0; i < n; i++) {
+            int ind = order[i];
+            double expP = Math.exp(predicts[ind][0]);
+            double absY = Math.abs(y[ind]);
+            accumulated += lastExpP;
+            if (lastAbsY < absY) {
+                expPSum -= accumulated;
+                accumulated = 0;
+            }
+            if (y[ind] > 0) {
+                rK += 1.0 / expPSum;
+                sK += 1.0 / (expPSum * expPSum);
+            }
+            g[ind] = (float) (expP * rK - (y[ind] > 0 ? 1 : 0));
+            h[ind] = (float) (expP * rK - expP * expP * sK);
+            lastAbsY = absY;
+            lastExpP = expP;
+        }
+        return List.of(g, h);
+    };
+
+    private static double maxAbs(float[][] f) {
+        double m = 0;
+        for (float[] v : f) {
+            m = Math.max(m, Math.abs(v[0]));
+        }
+        return m;
+    }
+
+    @Test
+    void coxNeedsOneOutputPerRow() {
+        assertThatThrownBy(() -> LossObjective.of("cox").gradHess(new double[4], new float[] {1f, 2f, 3f, 4f},
+                new float[0], 2, 2)).isInstanceOf(LossException.class).hasMessageContaining("one output per row");
+    }
+
     @Test
     void huberIsRobustLikeBuiltinPseudoHuber() throws XGBoostError {
         // huber is not pseudo-Huber (pseudo_huber is, see above), so here reg:pseudohubererror has no
