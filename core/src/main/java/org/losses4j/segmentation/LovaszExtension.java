@@ -21,21 +21,36 @@ package org.losses4j.segmentation;
  * tied errors the term is the same for any order (the Lovász extension is continuous); its
  * gradient there is the one of this order, a valid subgradient.
  *
- * <p>Scratch: the caller gives arrays of at least P elements ({@code int[]} twice and
- * {@code double[]} once), so a call allocates nothing here.
+ * <p>Scratch: the caller gives the sort's arrays of at least P elements ({@link Scratch}, from the
+ * call's workspace), so a call allocates nothing here.
  */
 final class LovaszExtension {
     private LovaszExtension() {
     }
 
+    /** The sort's scratch for groups of up to p elements, taken from the call's workspace. */
+    static final class Scratch {
+        final int[] order;
+        final int[] tmp;
+        final double[] keys;
+        final double[] keysTmp;
+
+        Scratch(org.losses4j.Workspace ws, int p) {
+            this.order = ws.ints(p);
+            this.tmp = ws.ints(p);
+            this.keys = ws.doubles(p);
+            this.keysTmp = ws.doubles(p);
+        }
+    }
+
     /**
      * The term of one group, {@code Σ_r max(e_π(r), 0)·Δ_r}, over the errors {@code e[0, p)}
      * and their ground truth {@code g[goff, goff + p)}; writes {@code delta[i]} = the weight Δ at
-     * element i's rank (∂term/∂e_i where e_i &gt; 0). {@code order} and {@code tmp} are scratch
-     * of at least p ints.
+     * element i's rank (∂term/∂e_i where e_i &gt; 0).
      */
-    static double term(double[] e, double[] g, int goff, int p, double[] delta, int[] order, int[] tmp) {
-        sortDecreasing(e, p, order, tmp);
+    static double term(double[] e, double[] g, int goff, int p, double[] delta, Scratch w) {
+        sortDecreasing(e, p, w.order, w.tmp, w.keys, w.keysTmp);
+        int[] order = w.order;
         double gts = 0;
         for (int i = 0; i < p; i++) {
             gts += g[goff + i];
@@ -60,17 +75,42 @@ final class LovaszExtension {
         return sum;
     }
 
+    /** Runs this short are insertion-sorted before the merges. */
+    private static final int RUN = 32;
+
     /**
      * {@code order[0, p)} = the indices 0 … p − 1 sorted by {@code key} decreasing: a stable
-     * bottom-up merge sort (equal keys stay in index order; NaN first, by {@link Double#compare}).
+     * sort (equal keys stay in index order; NaN first, by {@link Double#compare}): insertion sort
+     * of runs of {@value #RUN}, then bottom-up merges that move each key with its index (the
+     * merges read both sequentially). {@code keys} and {@code keysTmp} are scratch of at least p
+     * doubles, {@code tmp} of p ints.
      */
-    static void sortDecreasing(double[] key, int p, int[] order, int[] tmp) {
+    static void sortDecreasing(double[] key, int p, int[] order, int[] tmp, double[] keys, double[] keysTmp) {
         for (int i = 0; i < p; i++) {
             order[i] = i;
+            keys[i] = key[i];
+        }
+        for (int lo = 0; lo < p; lo += RUN) {
+            int hi = Math.min(lo + RUN, p);
+            for (int i = lo + 1; i < hi; i++) {
+                double k = keys[i];
+                int o = order[i];
+                int j = i - 1;
+                // shift the larger-ranked ones right while the key before is strictly smaller (stable)
+                while (j >= lo && Double.compare(keys[j], k) < 0) {
+                    keys[j + 1] = keys[j];
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                keys[j + 1] = k;
+                order[j + 1] = o;
+            }
         }
         int[] src = order;
         int[] dst = tmp;
-        for (int width = 1; width < p; width <<= 1) {
+        double[] ks = keys;
+        double[] kd = keysTmp;
+        for (int width = RUN; width < p; width <<= 1) {
             for (int lo = 0; lo < p; lo += width << 1) {
                 int mid = Math.min(lo + width, p);
                 int hi = Math.min(lo + (width << 1), p);
@@ -78,9 +118,11 @@ final class LovaszExtension {
                 int b = mid;
                 for (int k = lo; k < hi; k++) {
                     // take from the left run unless the right one's key is strictly larger
-                    if (a < mid && (b >= hi || Double.compare(key[src[a]], key[src[b]]) >= 0)) {
+                    if (a < mid && (b >= hi || Double.compare(ks[a], ks[b]) >= 0)) {
+                        kd[k] = ks[a];
                         dst[k] = src[a++];
                     } else {
+                        kd[k] = ks[b];
                         dst[k] = src[b++];
                     }
                 }
@@ -88,6 +130,9 @@ final class LovaszExtension {
             int[] t = src;
             src = dst;
             dst = t;
+            double[] u = ks;
+            ks = kd;
+            kd = u;
         }
         if (src != order) {
             System.arraycopy(src, 0, order, 0, p);

@@ -115,8 +115,7 @@ public final class LovaszHinge extends AbstractLoss {
         Workspace ws = call.scratch();
         double[] e = ws.doubles(p);
         double[] delta = ws.doubles(p);
-        int[] order = ws.ints(p);
-        int[] tmp = ws.ints(p);
+        LovaszExtension.Scratch sort = new LovaszExtension.Scratch(ws, p);
         double scale = 1.0 / groups;
         double sum = 0;
         for (int k = 0; k < groups; k++) {
@@ -124,7 +123,7 @@ public final class LovaszHinge extends AbstractLoss {
             for (int i = 0; i < p; i++) {
                 e[i] = 1 - x[off + i] * (2 * y[off + i] - 1);
             }
-            sum += LovaszExtension.term(e, y, off, p, delta, order, tmp);
+            sum += LovaszExtension.term(e, y, off, p, delta, sort);
             if (gx != null) {
                 for (int i = 0; i < p; i++) {
                     double ei = e[i];

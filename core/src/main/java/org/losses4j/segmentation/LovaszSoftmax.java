@@ -172,8 +172,7 @@ public final class LovaszSoftmax extends AbstractLoss {
         double[] fg = ws.doubles(perGroup);
         double[] e = ws.doubles(perGroup);
         double[] delta = ws.doubles(perGroup);
-        int[] order = ws.ints(perGroup);
-        int[] tmp = ws.ints(perGroup);
+        LovaszExtension.Scratch sort = new LovaszExtension.Scratch(ws, perGroup);
         int[] count = ws.ints(c);
         double total = 0;
         for (int k = 0; k < groups; k++) {
@@ -209,7 +208,7 @@ public final class LovaszSoftmax extends AbstractLoss {
                     fg[q] = f;
                     e[q] = Math.abs(f - x[at(j, cls, c, s)]);
                 }
-                sum += LovaszExtension.term(e, fg, 0, p, delta, order, tmp);
+                sum += LovaszExtension.term(e, fg, 0, p, delta, sort);
                 if (gx != null) {
                     for (int q = 0; q < p; q++) {
                         int i = at(pix[q], cls, c, s);
