@@ -73,6 +73,11 @@ public final class OptionSpec<T> {
         return new OptionSpec<>(name, Type.INT, def, false, range.test, range.text, List.of(), description);
     }
 
+    /** An integer option that may be {@code null} (meaning "none", e.g. no ignored label). */
+    public static OptionSpec<Long> nullableInteger(String name, Long def, Range range, String description) {
+        return new OptionSpec<>(name, Type.INT, def, true, range.test, range.text, List.of(), description);
+    }
+
     public static OptionSpec<Boolean> bool(String name, boolean def, String description) {
         return new OptionSpec<>(name, Type.BOOL, def, false, v -> true, "true or false", List.of(), description);
     }

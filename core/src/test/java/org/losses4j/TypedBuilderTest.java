@@ -144,7 +144,7 @@ class TypedBuilderTest {
         } else if (t == String.class) {
             candidates.addAll(o.choices());
         } else if (t == Long.class) {
-            long v = (Long) d;
+            long v = d == null ? 0 : (Long) d; // a nullable integer (lovasz_softmax's ignore_index) defaults to null
             for (long c : new long[] {v + 2, v + 1, v - 1, 1, 2, 3, 7}) {
                 candidates.add(c);
             }

@@ -58,8 +58,8 @@ public final class Mse extends ElementwiseLoss {
         squares(b);
     }
 
-    /** Terms d² and gradients 2d, d = x − y (shared with rmse). */
-    static void squares(Block b) {
+    /** Terms d² and gradients 2d, d = x − y (shared with rmse and psnr, the outer functions of this mean). */
+    public static void squares(Block b) {
         double[] x = b.x, y = b.y, t = b.term, dx = b.dx;
         for (int k = 0, n = b.n; k < n; k++) {
             double d = x[k] - y[k];

@@ -1,22 +1,18 @@
 package org.losses4j.segmentation;
 
 import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
-import org.losses4j.DType;
-import org.losses4j.ErrorKind;
 import org.losses4j.Inputs;
-import org.losses4j.LossException;
 import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
-import org.losses4j.Tensor;
 
 /**
  * The driver shared by the overlap losses (dice, jaccard, tversky, combo): validation of
- * [N, C, *] probabilities and targets in [0, 1], the per-group sums ({@link RegionSums}),
- * the mean over the K coefficients, and the gradient pass; float32 and float64 natively.
+ * [N, C, *] probabilities and targets in [0, 1] and the per-group sums ({@link RegionCall},
+ * {@link RegionSums}), the mean over the K coefficients, and the gradient pass; float32 and
+ * float64 natively.
  * A subclass only turns one group's sums into its loss term and the three numbers of its
  * gradient, {@code ∂L/∂p_i = A_k·g_i + B_k + C_k·p_i}.
  *
@@ -84,41 +80,23 @@ abstract class RegionLoss extends AbstractLoss {
     /** Float32 input and target: float32 data, float64 sums, float32 gradient. */
     @Override
     protected boolean computesFloat32(Inputs in) {
-        return in.get("input").dtype() == DType.FLOAT32 && in.get("target").dtype() == DType.FLOAT32;
+        return RegionCall.computesFloat32(in);
     }
 
     @Override
     protected LossResult evaluate(LossCall call) {
-        Tensor x = call.input("input");
-        Tensor y = call.input("target");
-        validateShapes(x, y);
-        boolean f32 = call.precision() == DType.FLOAT32;
-        float[] xf = f32 ? x.f32() : null;
-        float[] yf = f32 ? y.f32() : null;
-        double[] xd = f32 ? null : x.asFloat64().f64();
-        double[] yd = f32 ? null : y.asFloat64().f64(); // a float32 target of float64 input
-        RegionSums s = f32 ? RegionSums.of(xf, yf, x.shape(), average, squares())
-                : RegionSums.of(xd, yd, x.shape(), average, squares());
-        checkDomain(s, x, y);
+        RegionCall r = RegionCall.load(call, average, squares(), false);
+        RegionSums s = r.sums;
         double[] a = new double[s.groups];
         double[] b = new double[s.groups];
         double[] c = squares() ? new double[s.groups] : null;
         double value = coefficients(s, a, b, c);
-        if (f32) {
-            Tensor gt = call.gradientTensor("input", x); // every element is written: not cleared
-            float[] out = gt == null ? null : gt.f32();
-            if (out != null) {
-                saturate(Float.MAX_VALUE, a, b, c);
-                s.gradient(xf, yf, a, b, c, out);
-            }
-            return call.finishValue(value + elementwise(xf, yf, out));
+        if (r.f32) {
+            float[] out = r.gradient32(a, b, c);
+            return call.finishValue(value + elementwise(r.xf, r.yf, out));
         }
-        double[] out = call.gradient("input", x);
-        if (out != null) {
-            saturate(Double.MAX_VALUE, a, b, c);
-            s.gradient(xd, yd, a, b, c, out);
-        }
-        return call.finishValue(value + elementwise(xd, yd, out));
+        double[] out = r.gradient64(a, b, c);
+        return call.finishValue(value + elementwise(r.xd, r.yd, out));
     }
 
     /** The region part of the value: regionWeight·mean_k f_k; fills the per-group gradient numbers. */
@@ -135,48 +113,10 @@ abstract class RegionLoss extends AbstractLoss {
     /**
      * {@code v / den}, the factor of every gradient number, saturated at ±{@link Double#MAX_VALUE}
      * (NaN stays NaN): a subnormal den would overflow it, and ∞ times D = 0 is NaN (see
-     * {@link #saturate}).
+     * {@link RegionCall#gradient64}).
      */
     static double perDen(double v, double den) {
         double f = v / den;
         return Math.abs(f) > Double.MAX_VALUE ? Math.copySign(Double.MAX_VALUE, f) : f;
-    }
-
-    /**
-     * Clamps the gradient numbers to ±{@code max} (NaN stays NaN). With smooth = 0, a group whose
-     * target is empty and whose probabilities are all subnormal has a subnormal denominator, and
-     * w/den overflows (to ±∞ in float64, or beyond the float range when rounded for float32 data)
-     * although every element's gradient is A·0 + B = B, here 0: ∞·0 made it NaN. Saturated, A·0
-     * is 0 again. (A group with a target of 1 somewhere has a denominator of at least 1; only
-     * subnormal soft targets could still meet the clamp, and get its finite extreme.)
-     */
-    private static void saturate(double max, double[]... numbers) {
-        for (double[] v : numbers) {
-            if (v == null) {
-                continue;
-            }
-            for (int k = 0; k < v.length; k++) {
-                if (Math.abs(v[k]) > max) {
-                    v[k] = Math.copySign(max, v[k]);
-                }
-            }
-        }
-    }
-
-    private static void validateShapes(Tensor x, Tensor y) {
-        if (x.rank() < 2) {
-            throw new LossException(ErrorKind.SHAPE_MISMATCH, "input must have shape [N, C, *] (rank >= 2), got shape "
-                    + x.shapeString());
-        }
-        Check.sameShape("input", x, "target", y);
-        Check.nonEmpty("input", x);
-    }
-
-    /** Names the first value outside [0, 1] when the sums pass saw one. */
-    private static void checkDomain(RegionSums s, Tensor x, Tensor y) {
-        if (s.outOfRange) {
-            Check.closed("input", x, 0, 1);
-            Check.closed("target", y, 0, 1);
-        }
     }
 }

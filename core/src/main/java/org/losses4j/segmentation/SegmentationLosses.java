@@ -6,6 +6,7 @@ import org.losses4j.vision.BoxIou;
 import org.losses4j.vision.FeatureExtractor;
 import org.losses4j.vision.Perceptual;
 import org.losses4j.vision.PerceptualLayers;
+import org.losses4j.vision.Psnr;
 import org.losses4j.vision.Ssim;
 import org.losses4j.vision.TotalVariation;
 
@@ -22,7 +23,7 @@ public final class SegmentationLosses {
 
     /** Every registry loss of this family. */
     public static List<LossInfo> all() {
-        return List.of(Dice.INFO, Jaccard.INFO, Tversky.INFO, Combo.INFO, BoxIou.INFO, Ssim.INFO,
-                TotalVariation.INFO, Perceptual.INFO);
+        return List.of(Dice.INFO, Jaccard.INFO, Tversky.INFO, Combo.INFO, GeneralizedDice.INFO, LovaszHinge.INFO,
+                LovaszSoftmax.INFO, BoxIou.INFO, Ssim.INFO, Psnr.INFO, TotalVariation.INFO, Perceptual.INFO);
     }
 }

@@ -51,7 +51,7 @@ class CatalogPropertiesTest {
 
     /** Options held at their default in random draws (the fixtures depend on them, or they are lists). */
     static final Set<String> FIXED = Set.of("ctc.blank", "perceptual.layer_weights", "cross_entropy.ignore_index",
-            "nll.ignore_index", "perplexity.ignore_index");
+            "nll.ignore_index", "perplexity.ignore_index", "lovasz_softmax.ignore_index");
 
     /** Values drawn for one option: its default and others inside its declared range. */
     static List<Object> pool(String loss, OptionSpec<?> s) {

@@ -96,6 +96,9 @@ class ValidationTest {
             d("combo", "input", 1, 1.5), d("combo", "target", 0, -0.5),
             d("box_iou", "input", 2, -5.0), d("box_iou", "input", 3, -5.0), d("box_iou", "target", 2, -5.0),
             d("box_iou", "target", 3, -5.0),
+            d("generalized_dice", "input", 1, 1.5), d("generalized_dice", "target", 0, -0.5),
+            d("lovasz_hinge", "target", 1, 0.5), d("lovasz_hinge", "target", 0, 2.0),
+            d("lovasz_softmax", "input", 1, 1.5), d("lovasz_softmax", "input", 0, -0.1),
             d("diffusion_mse", "snr", 0, 0.0), d("diffusion_mse", "snr", 1, -1.0));
 
     /** The catalog's option ranges, named explicitly (on top of the generic range test of each spec). */
@@ -126,6 +129,11 @@ class ValidationTest {
             new BadOption("dice", "smooth", -1.0), new BadOption("dice", "average", "micro"),
             new BadOption("tversky", "alpha", -0.5), new BadOption("tversky", "beta", -0.5),
             new BadOption("combo", "alpha", 1.5), new BadOption("combo", "beta", -0.5),
+            new BadOption("generalized_dice", "weight_type", "log"),
+            new BadOption("generalized_dice", "smooth_nr", -1.0), new BadOption("generalized_dice", "smooth_dr", 2e15),
+            new BadOption("lovasz_softmax", "classes", "some"), new BadOption("lovasz_softmax", "ignore_index", 1.5),
+            new BadOption("lovasz_hinge", "per_image", "yes"), new BadOption("dice", "log", "yes"),
+            new BadOption("psnr", "max_val", 0.0), new BadOption("psnr", "max_val", -1.0),
             new BadOption("box_iou", "variant", "siou"), new BadOption("box_iou", "eps", -1.0),
             new BadOption("ssim", "window", 4), new BadOption("ssim", "window", 0), new BadOption("ssim", "sigma", 0.0),
             new BadOption("ssim", "data_range", 0.0), new BadOption("ssim", "data_range", -1.0),
@@ -343,13 +351,20 @@ class ValidationTest {
             }));
         } else if (ignoreSpec != null) {
             String labelInput = firstIntegerInput(info);
+            Object defaultIgnore = info.options().stream().filter(o -> o.name().equals("ignore_index")).findFirst()
+                    .orElseThrow().defaultValue();
             tests.add(test(name, "ignore_index exempts its label from the range check", () -> {
                 Inputs b = base.get();
                 Tensor t = b.get(labelInput);
-                // default -100
-                LossResult r = create(name, opts).compute(Fixtures.replace(b, labelInput,
-                        Fixtures.withElement(t, 0, -100)));
-                assertTrue(Double.isFinite(r.value()));
+                // the default (-100; lovasz_softmax's is null: no label is exempt)
+                if (defaultIgnore != null) {
+                    LossResult r = create(name, opts).compute(Fixtures.replace(b, labelInput,
+                            Fixtures.withElement(t, 0, ((Number) defaultIgnore).doubleValue())));
+                    assertTrue(Double.isFinite(r.value()));
+                } else {
+                    refused(ErrorKind.LABEL_OUT_OF_RANGE, () -> create(name, opts).compute(Fixtures.replace(b,
+                            labelInput, Fixtures.withElement(t, 0, -100))), labelInput);
+                }
                 // ignore_index at C (outside [0, C)) and at -1
                 for (long ii : new long[] {org.losses4j.Examples.CLASSES, -1}) {
                     Map<String, Object> o = new LinkedHashMap<>(opts);

@@ -1,6 +1,7 @@
 package org.losses4j.segmentation;
 
 import java.util.Random;
+import org.losses4j.DType;
 import org.losses4j.Inputs;
 import org.losses4j.Tensor;
 
@@ -91,22 +92,22 @@ public final class Data {
         return d;
     }
 
-    /** The same inputs rounded to float32 (as float32 tensors). */
+    /** The same inputs rounded to float32 (as float32 tensors; int64 labels as they are). */
     public static Inputs asFloat32(Inputs in) {
         Inputs out = Inputs.empty();
         for (var e : in.tensors().entrySet()) {
             Tensor t = e.getValue();
-            out = out.with(e.getKey(), Tensor.of(toFloat(t.f64()), t.shape()));
+            out = out.with(e.getKey(), t.dtype() == DType.INT64 ? t : Tensor.of(toFloat(t.f64()), t.shape()));
         }
         return out;
     }
 
-    /** The float32 inputs widened back to float64 (exactly the float32 values). */
+    /** The float32 inputs widened back to float64 (exactly the float32 values; int64 labels as they are). */
     public static Inputs widened(Inputs f32) {
         Inputs out = Inputs.empty();
         for (var e : f32.tensors().entrySet()) {
             Tensor t = e.getValue();
-            out = out.with(e.getKey(), Tensor.of(toDouble(t.f32()), t.shape()));
+            out = out.with(e.getKey(), t.dtype() == DType.INT64 ? t : Tensor.of(toDouble(t.f32()), t.shape()));
         }
         return out;
     }

@@ -21,7 +21,10 @@ import org.losses4j.LossResult;
 import org.losses4j.Losses;
 import org.losses4j.Tensor;
 
-/** dice, jaccard, tversky, combo: gradients over every option combination, closed forms, extremes, refusals. */
+/**
+ * dice (with and without log), jaccard, tversky, combo: gradients over every option combination, closed forms,
+ * extremes, refusals; generalized_dice's NaN and float32 lines ({@link GeneralizedDiceTest} has the rest).
+ */
 public class RegionLossesTest {
     private static final String[] AVERAGES = {"global", "class", "sample_class"};
     private static final double[] SMOOTHS = {0.0, 0.3, 1.0};
@@ -41,7 +44,9 @@ public class RegionLossesTest {
         for (String avg : AVERAGES) {
             for (double s : SMOOTHS) {
                 for (boolean sq : new boolean[] {false, true}) {
-                    out.add(loss("dice", "average", avg, "smooth", s, "squared", sq));
+                    for (boolean log : new boolean[] {false, true}) {
+                        out.add(loss("dice", "average", avg, "smooth", s, "squared", sq, "log", log));
+                    }
                 }
                 out.add(loss("jaccard", "average", avg, "smooth", s));
                 for (double[] ab : new double[][] {{0.5, 0.5}, {0.3, 0.7}, {0, 1}, {1, 0}, {1, 1}}) {
@@ -100,6 +105,36 @@ public class RegionLossesTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(-(2 * G[i] * 5.5 - 5 * 2 * P[i]) / (5.5 * 5.5), gs[i], 1e-15);
         }
+    }
+
+    @Test
+    void diceLogIsMinusTheLogOfTheCoefficientClampedAt1eMinus7() {
+        // D = 5/6.2: −log D, gradient (∂(1 − D)/∂p)/D
+        LossResult r = loss("dice", "log", true).compute(small());
+        assertEquals(-Math.log(5 / 6.2), r.value(), 1e-15);
+        double[] plain = loss("dice").compute(small()).grad().f64();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(plain[i] / (5 / 6.2), r.grad().f64()[i], 1e-15);
+        }
+        // class average: the mean of −log D_c
+        double d0 = 2.4 / 2.9, d1 = 3.6 / 4.3;
+        assertEquals(-(Math.log(d0) + Math.log(d1)) / 2, loss("dice", "average", "class", "log", true)
+                .compute(small()).value(), 1e-15);
+        // no overlap with smooth 0: D = 0 is clamped to 1e-7, whose gradient is 0 (SMP's clamp_min)
+        Inputs apart = Inputs.of(Tensor.of(new double[] {0.5, 0.5, 0, 0}, 1, 1, 4),
+                Tensor.of(new double[] {0, 0, 1, 1}, 1, 1, 4));
+        LossResult c = loss("dice", "smooth", 0.0, "log", true).compute(apart);
+        assertEquals(-Math.log(1e-7), c.value(), 1e-12);
+        assertThat(c.grad().f64()).containsOnly(0.0);
+        // 0/0 (empty predicted empty, smooth 0) is D = 1: loss 0, gradient 0; a perfect mask too
+        Inputs empty = Inputs.of(Tensor.of(new double[4], 1, 2, 2), Tensor.of(new double[4], 1, 2, 2));
+        LossResult e = loss("dice", "smooth", 0.0, "log", true).compute(empty);
+        assertEquals(0.0, e.value(), 0.0);
+        assertThat(e.grad().f64()).containsOnly(0.0);
+        assertEquals(0.0, loss("dice", "log", true, "squared", true).compute(Inputs.of(Tensor.of(G.clone(), 1, 2, 2),
+                Tensor.of(G.clone(), 1, 2, 2))).value(), 1e-15);
+        // log false is untouched: the default
+        assertEquals(loss("dice").compute(small()).value(), loss("dice", "log", false).compute(small()).value(), 0.0);
     }
 
     @Test
@@ -181,7 +216,7 @@ public class RegionLossesTest {
 
     @Test
     void nanPropagates() {
-        for (String name : new String[] {"dice", "jaccard", "tversky", "combo"}) {
+        for (String name : new String[] {"dice", "jaccard", "tversky", "combo", "generalized_dice"}) {
             double[] p = {0.2, Double.NaN, 0.4, 0.9};
             LossResult r = loss(name).compute(Inputs.of(Tensor.of(p, 1, 2, 2), Tensor.of(G.clone(), 1, 2, 2)));
             assertTrue(Double.isNaN(r.value()), name);
@@ -199,6 +234,7 @@ public class RegionLossesTest {
         Inputs f = Data.asFloat32(d);
         Inputs w = Data.widened(f);
         for (Loss l : new Loss[] {loss("dice"), loss("dice", "squared", true, "average", "class"),
+                loss("dice", "log", true, "average", "sample_class"), loss("generalized_dice"),
                 loss("jaccard", "average", "sample_class"), loss("tversky", "gamma", 0.75), loss("combo")}) {
             float[] buf = new float[Data.size(4, 3, 16, 16)];
             LossResult rf = l.compute(f.gradInto("input", Tensor.of(buf, 4, 3, 16, 16)));
@@ -255,6 +291,7 @@ public class RegionLossesTest {
         assertRefused(() -> loss("combo", "alpha", 1.5), ErrorKind.INVALID_OPTION, "alpha = 1.5 must be in [0, 1]");
         assertRefused(() -> loss("combo", "beta", -0.5), ErrorKind.INVALID_OPTION, "beta = -0.5 must be in [0, 1]");
         assertRefused(() -> loss("dice", "squared", "yes"), ErrorKind.INVALID_OPTION, "squared = 'yes' must be true or false");
+        assertRefused(() -> loss("dice", "log", "yes"), ErrorKind.INVALID_OPTION, "log = 'yes' must be true or false");
     }
 
     public static void assertRefused(Runnable r, ErrorKind kind, String message) {
@@ -269,6 +306,8 @@ public class RegionLossesTest {
         Inputs in = Data.region(5, false, 2, 3, 4);
         assertEquals(loss("dice", "smooth", 0.5, "squared", true).compute(in).value(),
                 Dice.builder().set(Dice.SMOOTH, 0.5).set(Dice.SQUARED, true).build().compute(in).value(), 0.0);
+        assertEquals(loss("dice", "log", true).compute(in).value(), Dice.builder().log(true).build().compute(in).value(),
+                0.0);
         assertEquals(loss("tversky", "gamma", 2.0, "average", "class").compute(in).value(),
                 Tversky.builder().set(Tversky.GAMMA, 2.0).set(Tversky.AVERAGE, "class").build().compute(in).value(), 0.0);
         assertThat(Losses.info("dice").divisor()).contains("always a scalar");

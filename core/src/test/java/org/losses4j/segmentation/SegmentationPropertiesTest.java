@@ -90,6 +90,72 @@ class SegmentationPropertiesTest {
                 .compute(in).value(), 1e-15);
         assertEquals(0.0, Losses.create("tversky", Map.of("average", avg, "smooth", smooth, "gamma", 0.75,
                 "alpha", 0.3, "beta", 0.7)).compute(in).value(), 1e-15);
+        assertEquals(0.0, Losses.create("dice", Map.of("average", avg, "smooth", smooth, "log", true))
+                .compute(in).value(), 1e-15);
+        // generalized_dice at a perfect mask: 1 − (2Σw·G + s_nr)/(2Σw·G + s_dr) = 0 for equal smooths
+        assertEquals(0.0, Losses.create("generalized_dice", Map.of("smooth_nr", smooth, "smooth_dr", smooth))
+                .compute(in).value(), 1e-15);
+    }
+
+    @Property(tries = 60)
+    void diceLogIsAtLeastOneMinusDiceAndOrdersTheSameWay(@ForAll("averages") String avg,
+            @ForAll @DoubleRange(min = 0.01, max = 2) double smooth, @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 3) int c, @ForAll @IntRange(min = 1, max = 6) int s, @ForAll long seed) {
+        // −log D ≥ 1 − D for every coefficient, so their means too
+        Inputs in = randomRegion(seed, n, c, s, false);
+        double plain = Losses.create("dice", Map.of("average", avg, "smooth", smooth)).compute(in).value();
+        double log = Losses.create("dice", Map.of("average", avg, "smooth", smooth, "log", true)).compute(in).value();
+        assertThat(log).isGreaterThanOrEqualTo(plain - 1e-15);
+    }
+
+    @Property(tries = 60)
+    void lovaszLossesAreNonNegativeAndZeroOnlyAtAPerfectMargin(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 2, max = 4) int c,
+            @ForAll @IntRange(min = 1, max = 6) int s, @ForAll boolean perImage) {
+        Random r = new Random(seed);
+        double[] x = new double[n * s];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 3 * r.nextGaussian();
+        }
+        double[] g = Data.binary(r, n * s);
+        double h = Losses.create("lovasz_hinge", Map.of("per_image", perImage))
+                .compute(Inputs.of(Tensor.of(x, n, s), Tensor.of(g, n, s))).value();
+        assertThat(h).isGreaterThanOrEqualTo(0.0);
+        // the margin met everywhere (|x| >= 1 on the right side): exactly 0
+        double[] right = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            right[i] = (2 * g[i] - 1) * (1 + Math.abs(x[i]));
+        }
+        assertEquals(0.0, Losses.create("lovasz_hinge", Map.of("per_image", perImage))
+                .compute(Inputs.of(Tensor.of(right, n, s), Tensor.of(g, n, s))).value(), 0.0);
+        // lovasz_softmax: in [0, 1] on probabilities (each class term is at most the max error, at most 1)
+        double[] p = Data.uniform(r, n * c * s, 0, 1);
+        long[] y = new long[n * s];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = r.nextInt(c);
+        }
+        double v = Losses.create("lovasz_softmax", Map.of("per_image", perImage, "classes", "all"))
+                .compute(Inputs.of(Tensor.of(p, n, c, s), Tensor.ofLabels(y, n, s))).value();
+        assertThat(v).isBetween(0.0, 1.0 + 1e-15);
+    }
+
+    @Property(tries = 40)
+    void psnrDecreasesAsTheNoiseShrinks(@ForAll long seed, @ForAll @IntRange(min = 1, max = 20) int size,
+            @ForAll @DoubleRange(min = 0.01, max = 0.99) double shrink) {
+        Random r = new Random(seed);
+        double[] y = Data.uniform(r, size, 0, 1);
+        double[] x = new double[size];
+        double[] closer = new double[size];
+        for (int i = 0; i < size; i++) {
+            double noise = 0.1 + r.nextDouble();
+            x[i] = y[i] + noise;
+            closer[i] = y[i] + shrink * noise;
+        }
+        Loss psnr = Losses.create("psnr");
+        double far = psnr.compute(Inputs.of(Tensor.vector(x), Tensor.vector(y))).value();
+        double near = psnr.compute(Inputs.of(Tensor.vector(closer), Tensor.vector(y))).value();
+        // noise scaled by k moves the MSE by k², the loss by 20·log10(k) dB exactly
+        assertEquals(far + 20 * Math.log10(shrink), near, 1e-9 * (1 + Math.abs(far)));
     }
 
     @Property(tries = 60)
@@ -183,7 +249,7 @@ class SegmentationPropertiesTest {
     @Provide
     Arbitrary<String> registryLosses() {
         return Arbitraries.of("dice", "dice_squared", "jaccard", "tversky", "combo", "box_iou", "ciou", "ssim",
-                "total_variation", "tv_l1");
+                "total_variation", "tv_l1", "dice_log", "generalized_dice", "lovasz_hinge", "lovasz_softmax", "psnr");
     }
 
     @Property(tries = 60)
@@ -211,6 +277,20 @@ class SegmentationPropertiesTest {
             case "dice_squared":
                 loss = Losses.create("dice", Map.of("average", avg, "squared", true));
                 d = Data.region(seed, false, 3, 2, 40);
+                break;
+            case "dice_log":
+                loss = Losses.create("dice", Map.of("average", avg, "log", true));
+                d = Data.region(seed, false, 3, 2, 40);
+                break;
+            case "generalized_dice":
+                loss = Losses.create(which, Map.of("batch", avg.equals("class")));
+                d = Data.region(seed, seed % 2 == 0, 3, 2, 40);
+                break;
+            case "lovasz_hinge":
+            case "lovasz_softmax":
+            case "psnr":
+                loss = Losses.create(which);
+                d = Losses.info(which).example(new Random(seed), 3);
                 break;
             default:
                 loss = Losses.create(which, Map.of("average", avg));

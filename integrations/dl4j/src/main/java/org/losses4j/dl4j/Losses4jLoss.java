@@ -53,7 +53,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * largest entry. cross_entropy and softmax_focal take logits: use {@code Activation.IDENTITY}
  * (the log-softmax is done stably inside); categorical_cross_entropy takes probabilities: use
  * {@code Activation.SOFTMAX}.</li>
- * <li><b>Region</b> losses (dice, jaccard, tversky, combo): each example's K outputs are one
+ * <li><b>Region</b> losses (dice, jaccard, tversky, combo, generalized_dice): each example's K outputs are one
  * mask (probabilities, e.g. {@code Activation.SIGMOID}); its score is the loss of that
  * sample alone, so the averaged score is the mean per-sample loss ({@code average =
  * sample_class} with one class). For a convolutional net, flatten [N, 1, H, W] into [N, H·W]

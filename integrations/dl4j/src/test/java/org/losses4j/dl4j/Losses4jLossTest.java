@@ -200,9 +200,9 @@ class Losses4jLossTest {
                 "quantile", "pseudo_huber", "bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge", "ramp", "soft_margin",
                 "cross_entropy", "nll", "categorical_cross_entropy", "sparse_categorical_cross_entropy", "softmax_focal",
                 "multiclass_hinge", "multi_margin", "kl_div", "reverse_kl_div", "js_div", "dice", "jaccard", "tversky", "combo",
-                "cosine_similarity", "box_iou");
+                "generalized_dice", "cosine_similarity", "box_iou");
         assertThat(Losses4jLoss.supported()).doesNotContain("rmse", "gaussian_nll", "ctc", "triplet", "ssim", "zero_one",
-                "perplexity");
+                "perplexity", "lovasz_hinge", "lovasz_softmax", "psnr");
         for (String name : Losses4jLoss.supported()) {
             assertThat(Losses4jLoss.of(name).name()).isEqualTo("losses4j:" + name);
         }

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.losses4j.ErrorKind;
 import org.losses4j.LossException;
 import org.losses4j.Losses;
+import org.losses4j.segmentation.Dice;
 
 /**
  * An overlap (region) loss, dice, jaccard or tversky, over rows of
@@ -17,7 +18,7 @@ import org.losses4j.Losses;
  *
  * <p>The result is the catalog loss for {@code average = "global"} (one coefficient from the
  * sums over every row) or {@code "class"} (one coefficient per class index 0 … max, then their
- * mean), with the loss's {@code smooth} (and squared / alpha, beta, gamma) options. Rows carry
+ * mean), with the loss's {@code smooth} (and squared, log / alpha, beta, gamma) options. Rows carry
  * no sample index, so {@code "sample_class"} is refused: group by sample and average the
  * per-sample results instead. A row with a null value is skipped; a probability or target
  * outside [0, 1] is refused (NaN propagates); an empty input gives null.
@@ -159,7 +160,7 @@ public final class RegionAggregator extends LossAggregator<RegionAggregator.Buf>
         return s;
     }
 
-    /** 1 − coefficient (tversky: (1 − TI)^γ) of one group, from its sums. */
+    /** 1 − coefficient (dice with log: −log(max(D, 1e-7)); tversky: (1 − TI)^γ) of one group, from its sums. */
     static double term(String name, Map<String, Object> o, double pg, double p, double g, double pp, double gg) {
         double s = ((Number) o.get("smooth")).doubleValue();
         double num;
@@ -168,7 +169,8 @@ public final class RegionAggregator extends LossAggregator<RegionAggregator.Buf>
             case "dice":
                 num = 2 * pg + s;
                 den = Boolean.TRUE.equals(o.get("squared")) ? pp + gg + s : p + g + s;
-                return 1 - coefficient(num, den);
+                double d = coefficient(num, den);
+                return Boolean.TRUE.equals(o.get("log")) ? -Math.log(Math.max(d, Dice.LOG_EPS)) : 1 - d;
             case "jaccard":
                 return 1 - coefficient(pg + s, p + g - pg + s);
             default:

@@ -235,6 +235,7 @@ class SparkAggregatorsTest {
                 Map.of("loss", "dice"),
                 Map.of("loss", "dice", "average", "class", "smooth", 0.0),
                 Map.of("loss", "dice", "squared", true, "average", "class"),
+                Map.of("loss", "dice", "log", true, "average", "class"),
                 Map.of("loss", "jaccard", "average", "class"),
                 Map.of("loss", "tversky", "alpha", 0.3, "beta", 0.7, "gamma", 1.5),
                 Map.of("loss", "tversky", "average", "class", "alpha", 0.7, "beta", 0.3));
