@@ -12,6 +12,8 @@ public final class ClassificationLosses {
     public static List<LossInfo> all() {
         return List.of(Bce.INFO, BceWithLogits.INFO, CrossEntropy.INFO, Nll.INFO, CategoricalCrossEntropy.INFO,
                 SparseCategoricalCrossEntropy.INFO, Focal.INFO, SoftmaxFocal.INFO, Hinge.INFO, SquaredHinge.INFO,
-                SmoothHinge.INFO, Ramp.INFO, SoftMargin.INFO, MulticlassHinge.INFO, MultiMargin.INFO, ZeroOne.INFO);
+                SmoothHinge.INFO, Ramp.INFO, SoftMargin.INFO, MulticlassHinge.INFO, MultiMargin.INFO, ZeroOne.INFO,
+                Poly1CrossEntropy.INFO, GeneralizedCrossEntropy.INFO, CategoricalHinge.INFO, HingeEmbedding.INFO,
+                MultilabelSoftMargin.INFO, CosineEmbedding.INFO, Asymmetric.INFO);
     }
 }
