@@ -143,18 +143,20 @@ public final class CosineEmbedding extends AbstractLoss {
             terms[i] = term;
             sum += term;
             if (g1 != null) {
-                // ∂cos/∂x1 = r1·r2·x2 − cos·r1²·x1, ∂cos/∂x2 = r1·r2·x1 − cos·r2²·x2
                 if (k == 0) {
                     continue; // a flat term (y = −1 at or below the margin): the gradient stays 0
                 }
+                // ∂cos/∂x1 = r1·(v − cos·u), ∂cos/∂x2 = r2·(u − cos·v) with the unit-scale u = r1·x1, v = r2·x2
+                // (r1·r2 itself underflows for rows of 1e200, whose gradient of 1e-200 does not)
                 double r1 = c[1];
                 double r2 = c[2];
-                double a = k * scale * r1 * r2;
-                double b1 = k * scale * cos * r1 * r1;
-                double b2 = k * scale * cos * r2 * r2;
+                double k1 = k * scale * r1;
+                double k2 = k * scale * r2;
                 for (int j = o, e = o + d; j < e; j++) {
-                    g1[j] = a * x2[j] - b1 * x1[j];
-                    g2[j] = a * x1[j] - b2 * x2[j];
+                    double u = x1[j] * r1;
+                    double v = x2[j] * r2;
+                    g1[j] = k1 * (v - cos * u);
+                    g2[j] = k2 * (u - cos * v);
                 }
             }
         }
