@@ -91,6 +91,7 @@ public final class Asymmetric extends AbstractLoss {
             .input("target", "same shape as input, values in {0, 1}")
             .options(GAMMA_POS, GAMMA_NEG, CLIP, EPS, DETACH_FOCAL_WEIGHT, REDUCTION)
             .divisor("the number of elements")
+            .robust(true) // bounded: the eps clamp floors a hopeless positive at −log(eps)
             .tasks("multi-label classification with many negatives per sample", "image tagging")
             .reference("Ridnik et al. 2021, Asymmetric Loss For Multi-Label Classification; Alibaba-MIIL/ASL"
                     + " AsymmetricLoss")
