@@ -1,15 +1,11 @@
 package org.losses4j.classification;
 
 import java.util.Arrays;
-import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
-import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
@@ -31,7 +27,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: Keras {@code CategoricalHinge} / {@code categorical_hinge}.
  */
-public final class CategoricalHinge extends AbstractLoss {
+public final class CategoricalHinge extends TargetRowLoss {
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -67,27 +63,14 @@ public final class CategoricalHinge extends AbstractLoss {
     }
 
     @Override
-    protected LossResult evaluate(LossCall call) {
-        Tensor tx = call.require("input");
-        Tensor ty = call.require("target");
-        ClassLayout l = ClassLayout.of(tx, false, false);
-        Check.sameShape("input", tx, "target", ty);
-        Check.closed("target", ty, 0, 1);
-        double scale = call.reduce(l.n);
-        double[] x = tx.f64();
-        double[] y = ty.f64();
-        double[] gx = call.gradient("input", tx);
-        double[] terms = call.terms(l.n);
-        int cc = l.c;
-        double sum = 0;
-        for (int r = 0; r < l.n; r++) {
-            int o = r * cc;
+    RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
+        return (xs, y, o, cc, gx, scale) -> {
             double pos = 0;
             double neg = Double.NEGATIVE_INFINITY;
             int arg = 0;
             boolean nan = false;
             for (int c = 0; c < cc; c++) {
-                double xc = x[o + c];
+                double xc = xs[o + c];
                 double yc = y[o + c];
                 double v = (1 - yc) * xc;
                 pos += yc * xc;
@@ -100,8 +83,6 @@ public final class CategoricalHinge extends AbstractLoss {
             }
             double h = neg - pos + 1;
             double term = nan ? Double.NaN : Math.max(0.0, h);
-            terms[r] = term;
-            sum += term;
             if (gx != null) {
                 if (term != term) {
                     Arrays.fill(gx, o, o + cc, Double.NaN);
@@ -112,7 +93,7 @@ public final class CategoricalHinge extends AbstractLoss {
                     gx[o + arg] += scale * (1 - y[o + arg]);
                 }
             }
-        }
-        return call.finish(terms, sum, l.termShape);
+            return term;
+        };
     }
 }

@@ -1,14 +1,10 @@
 package org.losses4j.classification;
 
-import org.losses4j.AbstractLoss;
-import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
-import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
@@ -29,7 +25,7 @@ import org.losses4j.Tensor;
  *
  * <p>Reference: PyTorch {@code MultiLabelSoftMarginLoss}.
  */
-public final class MultilabelSoftMargin extends AbstractLoss {
+public final class MultilabelSoftMargin extends TargetRowLoss {
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -60,33 +56,23 @@ public final class MultilabelSoftMargin extends AbstractLoss {
     }
 
     @Override
-    protected LossResult evaluate(LossCall call) {
-        Tensor tx = call.require("input");
-        Tensor ty = call.require("target");
-        ClassLayout l = ClassLayout.of(tx, false, true);
-        Check.sameShape("input", tx, "target", ty);
-        double[] w = l.classVector("weight", call.input("weight"));
-        Check.closed("target", ty, 0, 1);
-        double scale = call.reduce(l.n);
-        double[] x = tx.f64();
-        double[] y = ty.f64();
-        double[] gx = call.gradient("input", tx);
-        double[] terms = call.terms(l.n);
-        int cc = l.c;
-        double sum = 0;
-        for (int r = 0; r < l.n; r++) {
-            int o = r * cc;
+    boolean acceptsSingleRow() {
+        return true;
+    }
+
+    @Override
+    RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
+        double[] w = l.classVector("weight", in.get("weight"));
+        return (xs, y, o, cc, gx, scale) -> {
             double term = 0;
             for (int c = 0; c < cc; c++) {
-                double xc = x[o + c];
+                double xc = xs[o + c];
                 double yc = y[o + c];
                 double wc = w == null ? 1.0 : w[c];
                 // softplus(±x) = max(±x, 0) + log1p(e^−|x|): −log σ(x) and −log σ(−x), stable for any x
                 double e = Math.exp(-Math.abs(xc));
                 double l1p = Math.log1p(e);
-                double spNeg = Math.max(-xc, 0) + l1p;
-                double spPos = Math.max(xc, 0) + l1p;
-                term += wc * (yc * spNeg + (1 - yc) * spPos);
+                term += wc * (yc * (Math.max(-xc, 0) + l1p) + (1 - yc) * (Math.max(xc, 0) + l1p));
                 if (gx != null) {
                     double inv = 1 / (1 + e);
                     boolean nonNeg = xc >= 0;
@@ -95,10 +81,7 @@ public final class MultilabelSoftMargin extends AbstractLoss {
                     gx[o + c] = scale * wc * d / cc;
                 }
             }
-            term /= cc; // the mean over the classes, as PyTorch's sum / C
-            terms[r] = term;
-            sum += term;
-        }
-        return call.finish(terms, sum, l.termShape);
+            return term / cc; // the mean over the classes, as PyTorch's sum / C
+        };
     }
 }
