@@ -12,6 +12,7 @@ import json
 import math
 import os
 
+import mpmath
 import torch
 
 PROJECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "src", "test", "resources",
@@ -122,3 +123,22 @@ def log_p(row, k):
     # through the maximum, keep 3 digits of a confident row)
     others = torch.cat([row[:k], row[k + 1:]])
     return -torch.log1p(torch.exp(others - row[k]).sum())
+
+
+def check_rows(x, y, t, term):
+    """Each row's term t[i] against term(log p_y) in mpmath at the current precision (NaN rows stay NaN)."""
+    for i in range(x.shape[0]):
+        row = [mpmath.mpf(v) for v in x[i].tolist()]
+        if any(mpmath.isnan(v) for v in row):
+            assert math.isnan(t[i].item())
+            continue
+        mx = max(row)
+        lse = mx + mpmath.log(mpmath.fsum(mpmath.exp(v - mx) for v in row))
+        want = term(row[y[i].item()] - lse)
+        assert abs(t[i].item() - want) <= 1e-12 * abs(want) + 1e-300, (i, t[i].item(), float(want))
+
+
+def index_case(cid, loss, x, shape, y, params, reference, dtype="float64", **kw):
+    """A case of logits [N, C] (or float32) and int64 class indices [N]."""
+    inputs = {"input": (x, shape, dtype), "target": (y, [shape[0]], "int64")}
+    return case(cid, loss, inputs, params or {}, reference, **kw)
