@@ -128,9 +128,11 @@ public final class Aliases {
         torch("GaussianNLLLoss", "gaussian_nll", "");
         torch("SoftMarginLoss", "soft_margin", "");
         torch("MultiMarginLoss", "multi_margin", "");
-        torch("MultiLabelSoftMarginLoss", "bce_with_logits", "equal under mean (the mean over classes, then over"
-                + " samples, is the mean over all elements); with sum PyTorch sums the per-sample means over classes,"
-                + " 1/C of the sum here; PyTorch's weight is one per class [C], here an input of the input's shape");
+        torch("MultiLabelSoftMarginLoss", "multilabel_soft_margin", "");
+        torch("HingeEmbeddingLoss", "hinge_embedding", "PyTorch also takes targets other than -1 and +1 (adding"
+                + " both branches), refused here; at x = margin its gradient is -1, the subgradient here 0");
+        torch("CosineEmbeddingLoss", "cosine_embedding", "PyTorch also takes targets other than -1 and +1 (a zero"
+                + " term), refused here; [N, D] inputs only (PyTorch also takes a single pair [D])");
         // Keras 3, keras.losses (checked against the Keras/TensorFlow documentation of each class)
         keras("MeanSquaredError", "mse", "");
         keras("MeanAbsoluteError", "mae", "");
@@ -163,9 +165,7 @@ public final class Aliases {
         keras("Hinge", "hinge", "Keras turns 0/1 targets into -1/+1 itself; hinge wants -1/+1 targets");
         keras("SquaredHinge", "squared_hinge", "Keras turns 0/1 targets into -1/+1 itself; squared_hinge wants"
                 + " -1/+1 targets");
-        keras("CategoricalHinge", "multiclass_hinge", "Keras takes one-hot targets, multiclass_hinge class indices;"
-                + " Keras' best wrong-class score max((1 - y) * y_pred) counts the true class as 0, so the two agree"
-                + " when some wrong class scores >= 0");
+        keras("CategoricalHinge", "categorical_hinge", "");
         keras("CosineSimilarity", "cosine_similarity", "the same sign: both are the negative cosine (-1 best, 0"
                 + " orthogonal); Keras floors the squared norm at 1e-12 (the norm at 1e-6), this floors the norm at"
                 + " 1e-12. PyTorch's torch.nn.CosineSimilarity is the positive similarity, not a loss");
@@ -174,10 +174,6 @@ public final class Aliases {
         keras("Tversky", "tversky", "alpha weighs false positives and beta false negatives in both; Keras adds no"
                 + " smoothing and computes one coefficient over the whole batch, average=global here", "smooth", "0");
 
-        UNMAPPED.put("torch.nn.CosineEmbeddingLoss", "1 - cos for similar pairs, max(0, cos - margin) for"
-                + " dissimilar ones: no catalog loss has that form (cosine_similarity is -cos without pairs)");
-        UNMAPPED.put("torch.nn.HingeEmbeddingLoss", "x for y = 1, max(0, margin - x) for y = -1: not hinge's"
-                + " max(0, margin - y·x)");
         UNMAPPED.put("torch.nn.MultiLabelMarginLoss", "a multi-label hinge over target index lists: not in the"
                 + " catalog");
         UNMAPPED.put("keras.losses.CTC", "batch-major [N, T, C] softmax outputs and dense labels: ctc takes"

@@ -337,6 +337,9 @@ public final class OptionSpec<T> {
         UNIT_OPEN(v -> v > 0 && v < 1, "in (0, 1)"),
         /** Strictly between 1 and 2 (a Tweedie variance power: compound Poisson–gamma). */
         ONE_TWO_OPEN(v -> v > 1 && v < 2, "in (1, 2)"),
+        UNIT_LEFT_OPEN(v -> v > 0 && v <= 1, "in (0, 1]"),
+        UNIT_RIGHT_OPEN(v -> v >= 0 && v < 1, "in [0, 1)"),
+        SYMMETRIC_UNIT(v -> v >= -1 && v <= 1, "in [-1, 1]"),
         BELOW_ONE(v -> v < 1, "< 1"),
         AT_LEAST_ONE(v -> v >= 1, ">= 1"),
         ONE_OR_TWO(v -> v == 1 || v == 2, "1 or 2"),

@@ -66,7 +66,8 @@ final class PlotCommand implements Callable<Integer> {
         LOG1P("prediction x (target 0), x > −1", -0.9, 3, 0.0),
         LOG_MEAN("score f = log μ (target 1)", -3, 3, 1.0),
         TWO_CLASS("true-class logit margin (2 classes)", -6, 6, 0.0),
-        DISTRIBUTION("predicted probability q of outcome 1 of 2 (target P = (0.7, 0.3))", 0.01, 0.99, 0.7);
+        DISTRIBUTION("predicted probability q of outcome 1 of 2 (target P = (0.7, 0.3))", 0.01, 0.99, 0.7),
+        DISSIMILAR("distance x of a dissimilar pair (target −1)", -1, 3, -1.0);
 
         final String label;
         final double lo;
@@ -94,7 +95,7 @@ final class PlotCommand implements Callable<Integer> {
         switch (info.name()) {
             case "hinge": case "squared_hinge": case "smooth_hinge": case "ramp": case "soft_margin": case "zero_one":
                 return Axis.MARGIN;
-            case "bce_with_logits": case "focal":
+            case "bce_with_logits": case "focal": case "multilabel_soft_margin": case "asymmetric":
                 return Axis.LOGIT;
             case "bce": case "dice": case "jaccard": case "tversky": case "combo":
                 return Axis.PROBABILITY;
@@ -104,7 +105,10 @@ final class PlotCommand implements Callable<Integer> {
                 // log-link losses of a mean (gamma refuses the residual axis's target 0)
                 return Axis.LOG_MEAN;
             case "cross_entropy": case "softmax_focal": case "multiclass_hinge": case "multi_margin":
+            case "poly1_cross_entropy": case "generalized_cross_entropy":
                 return Axis.TWO_CLASS;
+            case "hinge_embedding":
+                return Axis.DISSIMILAR;
             case "kl_div": case "reverse_kl_div": case "js_div":
                 return Axis.DISTRIBUTION;
             default:

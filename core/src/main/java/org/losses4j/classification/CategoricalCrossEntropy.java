@@ -1,14 +1,11 @@
 package org.losses4j.classification;
 
-import org.losses4j.AbstractLoss;
 import org.losses4j.Check;
 import org.losses4j.Examples;
 import org.losses4j.Family;
 import org.losses4j.Inputs;
 import org.losses4j.LossBuilder;
-import org.losses4j.LossCall;
 import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
@@ -27,7 +24,7 @@ import org.losses4j.Tensor;
  * <p>Reference: Keras {@code categorical_crossentropy} (probabilities, without its
  * renormalisation); the −100 clamp as PyTorch {@code BCELoss}.
  */
-public final class CategoricalCrossEntropy extends AbstractLoss {
+public final class CategoricalCrossEntropy extends TargetRowLoss {
     /** {@code reduction}: How the terms are combined. Default {@code mean}; allowed: one of mean, sum, none. */
     public static final OptionSpec<Reduction> REDUCTION = OptionSpec.reduction();
 
@@ -59,34 +56,18 @@ public final class CategoricalCrossEntropy extends AbstractLoss {
     }
 
     @Override
-    protected LossResult evaluate(LossCall call) {
-        Tensor x = call.require("input");
-        Tensor target = call.require("target");
-        ClassLayout l = ClassLayout.of(x, false, false);
-        Check.sameShape("input", x, "target", target);
+    RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
         Check.closed("input", x, 0, 1);
-        Check.closed("target", target, 0, 1);
-        double scale = call.reduce(l.n);
-        double[] p = x.f64();
-        double[] y = target.f64();
-        double[] gx = call.gradient("input", x);
-        double[] terms = call.keepsTerms() ? call.terms(l.n) : null;
-        int cc = l.c;
-        double sum = 0;
-        for (int r = 0; r < l.n; r++) {
+        return (p, y, o, cc, gx, scale) -> {
             double term = 0;
-            for (int c = 0, i = r * cc; c < cc; c++, i++) {
+            for (int c = 0, i = o; c < cc; c++, i++) {
                 // Math.max keeps a NaN probability NaN
                 term -= y[i] * Math.max(Math.log(p[i]), -100.0);
                 if (gx != null) {
                     gx[i] = -y[i] / Math.max(p[i], 1e-12) * scale;
                 }
             }
-            sum += term;
-            if (terms != null) {
-                terms[r] = term;
-            }
-        }
-        return call.finish(terms, sum, l.termShape);
+            return term;
+        };
     }
 }

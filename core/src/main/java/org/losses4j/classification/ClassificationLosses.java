@@ -13,6 +13,8 @@ public final class ClassificationLosses {
         return List.of(Bce.INFO, BceWithLogits.INFO, CrossEntropy.INFO, Nll.INFO, CategoricalCrossEntropy.INFO,
                 SparseCategoricalCrossEntropy.INFO, Focal.INFO, SoftmaxFocal.INFO, Hinge.INFO, SquaredHinge.INFO,
                 SmoothHinge.INFO, Ramp.INFO, SoftMargin.INFO, MulticlassHinge.INFO, MultiMargin.INFO, ZeroOne.INFO,
-                Sparsemax.INFO, MulticlassPerceptron.INFO);
+                Sparsemax.INFO, MulticlassPerceptron.INFO,
+                Poly1CrossEntropy.INFO, GeneralizedCrossEntropy.INFO, CategoricalHinge.INFO, HingeEmbedding.INFO,
+                MultilabelSoftMargin.INFO, CosineEmbedding.INFO, Asymmetric.INFO);
     }
 }

@@ -7,8 +7,9 @@ import org.losses4j.Options;
 import org.losses4j.Tensor;
 
 /**
- * An elementwise loss of the margin y·x with labels y in {−1, +1} (hinge, squared_hinge, ramp,
- * smooth_hinge, soft_margin): the label check, once. Each loss keeps its own term loop.
+ * An elementwise loss with labels y in {−1, +1}: of the margin y·x (hinge, squared_hinge, ramp,
+ * smooth_hinge, soft_margin) or of a pair's distance (hinge_embedding). The label check, once.
+ * Each loss keeps its own term loop.
  */
 abstract class MarginLoss extends ElementwiseLoss {
     MarginLoss(LossInfo info, Options options) {

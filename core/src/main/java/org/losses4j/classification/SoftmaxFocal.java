@@ -82,14 +82,10 @@ public final class SoftmaxFocal extends IndexRowLoss {
     @Override
     RowTerm rows(Inputs in, Tensor x, ClassLayout l) {
         double[] alpha = l.classVector("alpha", in.get("alpha"));
-        double[] z = new double[l.c];
+        SoftmaxRow row = new SoftmaxRow(l.c);
         double gm = gamma;
         return (xs, base, cc, lab, gx, scale) -> {
-            System.arraycopy(xs, base, z, 0, cc);
-            int am = ClassLayout.argmax(z, cc);
-            double zy = z[lab] - z[am];
-            double rest = ClassLayout.expShifted(z, cc, am);
-            double lp = zy - Math.log1p(rest);
+            double lp = row.logP(xs, base, cc, lab);
             double q = -Math.expm1(lp); // 1 − p_y, accurate when p_y is close to 1
             double py = Math.exp(lp);
             double qg = Math.pow(q, gm);
@@ -101,10 +97,7 @@ public final class SoftmaxFocal extends IndexRowLoss {
                 // p_y·ℓ/q: → −p_y as q → 0; 0 when p_y = 0 (ℓ = −∞)
                 double pr = py == 0 ? 0 : q == 0 ? -py : py * lp / q;
                 double k = scale * a * qg * (gm * pr - 1);
-                double inv = 1 / (1 + rest);
-                for (int c = 0; c < cc; c++) {
-                    gx[base + c] = -k * z[c] * inv;
-                }
+                row.probabilitiesTimes(-k, gx, base, cc);
                 gx[base + lab] = k * q; // k·(1 − p_y) with the accurate q, no cancellation
             }
             return -a * qg * lp;

@@ -15,7 +15,7 @@ final class BinaryData {
 
     /** The binary (elementwise) classification losses, in catalog order. */
     static final String[] LOSSES = {"bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge",
-        "ramp", "soft_margin"};
+        "ramp", "soft_margin", "hinge_embedding"};
 
     static ElementwiseLoss create(String name, Map<String, ?> params) {
         return (ElementwiseLoss) Losses.create(name, params);
@@ -45,6 +45,7 @@ final class BinaryData {
             case "smooth_hinge":
             case "ramp":
             case "soft_margin":
+            case "hinge_embedding":
                 return true;
             default:
                 return false;
@@ -64,6 +65,8 @@ final class BinaryData {
                 return new double[] {0, 1};
             case "ramp":
                 return new double[] {1, s == null ? -1.0 : ((Number) s).doubleValue()};
+            case "hinge_embedding":
+                return new double[] {-margin}; // x = margin for y = −1, where z = y·x = −margin
             default:
                 return new double[0];
         }

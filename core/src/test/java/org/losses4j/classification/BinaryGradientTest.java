@@ -71,6 +71,7 @@ class BinaryGradientTest {
             for (double m : new double[] {-0.5, 0, 0.5, 1, 2}) {
                 v.add(new Variant("hinge", BinaryData.params("reduction", r, "margin", m), false, false, 3, 4));
                 v.add(new Variant("squared_hinge", BinaryData.params("reduction", r, "margin", m), false, false, 3, 4));
+                v.add(new Variant("hinge_embedding", BinaryData.params("reduction", r, "margin", m), false, false, 3, 4));
             }
             v.add(new Variant("smooth_hinge", BinaryData.params("reduction", r), false, false, 3, 5));
             for (double s : new double[] {-2.5, -1, 0, 0.5}) {
@@ -168,8 +169,8 @@ class BinaryGradientTest {
         h = f0.computeWithHessian(Inputs.of(Tensor.vector(new double[] {0}), Tensor.vector(new double[] {1})))
                 .hessian().f64();
         assertEquals(0.25, h[0], 1e-15);
-        // hinge and ramp: 0, kinks included
-        for (String name : new String[] {"hinge", "ramp"}) {
+        // hinge, ramp and hinge_embedding: 0, kinks included
+        for (String name : new String[] {"hinge", "ramp", "hinge_embedding"}) {
             h = BinaryData.create(name, Map.of()).computeWithHessian(Inputs.of(
                     Tensor.vector(new double[] {1, -1, 0.3, -5}), Tensor.vector(new double[] {1, 1, 1, 1})))
                     .hessian().f64();

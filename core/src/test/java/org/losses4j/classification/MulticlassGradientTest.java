@@ -22,7 +22,8 @@ import org.losses4j.classification.MulticlassReference.Ref;
 
 /**
  * nll, categorical_cross_entropy, sparse_categorical_cross_entropy, softmax_focal,
- * multiclass_hinge, multi_margin and zero_one over every option combination: the value against
+ * poly1_cross_entropy, generalized_cross_entropy, categorical_hinge, multiclass_hinge, multi_margin
+ * and zero_one over every option combination: the value against
  * the catalog formula (evaluated naively) and the gradient against central finite differences,
  * on random inputs kept away from the kinks.
  */
@@ -162,6 +163,53 @@ class MulticlassGradientTest {
                         check(loss, in, MulticlassReference.softmaxFocal(x, n, c, y, alpha, gamma), red, new int[] {n});
                     }));
                 }
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> poly1AndGeneralizedCrossEntropy() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = 350;
+        for (String red : REDUCTIONS) {
+            for (double eps : new double[] {-1, 0, 1, 2.5}) {
+                long s = seed++;
+                tests.add(DynamicTest.dynamicTest("poly1 " + red + " epsilon=" + eps, () -> {
+                    Random rnd = new Random(s);
+                    double[] x = MulticlassReference.uniform(rnd, 20, -3, 3);
+                    long[] y = MulticlassReference.labels(rnd, 5, 4);
+                    check(Losses.create("poly1_cross_entropy", opts(red, "epsilon", eps)), Inputs.of(Tensor.of(x, 5, 4),
+                            Tensor.labels(y)), MulticlassReference.poly1(x, 5, 4, y, eps), red, new int[] {5});
+                }));
+            }
+            for (double q : new double[] {0.1, 0.7, 1}) {
+                long s = seed++;
+                tests.add(DynamicTest.dynamicTest("generalized_cross_entropy " + red + " q=" + q, () -> {
+                    Random rnd = new Random(s);
+                    double[] x = MulticlassReference.uniform(rnd, 20, -3, 3);
+                    long[] y = MulticlassReference.labels(rnd, 5, 4);
+                    check(Losses.create("generalized_cross_entropy", opts(red, "q", q)), Inputs.of(Tensor.of(x, 5, 4),
+                            Tensor.labels(y)), MulticlassReference.generalizedCrossEntropy(x, 5, 4, y, q), red,
+                            new int[] {5});
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> categoricalHinge() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = 450;
+        for (String red : REDUCTIONS) {
+            for (boolean soft : new boolean[] {false, true}) {
+                long s = seed++;
+                tests.add(DynamicTest.dynamicTest(red + (soft ? " soft" : " one-hot"), () -> {
+                    Inputs in = CategoricalHingeTest.data(new Random(s), 6, 4, soft);
+                    check(Losses.create("categorical_hinge", opts(red)), in, MulticlassReference.categoricalHinge(
+                            in.get("input").f64(), in.get("target").f64(), 6, 4), red, new int[] {6});
+                }));
             }
         }
         return tests.stream();

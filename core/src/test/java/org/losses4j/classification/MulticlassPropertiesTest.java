@@ -20,11 +20,13 @@ import org.losses4j.Tensor;
 
 /**
  * Properties of nll, categorical_cross_entropy, sparse_categorical_cross_entropy,
- * softmax_focal, multiclass_hinge, multi_margin and zero_one on random data.
+ * softmax_focal, multiclass_hinge, multi_margin, zero_one, poly1_cross_entropy,
+ * generalized_cross_entropy and categorical_hinge on random data.
  */
 class MulticlassPropertiesTest {
     private static final String[] LOSSES = {"nll", "categorical_cross_entropy", "sparse_categorical_cross_entropy",
-        "softmax_focal", "multiclass_hinge", "multi_margin", "zero_one"};
+        "softmax_focal", "multiclass_hinge", "multi_margin", "zero_one", "poly1_cross_entropy",
+        "generalized_cross_entropy", "categorical_hinge"};
 
     private static Map<String, Object> opts(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -55,7 +57,9 @@ class MulticlassPropertiesTest {
             case "multi_margin":
                 return Inputs.of(Tensor.of(MulticlassReference.uniform(rnd, n * c, -2, 2), n, c), labels)
                         .with("weight", w == null ? null : Tensor.vector(w));
-            default: // multiclass_hinge, zero_one
+            case "categorical_hinge":
+                return CategoricalHingeTest.data(rnd, n, c, weighted);
+            default: // multiclass_hinge, zero_one, poly1_cross_entropy, generalized_cross_entropy
                 return Inputs.of(Tensor.of(MulticlassReference.uniform(rnd, n * c, -2, 2), n, c), labels);
         }
     }
@@ -77,7 +81,7 @@ class MulticlassPropertiesTest {
     }
 
     @Property(tries = 80)
-    void sumIsDivisorTimesMean(@ForAll @IntRange(min = 0, max = 6) int which, @ForAll long seed,
+    void sumIsDivisorTimesMean(@ForAll @IntRange(min = 0, max = 9) int which, @ForAll long seed,
             @ForAll @IntRange(min = 1, max = 7) int n, @ForAll @IntRange(min = 2, max = 6) int c,
             @ForAll boolean weighted) {
         String name = LOSSES[which];

@@ -192,6 +192,42 @@ final class MulticlassReference {
         return new Ref(terms, n);
     }
 
+    /** poly1_cross_entropy from the catalog's formula (direct 1 − p). */
+    static Ref poly1(double[] x, int n, int c, long[] y, double eps) {
+        double[] lp = logSoftmax(x, new int[] {n, c});
+        double[] terms = new double[n];
+        for (int r = 0; r < n; r++) {
+            double l = lp[r * c + (int) y[r]];
+            terms[r] = -l + eps * (1 - Math.exp(l));
+        }
+        return new Ref(terms, n);
+    }
+
+    /** generalized_cross_entropy from the catalog's formula. */
+    static Ref generalizedCrossEntropy(double[] x, int n, int c, long[] y, double q) {
+        double[] lp = logSoftmax(x, new int[] {n, c});
+        double[] terms = new double[n];
+        for (int r = 0; r < n; r++) {
+            terms[r] = (1 - Math.pow(Math.exp(lp[r * c + (int) y[r]]), q)) / q;
+        }
+        return new Ref(terms, n);
+    }
+
+    /** categorical_hinge from the catalog's (Keras') formula. */
+    static Ref categoricalHinge(double[] x, double[] y, int n, int c) {
+        double[] terms = new double[n];
+        for (int r = 0; r < n; r++) {
+            double pos = 0;
+            double neg = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < c; k++) {
+                pos += y[r * c + k] * x[r * c + k];
+                neg = Math.max(neg, (1 - y[r * c + k]) * x[r * c + k]);
+            }
+            terms[r] = Math.max(0, neg - pos + 1);
+        }
+        return new Ref(terms, n);
+    }
+
     /** multiclass_hinge from the catalog's formula. */
     static Ref multiclassHinge(double[] x, int n, int c, long[] y, double margin) {
         double[] terms = new double[n];

@@ -640,6 +640,18 @@ class ValidationTest {
                 out.add(2.0);
                 out.add(0.5);
                 break;
+            case "in (0, 1]":
+                out.add(0.0);
+                out.add(1.5);
+                break;
+            case "in [0, 1)":
+                out.add(-0.1);
+                out.add(1.0);
+                break;
+            case "in [-1, 1]":
+                out.add(-1.5);
+                out.add(1.1);
+                break;
             case "< 1":
                 out.add(1.0);
                 break;
