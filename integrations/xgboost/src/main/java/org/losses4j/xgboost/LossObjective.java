@@ -1,8 +1,6 @@
 package org.losses4j.xgboost;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,15 +8,10 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.IObjective;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
-import org.losses4j.ElementwiseLoss;
+import org.losses4j.BoostingObjective;
 import org.losses4j.ErrorKind;
-import org.losses4j.Inputs;
-import org.losses4j.Loss;
 import org.losses4j.LossException;
-import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.Losses;
-import org.losses4j.Tensor;
 
 /**
  * An XGBoost4J custom objective from any elementwise losses4j loss: for each sample i,
@@ -67,22 +60,12 @@ public final class LossObjective implements IObjective {
     private static final long serialVersionUID = 1L;
 
     /** The default lower bound on each Hessian entry. */
-    public static final double DEFAULT_HESSIAN_FLOOR = 1e-6;
+    public static final double DEFAULT_HESSIAN_FLOOR = BoostingObjective.DEFAULT_HESSIAN_FLOOR;
 
-    private final String lossName;
-    private final LinkedHashMap<String, Object> options;
-    private final double floor;
-    private final double scale;
-    private final double hessianFactor;
-    private transient ElementwiseLoss loss;
+    private final BoostingObjective objective;
 
-    private LossObjective(String lossName, Map<String, ?> options, double floor, double scale, double hessianFactor) {
-        this.lossName = lossName;
-        this.options = new LinkedHashMap<>(options);
-        this.floor = floor;
-        this.scale = scale;
-        this.hessianFactor = hessianFactor;
-        this.loss = build();
+    private LossObjective(BoostingObjective objective) {
+        this.objective = objective;
     }
 
     /** The objective of the named elementwise loss with its default options. */
@@ -95,87 +78,36 @@ public final class LossObjective implements IObjective {
      * a {@code reduction} option is refused: the objective always works per sample).
      */
     public static LossObjective of(String lossName, Map<String, ?> options) {
-        return new LossObjective(lossName, options, DEFAULT_HESSIAN_FLOOR, 1.0, 1.0);
+        return new LossObjective(BoostingObjective.of(lossName, options));
     }
 
-    /** A copy with another lower bound on the Hessian (≥ 0; 0 keeps zero curvature as is). */
+    /** A copy with another Hessian floor ({@code >= 0}; 0 keeps the loss's own curvature). */
     public LossObjective hessianFloor(double newFloor) {
-        if (!(newFloor >= 0) || Double.isInfinite(newFloor)) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "hessianFloor = " + newFloor + " must be finite and >= 0");
-        }
-        return new LossObjective(lossName, options, newFloor, scale, hessianFactor);
+        return new LossObjective(objective.hessianFloor(newFloor));
     }
 
     /** A copy whose gradient and Hessian are multiplied by {@code s > 0} (0.5 turns mse into ½(f − y)²). */
     public LossObjective scale(double s) {
-        requirePositive("scale", s);
-        return new LossObjective(lossName, options, floor, s, hessianFactor);
+        return new LossObjective(objective.scale(s));
     }
 
     /** A copy whose Hessian alone is multiplied by {@code f > 0} (after the floor), as count:poisson's exp(max_delta_step). */
     public LossObjective hessianFactor(double f) {
-        requirePositive("hessianFactor", f);
-        return new LossObjective(lossName, options, floor, scale, f);
-    }
-
-    private static void requirePositive(String what, double v) {
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new LossException(ErrorKind.INVALID_OPTION, what + " = " + v + " must be finite and > 0");
-        }
+        return new LossObjective(objective.hessianFactor(f));
     }
 
     public String lossName() {
-        return lossName;
+        return objective.lossName();
     }
 
     public Map<String, Object> options() {
-        return Collections.unmodifiableMap(options);
+        return objective.options();
     }
 
     public double hessianFloor() {
-        return floor;
+        return objective.hessianFloor();
     }
 
-    private ElementwiseLoss build() {
-        LossInfo info = Losses.info(lossName);
-        if (options.containsKey("reduction")) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "an XGBoost objective works per sample: leave out"
-                    + " the reduction option (got reduction = " + options.get("reduction") + ")");
-        }
-        boolean hasReduction = info.reducible();
-        if (!info.hessian() || !hasReduction) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " cannot be an XGBoost objective:"
-                    + (info.hessian() ? " it is always a scalar (no per-sample terms; use its square, e.g. mse for rmse)"
-                            : " it is not elementwise (one term per prediction with its own gradient and Hessian)"));
-        }
-        for (LossInfo.InputSpec s : info.inputs()) {
-            if (s.required() && !s.name().equals("input") && !s.name().equals("target")) {
-                throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " needs input '" + s.name()
-                        + "' besides the margin and the label, which an XGBoost objective cannot give it");
-            }
-        }
-        Map<String, Object> opts = new LinkedHashMap<>(options);
-        opts.put("reduction", "sum");
-        Loss l = Losses.create(lossName, opts);
-        if (!(l instanceof ElementwiseLoss)) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " gives no second derivative");
-        }
-        return (ElementwiseLoss) l;
-    }
-
-    private ElementwiseLoss loss() {
-        ElementwiseLoss l = loss;
-        if (l == null) {
-            l = build();
-            loss = l;
-        }
-        return l;
-    }
-
-    /**
-     * The per-sample gradient and Hessian for margins {@code predicts} ([n][k]) against the
-     * labels and weights of {@code dtrain}.
-     */
     @Override
     public List<float[]> getGradient(float[][] predicts, DMatrix dtrain) {
         float[] labels;
@@ -190,18 +122,17 @@ public final class LossObjective implements IObjective {
         int k = n == 0 ? 1 : predicts[0].length;
         double[] margin = new double[n * k];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(toDouble(predicts[i]), 0, margin, i * k, k);
+            for (int j = 0; j < k; j++) {
+                margin[i * k + j] = predicts[i][j];
+            }
         }
-        double[][] gh = gradHess(margin, labels, weights, n, k);
-        List<float[]> out = new ArrayList<>(2);
-        out.add(toFloat(gh[0]));
-        out.add(toFloat(gh[1]));
-        return out;
+        float[][] gh = BoostingObjective.toFloat(gradHess(margin, labels, weights, n, k));
+        return new ArrayList<>(List.of(gh[0], gh[1]));
     }
 
     /**
-     * Gradient and floored Hessian (as {@link #getGradient}) for flat margins of n rows × k
-     * outputs; {@code weights} is empty or has n entries (one per row). Returns {grad, hess}.
+     * {gradient, Hessian} for margins [n·k] (row-major, k outputs per row) against labels
+     * [n·k] and optional weights [n] (empty or null: unweighted).
      */
     public double[][] gradHess(double[] margin, float[] labels, float[] weights, int n, int k) {
         int m = n * k;
@@ -215,46 +146,18 @@ public final class LossObjective implements IObjective {
                     + " weights for " + n + " rows");
         }
         double[] target = new double[m];
+        double[] w = weighted ? new double[m] : null;
         for (int i = 0; i < m; i++) {
             target[i] = labels[i];
-        }
-        LossResult r = loss().computeWithHessian(Inputs.of(Tensor.vector(margin), Tensor.vector(target)));
-        double[] g = r.grad("input").f64();
-        double[] h = r.hessian().f64();
-        double[] grad = new double[m];
-        double[] hess = new double[m];
-        for (int i = 0; i < m; i++) {
-            double w = weighted ? weights[i / k] : 1.0;
-            double hi = h[i];
-            // raise zero or negative curvature to the floor; NaN stays NaN (a NaN margin is a bug upstream)
-            if (hi < floor) {
-                hi = floor;
+            if (weighted) {
+                w[i] = weights[i / k];
             }
-            grad[i] = scale * w * g[i];
-            hess[i] = scale * w * hessianFactor * hi;
         }
-        return new double[][] {grad, hess};
-    }
-
-    private static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
-    }
-
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
+        return objective.gradHess(margin, target, w);
     }
 
     @Override
     public String toString() {
-        return "LossObjective(" + lossName + options + ", hessianFloor=" + floor
-                + (scale != 1 ? ", scale=" + scale : "") + (hessianFactor != 1 ? ", hessianFactor=" + hessianFactor : "") + ")";
+        return "LossObjective(" + objective + ")";
     }
 }
