@@ -7,6 +7,9 @@ import java.util.stream.Collectors;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -37,9 +40,11 @@ import org.losses4j.LossException;
  * index in the label column. Per-class inputs (cross_entropy's {@code weight}) are options
  * holding a list.</li>
  * </ul>
- * The value is the loss under its reduction ({@code mean} by default, or {@code sum}).
+ * The value is the loss under its reduction ({@code mean} by default, or {@code sum}). The
+ * evaluator saves and loads with Spark ML's persistence ({@link #write()}, {@link #load(String)}),
+ * so a CrossValidator or TrainValidationSplit (and its model) that uses it can be saved.
  */
-public final class LossEvaluator extends Evaluator {
+public final class LossEvaluator extends Evaluator implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -186,6 +191,16 @@ public final class LossEvaluator extends Evaluator {
         }
         Row r = dataset.select(call).head();
         return r.isNullAt(0) ? Double.NaN : r.getDouble(0);
+    }
+
+    /** Spark ML's reader of a saved evaluator (found by reflection when a saved CrossValidator is loaded). */
+    public static MLReader<LossEvaluator> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    /** Loads an evaluator saved with {@code write().save(path)}. */
+    public static LossEvaluator load(String path) {
+        return read().load(path);
     }
 
     @Override

@@ -179,6 +179,27 @@ class LossEvaluatorTest {
     }
 
     @Test
+    void savesAndLoadsAloneAndInsideACrossValidatorModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Dataset<Row> data = regression(60, 5, 3).cache();
+        LossEvaluator e = new LossEvaluator().setLoss("huber").setOptions("delta=0.5");
+        e.write().overwrite().save(dir.resolve("evaluator").toString());
+        LossEvaluator back = LossEvaluator.load(dir.resolve("evaluator").toString());
+        assertThat(back.uid()).isEqualTo(e.uid());
+        assertThat(back.getOrDefault(back.options())).isEqualTo("delta=0.5");
+        LinearRegression lr = new LinearRegression();
+        ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.0, 1.0}).build();
+        CrossValidatorModel cv = new CrossValidator().setEstimator(lr).setEstimatorParamMaps(grid).setNumFolds(2)
+                .setSeed(1).setEvaluator(e).fit(data);
+        cv.write().overwrite().save(dir.resolve("cv").toString());
+        CrossValidatorModel loaded = CrossValidatorModel.load(dir.resolve("cv").toString());
+        assertThat(loaded.getEvaluator()).isInstanceOf(LossEvaluator.class);
+        assertThat(loaded.avgMetrics()).containsExactly(cv.avgMetrics());
+        Dataset<Row> predicted = cv.transform(data);
+        assertThat(loaded.getEvaluator().evaluate(predicted)).isEqualTo(e.evaluate(predicted));
+    }
+
+    @Test
     void exampleChoosesARegularisation() {
         double[] r = ModelSelectionExample.run(spark);
         assertThat(r[0]).isIn(0.0, 0.1, 0.3, 1.0, 3.0);
