@@ -1,8 +1,6 @@
 package org.losses4j.xgboost;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,19 +8,14 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.IObjective;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
-import org.losses4j.DiagonalHessian;
+import org.losses4j.BoostingObjective;
 import org.losses4j.ErrorKind;
-import org.losses4j.Inputs;
-import org.losses4j.Loss;
 import org.losses4j.LossException;
-import org.losses4j.LossInfo;
-import org.losses4j.LossResult;
 import org.losses4j.Losses;
-import org.losses4j.Tensor;
 
 /**
  * An XGBoost4J custom objective from any elementwise losses4j loss, or cox (any
- * {@link DiagonalHessian} loss with a reduction): for each sample i,
+ * {@link org.losses4j.DiagonalHessian} loss with a reduction): for each sample i,
  * {@code grad_i = s·w_i·∂ℓ/∂f_i} and {@code hess_i = s·w_i·max(∂²ℓ/∂f_i², floor)}, where
  * {@code f_i} is the raw margin XGBoost passes in, {@code ℓ} the loss term of that sample
  * (computed by the core with reduction {@code sum}, so each derivative is the sample's own,
@@ -56,21 +49,9 @@ import org.losses4j.Tensor;
  * leaf step is capped at 0.7; {@code LossObjective.of("poisson_nll").hessianFactor(Math.exp(0.7))}
  * with the parameter {@code max_delta_step = 0.7} reproduces it (with {@code max_delta_step = 0}
  * for both, plain poisson_nll does).
- * {@code reg:tweedie} (with {@code tweedie_variance_power} = p) and {@code reg:gamma} are
- * {@code LossObjective.of("tweedie", Map.of("variance_power", p))} and {@code LossObjective.of("gamma")},
- * whose margin is the log of the mean; the built-ins take {@code base_score} as a mean, so
- * {@code base_score = μ₀} there is the margin {@code log μ₀} here ({@code reg:gamma} also multiplies the
- * weight of labels exactly 1 by {@code scale_pos_weight}, default 1: give such weights in the DMatrix).
  * With a custom objective XGBoost applies no link function: predict with
  * {@code outputMargin = true} and apply the inverse link yourself (σ for logistic losses, exp
  * for poisson_nll), and give {@code base_score} as a margin.
- *
- * <p>cox is XGBoost's {@code survival:cox}: labels t > 0 events, t ≤ 0 censored at |t|, the
- * margin a log hazard ratio (predict exp(margin) for the hazard ratio; survival:cox's
- * {@code base_score} 1 is the margin 0). Its terms couple the samples through their risk sets, so
- * the whole DMatrix is one call and one output per row is required. On distinct times it trains
- * survival:cox's trees; at tied times its gradient is the exact Breslow derivative, which
- * survival:cox's is not (it depends on the order of the tied samples).
  *
  * <p>Multi-output boosters (several margins per row) are supported when the DMatrix holds one
  * label per output (row-major, n × k). The objective is serialisable: it keeps only the loss
@@ -80,22 +61,12 @@ public final class LossObjective implements IObjective {
     private static final long serialVersionUID = 1L;
 
     /** The default lower bound on each Hessian entry. */
-    public static final double DEFAULT_HESSIAN_FLOOR = 1e-6;
+    public static final double DEFAULT_HESSIAN_FLOOR = BoostingObjective.DEFAULT_HESSIAN_FLOOR;
 
-    private final String lossName;
-    private final LinkedHashMap<String, Object> options;
-    private final double floor;
-    private final double scale;
-    private final double hessianFactor;
-    private transient DiagonalHessian loss;
+    private final BoostingObjective objective;
 
-    private LossObjective(String lossName, Map<String, ?> options, double floor, double scale, double hessianFactor) {
-        this.lossName = lossName;
-        this.options = new LinkedHashMap<>(options);
-        this.floor = floor;
-        this.scale = scale;
-        this.hessianFactor = hessianFactor;
-        this.loss = build();
+    private LossObjective(BoostingObjective objective) {
+        this.objective = objective;
     }
 
     /** The objective of the named elementwise loss with its default options. */
@@ -108,87 +79,36 @@ public final class LossObjective implements IObjective {
      * a {@code reduction} option is refused: the objective always works per sample).
      */
     public static LossObjective of(String lossName, Map<String, ?> options) {
-        return new LossObjective(lossName, options, DEFAULT_HESSIAN_FLOOR, 1.0, 1.0);
+        return new LossObjective(BoostingObjective.of(lossName, options));
     }
 
-    /** A copy with another lower bound on the Hessian (≥ 0; 0 keeps zero curvature as is). */
+    /** A copy with another Hessian floor ({@code >= 0}; 0 keeps the loss's own curvature). */
     public LossObjective hessianFloor(double newFloor) {
-        if (!(newFloor >= 0) || Double.isInfinite(newFloor)) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "hessianFloor = " + newFloor + " must be finite and >= 0");
-        }
-        return new LossObjective(lossName, options, newFloor, scale, hessianFactor);
+        return new LossObjective(objective.hessianFloor(newFloor));
     }
 
     /** A copy whose gradient and Hessian are multiplied by {@code s > 0} (0.5 turns mse into ½(f − y)²). */
     public LossObjective scale(double s) {
-        requirePositive("scale", s);
-        return new LossObjective(lossName, options, floor, s, hessianFactor);
+        return new LossObjective(objective.scale(s));
     }
 
     /** A copy whose Hessian alone is multiplied by {@code f > 0} (after the floor), as count:poisson's exp(max_delta_step). */
     public LossObjective hessianFactor(double f) {
-        requirePositive("hessianFactor", f);
-        return new LossObjective(lossName, options, floor, scale, f);
-    }
-
-    private static void requirePositive(String what, double v) {
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new LossException(ErrorKind.INVALID_OPTION, what + " = " + v + " must be finite and > 0");
-        }
+        return new LossObjective(objective.hessianFactor(f));
     }
 
     public String lossName() {
-        return lossName;
+        return objective.lossName();
     }
 
     public Map<String, Object> options() {
-        return Collections.unmodifiableMap(options);
+        return objective.options();
     }
 
     public double hessianFloor() {
-        return floor;
+        return objective.hessianFloor();
     }
 
-    private DiagonalHessian build() {
-        LossInfo info = Losses.info(lossName);
-        if (options.containsKey("reduction")) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "an XGBoost objective works per sample: leave out"
-                    + " the reduction option (got reduction = " + options.get("reduction") + ")");
-        }
-        Loss l = null;
-        if (info.reducible()) {
-            Map<String, Object> opts = new LinkedHashMap<>(options);
-            opts.put("reduction", "sum");
-            l = Losses.create(lossName, opts);
-        }
-        // the elementwise losses, and any other that gives a per-sample gradient and diagonal Hessian (cox)
-        if (!(l instanceof DiagonalHessian)) {
-            throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " cannot be an XGBoost objective:"
-                    + (info.hessian() ? " it is always a scalar (no per-sample terms; use its square, e.g. mse for rmse)"
-                            : " it is not elementwise (one term per prediction with its own gradient and Hessian)"));
-        }
-        for (LossInfo.InputSpec s : info.inputs()) {
-            if (s.required() && !s.name().equals("input") && !s.name().equals("target")) {
-                throw new LossException(ErrorKind.INVALID_OPTION, "loss " + lossName + " needs input '" + s.name()
-                        + "' besides the margin and the label, which an XGBoost objective cannot give it");
-            }
-        }
-        return (DiagonalHessian) l;
-    }
-
-    private DiagonalHessian loss() {
-        DiagonalHessian l = loss;
-        if (l == null) {
-            l = build();
-            loss = l;
-        }
-        return l;
-    }
-
-    /**
-     * The per-sample gradient and Hessian for margins {@code predicts} ([n][k]) against the
-     * labels and weights of {@code dtrain}.
-     */
     @Override
     public List<float[]> getGradient(float[][] predicts, DMatrix dtrain) {
         float[] labels;
@@ -203,18 +123,17 @@ public final class LossObjective implements IObjective {
         int k = n == 0 ? 1 : predicts[0].length;
         double[] margin = new double[n * k];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(toDouble(predicts[i]), 0, margin, i * k, k);
+            for (int j = 0; j < k; j++) {
+                margin[i * k + j] = predicts[i][j];
+            }
         }
-        double[][] gh = gradHess(margin, labels, weights, n, k);
-        List<float[]> out = new ArrayList<>(2);
-        out.add(toFloat(gh[0]));
-        out.add(toFloat(gh[1]));
-        return out;
+        float[][] gh = BoostingObjective.toFloat(gradHess(margin, labels, weights, n, k));
+        return new ArrayList<>(List.of(gh[0], gh[1]));
     }
 
     /**
-     * Gradient and floored Hessian (as {@link #getGradient}) for flat margins of n rows × k
-     * outputs; {@code weights} is empty or has n entries (one per row). Returns {grad, hess}.
+     * {gradient, Hessian} for margins [n·k] (row-major, k outputs per row) against labels
+     * [n·k] and optional weights [n] (empty or null: unweighted).
      */
     public double[][] gradHess(double[] margin, float[] labels, float[] weights, int n, int k) {
         int m = n * k;
@@ -227,51 +146,23 @@ public final class LossObjective implements IObjective {
             throw new LossException(ErrorKind.SHAPE_MISMATCH, "the DMatrix has " + weights.length
                     + " weights for " + n + " rows");
         }
-        if (k != 1 && !loss().info().hessian()) {
-            throw new LossException(ErrorKind.SHAPE_MISMATCH, "loss " + lossName + " couples the rows (its terms"
-                    + " share risk sets): one output per row, not " + k);
+        if (k != 1 && objective.couplesSamples()) {
+            throw new LossException(ErrorKind.SHAPE_MISMATCH, "loss " + objective.lossName() + " couples the rows"
+                    + " (its terms share risk sets): one output per row, not " + k);
         }
         double[] target = new double[m];
+        double[] w = weighted ? new double[m] : null;
         for (int i = 0; i < m; i++) {
             target[i] = labels[i];
-        }
-        LossResult r = loss().computeWithHessian(Inputs.of(Tensor.vector(margin), Tensor.vector(target)));
-        double[] g = r.grad("input").f64();
-        double[] h = r.hessian().f64();
-        double[] grad = new double[m];
-        double[] hess = new double[m];
-        for (int i = 0; i < m; i++) {
-            double w = weighted ? weights[i / k] : 1.0;
-            double hi = h[i];
-            // raise zero or negative curvature to the floor; NaN stays NaN (a NaN margin is a bug upstream)
-            if (hi < floor) {
-                hi = floor;
+            if (weighted) {
+                w[i] = weights[i / k];
             }
-            grad[i] = scale * w * g[i];
-            hess[i] = scale * w * hessianFactor * hi;
         }
-        return new double[][] {grad, hess};
-    }
-
-    private static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
-    }
-
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
+        return objective.gradHess(margin, target, w);
     }
 
     @Override
     public String toString() {
-        return "LossObjective(" + lossName + options + ", hessianFloor=" + floor
-                + (scale != 1 ? ", scale=" + scale : "") + (hessianFactor != 1 ? ", hessianFactor=" + hessianFactor : "") + ")";
+        return "LossObjective(" + objective + ")";
     }
 }

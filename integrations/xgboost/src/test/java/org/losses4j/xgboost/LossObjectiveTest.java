@@ -456,14 +456,6 @@ class LossObjectiveTest {
         return y;
     }
 
-    private static double maxDiff(float[][] a, float[][] b) {
-        double diff = 0;
-        for (int i = 0; i < a.length; i++) {
-            diff = Math.max(diff, Math.abs(a[i][0] - b[i][0]));
-        }
-        return diff;
-    }
-
     @Test
     void coxEqualsBuiltinSurvivalCox() throws XGBoostError {
         // survival:cox's gradient and Hessian are cox's (sum) on distinct times; with weights XGBoost
