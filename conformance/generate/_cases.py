@@ -8,31 +8,18 @@ Inputs of a case: name -> (data, shape, dtype) with dtype "float64", "float32" o
 float32 input is rounded to float32 first and the reference is evaluated in float64 on the
 rounded values (what FORMAT.md asks of a float32 computation, with float64 accumulation).
 """
-import json
 import math
-import os
 
 import mpmath
 import torch
 
-PROJECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "src", "test", "resources",
-                       "conformance", "project")
-
-
-def num(v):
-    if isinstance(v, float) and not math.isfinite(v):
-        return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
-    return v
-
-
-def f32(v):
-    return float(torch.tensor(v, dtype=torch.float32).item())
+from caselib import f32, num, write  # noqa: F401 (the generators import them from here)
+import caselib
 
 
 def tensor(data, shape, dtype="float64"):
-    if dtype == "int64":
-        return {"dtype": dtype, "shape": list(shape), "data": [int(v) for v in data]}
-    return {"dtype": dtype, "shape": list(shape), "data": [num(float(v)) for v in data]}
+    return caselib.tensor(data, shape, dtype, floats=True)
+
 
 
 def rounded(inputs):
@@ -100,14 +87,6 @@ def reduce(terms, reduction):
 def ids(loss):
     k = iter(range(1, 1000))
     return lambda: "%s-%03d" % (loss, next(k))
-
-
-def write(loss, cases):
-    path = os.path.join(PROJECT, loss + ".jsonl")
-    with open(path, "w", encoding="utf-8") as f:
-        for c in cases:
-            f.write(json.dumps(c, separators=(",", ":"), allow_nan=False) + "\n")
-    print(f"{len(cases)} cases -> {os.path.normpath(path)}")
 
 
 def log_py(x, y):

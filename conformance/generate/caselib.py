@@ -20,8 +20,23 @@ def tensor_of(t, dtype):
     return {"dtype": dtype, "shape": list(t.shape), "data": [num(v) for v in t.reshape(-1).tolist()]}
 
 
+def tensor(data, shape, dtype="float64", floats=False):
+    """A FORMAT.md tensor from flat data (int64: ints; else numbers, made floats first when floats is set)."""
+    if dtype == "int64":
+        return {"dtype": dtype, "shape": list(shape), "data": [int(v) for v in data]}
+    return {"dtype": dtype, "shape": list(shape), "data": [num(float(v) if floats else v) for v in data]}
+
+
+def f32(v):
+    """v rounded to float32 (by PyTorch), as a Python float."""
+    import torch
+    return float(torch.tensor(v, dtype=torch.float32).item())
+
+
 def write(name, cases):
-    """Writes the cases to core/src/test/resources/conformance/project/<name>.jsonl."""
+    """Writes the cases to core/src/test/resources/conformance/project/<name>.jsonl (ids must be unique)."""
+    ids = [c["id"] for c in cases]
+    assert len(ids) == len(set(ids)), "duplicate case ids"
     out = os.path.join(PROJECT, name + ".jsonl")
     with open(out, "w", encoding="utf-8") as f:
         for c in cases:

@@ -3,14 +3,18 @@
 Imported by the scripts beside it (lovasz_hinge.py, lovasz_softmax.py, generalized_dice.py,
 psnr.py, dice.py); it computes nothing itself.
 """
-import json
 import math
-import os
 
 import torch
 
-PROJECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "src", "test", "resources",
-                       "conformance", "project")
+import caselib
+from caselib import write  # noqa: F401 (the generators import it from here)
+
+
+def tensor(data, shape, dtype="float64"):
+    """A tensor of FORMAT.md from flat data."""
+    return caselib.tensor(data, shape, dtype, floats=True)
+
 
 
 def num(v):
@@ -19,13 +23,6 @@ def num(v):
     if not math.isfinite(v):
         return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
     return v
-
-
-def tensor(data, shape, dtype="float64"):
-    """A tensor of FORMAT.md from flat data."""
-    if dtype == "int64":
-        return {"dtype": dtype, "shape": list(shape), "data": [int(v) for v in data]}
-    return {"dtype": dtype, "shape": list(shape), "data": [num(v) for v in data]}
 
 
 def from_torch(t, dtype=None):
@@ -51,17 +48,6 @@ def expectation(value, leaf, dtype, grad=True, name="input"):
 
 def refusal(cid, loss, params, inputs):
     return {"id": cid, "loss": loss, "params": params, "inputs": inputs, "expect": {"error": "invalid_argument"}}
-
-
-def write(name, cases):
-    """Writes project/<name>.jsonl, one case a line."""
-    ids = [c["id"] for c in cases]
-    assert len(ids) == len(set(ids)), "duplicate case ids"
-    out = os.path.join(PROJECT, name + ".jsonl")
-    with open(out, "w", encoding="utf-8") as f:
-        for c in cases:
-            f.write(json.dumps(c, separators=(",", ":"), allow_nan=False) + "\n")
-    print(f"{len(cases)} cases -> {os.path.normpath(out)}")
 
 
 def counter(prefix):

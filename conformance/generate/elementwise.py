@@ -20,7 +20,7 @@ import mpmath
 import torch
 
 import caselib
-from caselib import num  # noqa: F401 (the generators import it from here)
+from caselib import f32, num, tensor  # noqa: F401 (the generators import them from here)
 
 mpmath.mp.dps = 60
 
@@ -130,14 +130,6 @@ def reference(spec, x, y, p, rtol=1e-10):
                 got.append(m)
         out.append(tuple(got))
     return out
-
-
-def tensor(data, shape, dtype="float64"):
-    return {"dtype": dtype, "shape": shape, "data": [num(v) for v in data]}
-
-
-def f32(v):
-    return float(torch.tensor(v, dtype=torch.float32).item())
 
 
 def case(spec, cid, shape, x, y, params=None, weight=None, dtype="float64", rtol=1e-9, atol=1e-12):
