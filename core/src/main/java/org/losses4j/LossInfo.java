@@ -426,6 +426,11 @@ public final class LossInfo {
             if (layout == null) {
                 throw new IllegalStateException("loss " + name + " has no term layout");
             }
+            // every elementwise loss takes a per-element weight (ElementwiseLoss's driver applies it)
+            if (hessian && inputs.stream().noneMatch(s -> s.name().equals("weight"))) {
+                optionalInput("weight", "same shape as input: multiplies each term, its gradient and Hessian;"
+                        + " mean still divides by the number of elements");
+            }
             // every row loss that can return its terms takes per-sample weights (LossCall applies them)
             boolean none = options.stream().anyMatch(o -> o.name().equals("reduction") && o.choices().contains("none"));
             if (layout == Layout.ROW && none && inputs.stream().noneMatch(s -> s.name().equals(LossCall.SAMPLE_WEIGHT))) {

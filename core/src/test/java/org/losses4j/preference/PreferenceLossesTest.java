@@ -429,6 +429,6 @@ class PreferenceLossesTest {
         assertThat(PreferenceLosses.all()).extracting(i -> i.name()).containsExactly("ppo_clip", "dpo");
         assertThat(Losses.info("dpo").inputs()).extracting(s -> s.name() + ":" + s.differentiable()).containsExactly(
                 "policy_chosen_logps:true", "policy_rejected_logps:true", "reference_chosen_logps:false",
-                "reference_rejected_logps:false");
+                "reference_rejected_logps:false", "sample_weight:false"); // sample_weight: every row loss (SampleWeightTest)
     }
 }
