@@ -35,7 +35,8 @@ public class WorkloadBench {
     @State(Scope.Benchmark)
     public static class W {
         @Param({"mse_10M_f32", "huber_10M_f32", "bce_logits_10M_f32", "ce_4096x32000_f32", "ce_65536x10_f32",
-                "ctc_T200_N32_C30_S50_f32", "dice_8x4x256x256_f32", "triplet_4096x256_f32"})
+                "ctc_T200_N32_C30_S50_f32", "dice_8x4x256x256_f32", "triplet_4096x256_f32", "ce_2048x131072_f32",
+                "focal_10M_f32"})
         public String workload;
 
         @Param("1")

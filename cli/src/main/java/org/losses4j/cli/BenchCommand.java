@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.losses4j.ErrorKind;
 import org.losses4j.Loss;
@@ -24,6 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code bytes}, {@code gb_per_s}, and for memory-bound workloads {@code triad_gb_per_s} (the
  * best of a triad run interleaved with that workload's repetitions), {@code limit_ms} (bytes /
  * that bandwidth) and {@code fraction_of_limit} (limit_ms / median_ms: 1 = at the limit).
+ *
+ * <p>With {@code --peer NAME} (a {@link BenchPeer} on the class path, e.g. {@code libtorch}),
+ * each workload is also computed by the peer on its own copies of the same data, the two and the
+ * triad timed in alternating rounds; the JSON lines then carry {@code impl} ({@code losses4j} or
+ * the peer's name, with its {@code version}), and the losses4j line also {@code peer},
+ * {@code peer_median_ms} and {@code ratio} (losses4j median / peer median: 0.5 = twice as fast).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time value + gradient on the standard workloads (float32, fixed seed) and the memory "
@@ -52,6 +59,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per line, like torch_baseline.py")
     boolean json;
 
+    @Option(names = "--peer", paramLabel = "NAME",
+            description = "also time this implementation on the same data, alternating with losses4j (libtorch: "
+                    + "libtorch 2.7 through DJL, from the bench module; the launcher adds it to the class path)")
+    String peerName;
+
     /** The most timed repetitions (their timings are kept in memory). */
     static final int MAX_REPS = 1_000_000;
 
@@ -78,12 +90,17 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserError("--warmup must be a finite number of seconds >= 0, got " + warmup);
         }
         List<String> names = Workloads.select(workload);
+        BenchPeer peer = peerName == null ? null : findPeer(peerName);
         Parallel.setThreads(threads);
+        if (peer != null) {
+            peer.setThreads(threads);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!json) {
-            out.printf("kernels: %s; threads: %d; Java %s; cpu: %s%n", Kernels.description(), threads,
-                    System.getProperty("java.version"), Platform.cpu());
+            out.printf("kernels: %s; threads: %d; Java %s; cpu: %s%s%n", Kernels.description(), threads,
+                    System.getProperty("java.version"), Platform.cpu(),
+                    peer == null ? "" : "; peer: " + peer.name() + " " + peer.version());
         }
         float[] ta = new float[TRIAD_N];
         float[] tb = new float[TRIAD_N];
@@ -122,41 +139,22 @@ final class BenchCommand implements Callable<Integer> {
                 err.flush();
                 continue;
             }
-            Step step = () -> loss.compute(w.inputs).value();
-            Timing t;
-            double bw = bytesPerMs;
-            if (w.memoryBound) {
-                // the machine is shared: the triad runs interleaved with this workload's repetitions,
-                // so the limit is measured under the same load as the workload
-                Timing[] both = timeInterleaved(step, triadStep);
-                t = both[0];
-                bw = 12.0 * TRIAD_N / both[1].min;
-            } else {
-                t = time(step);
-            }
-            String gbs = w.bytes > 0 ? String.format(Locale.ROOT, "%.2f", w.bytes / t.median / 1e6) : null;
-            double limit = w.memoryBound ? w.bytes / bw : Double.NaN;
-            if (json) {
-                StringBuilder sb = new StringBuilder();
-                sb.append(String.format(Locale.ROOT,
-                        "{\"workload\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, \"elements\": %d",
-                        name, threads, t.median, t.min, w.elements));
-                if (w.bytes > 0) {
-                    sb.append(", \"bytes\": ").append(w.bytes).append(", \"gb_per_s\": ").append(gbs);
+            BenchPeer.Step peerStep = null;
+            if (peer != null) {
+                try {
+                    peerStep = peer.prepare(w);
+                } catch (UnsupportedOperationException e) {
+                    err.println("losses bench: " + peer.name() + " skipped " + name + ": " + e.getMessage());
+                    err.flush();
                 }
-                if (w.memoryBound) {
-                    sb.append(String.format(Locale.ROOT,
-                            ", \"triad_gb_per_s\": %.2f, \"limit_ms\": %.3f, \"fraction_of_limit\": %.3f", bw / 1e6,
-                            limit, limit / t.median));
-                }
-                sb.append(machineJson()).append('}');
-                out.println(sb);
-            } else {
-                out.printf(Locale.ROOT, "%-26s %10.3f %10.3f %12d %8s %10s %9s%n", name, t.median, t.min, w.elements,
-                        gbs == null ? "-" : gbs, w.memoryBound ? String.format(Locale.ROOT, "%.3f", limit) : "-",
-                        w.memoryBound ? String.format(Locale.ROOT, "%.2f", limit / t.median) : "-");
             }
-            out.flush();
+            try {
+                report(out, w, loss, peer, peerStep, triadStep, bytesPerMs);
+            } finally {
+                if (peerStep != null) {
+                    peerStep.close();
+                }
+            }
         }
         if (!json) {
             out.println();
@@ -164,6 +162,94 @@ final class BenchCommand implements Callable<Integer> {
             out.println("of limit = limit / median (1 = at the limit)");
         }
         return 0;
+    }
+
+    /**
+     * Times one workload (with the triad interleaved when it has a bandwidth limit, and the peer's
+     * step when there is one) and prints its line(s).
+     */
+    private void report(PrintWriter out, Workloads.Workload w, Loss loss, BenchPeer peer, BenchPeer.Step peerStep,
+            Step triadStep, double bytesPerMs) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(() -> loss.compute(w.inputs).value());
+        if (peerStep != null) {
+            steps.add(peerStep::run);
+        }
+        double bw = bytesPerMs;
+        Timing[] t;
+        if (w.memoryBound) {
+            // the machine is shared: the triad runs interleaved with this workload's repetitions,
+            // so the limit is measured under the same load as the workload
+            steps.add(triadStep);
+            t = timeInterleaved(steps.toArray(new Step[0]));
+            bw = 12.0 * TRIAD_N / t[t.length - 1].min;
+        } else {
+            t = steps.size() == 1 ? new Timing[] {time(steps.get(0))} : timeInterleaved(steps.toArray(new Step[0]));
+        }
+        double limit = w.memoryBound ? w.bytes / bw : Double.NaN;
+        Timing mine = t[0];
+        Timing theirs = peerStep == null ? null : t[1];
+        if (json) {
+            StringBuilder sb = jsonLine(w, mine, bw, limit);
+            if (peer != null) {
+                sb.append(", \"impl\": \"losses4j\", \"peer\": \"").append(peer.name()).append('"');
+                if (theirs != null) {
+                    sb.append(String.format(Locale.ROOT, ", \"peer_median_ms\": %.3f, \"ratio\": %.4f", theirs.median,
+                            mine.median / theirs.median));
+                }
+            }
+            out.println(sb.append(machineJson()).append('}'));
+            if (theirs != null) {
+                out.println(jsonLine(w, theirs, bw, limit).append(", \"impl\": \"").append(peer.name())
+                        .append("\", \"version\": \"").append(peer.version()).append('"').append(machineJson())
+                        .append('}'));
+            }
+        } else {
+            textLine(out, w.name, w, mine, limit);
+            if (theirs != null) {
+                textLine(out, "  " + peer.name() + String.format(Locale.ROOT, " (x%.3f)", mine.median / theirs.median),
+                        w, theirs, limit);
+            }
+        }
+        out.flush();
+    }
+
+    /** The torch_baseline.py fields of one timing, then bytes, bandwidth and the limit (no closing brace). */
+    private StringBuilder jsonLine(Workloads.Workload w, Timing t, double bw, double limit) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT,
+                "{\"workload\": \"%s\", \"threads\": %d, \"median_ms\": %.3f, \"min_ms\": %.3f, \"elements\": %d",
+                w.name, threads, t.median, t.min, w.elements));
+        if (w.bytes > 0) {
+            sb.append(", \"bytes\": ").append(w.bytes).append(", \"gb_per_s\": ")
+                    .append(String.format(Locale.ROOT, "%.2f", w.bytes / t.median / 1e6));
+        }
+        if (w.memoryBound) {
+            sb.append(String.format(Locale.ROOT, ", \"triad_gb_per_s\": %.2f, \"limit_ms\": %.3f, \"fraction_of_limit\": %.3f",
+                    bw / 1e6, limit, limit / t.median));
+        }
+        return sb;
+    }
+
+    private static void textLine(PrintWriter out, String label, Workloads.Workload w, Timing t, double limit) {
+        String gbs = w.bytes > 0 ? String.format(Locale.ROOT, "%.2f", w.bytes / t.median / 1e6) : "-";
+        out.printf(Locale.ROOT, "%-26s %10.3f %10.3f %12d %8s %10s %9s%n", label, t.median, t.min, w.elements, gbs,
+                w.memoryBound ? String.format(Locale.ROOT, "%.3f", limit) : "-",
+                w.memoryBound ? String.format(Locale.ROOT, "%.2f", limit / t.median) : "-");
+    }
+
+    /** The peer of that name among the {@link BenchPeer}s on the class path. */
+    static BenchPeer findPeer(String name) {
+        List<String> found = new ArrayList<>();
+        for (BenchPeer p : ServiceLoader.load(BenchPeer.class)) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+            found.add(p.name());
+        }
+        throw new UserError("no bench peer '" + name + "' on the class path (found: "
+                + (found.isEmpty() ? "none" : String.join(", ", found)) + "); the peers live in the bench module: run "
+                + "./losses bench --peer " + name + " through the launcher, which builds bench/ and adds it");
     }
 
     /** Median and minimum of {@link #reps} timed calls after the warm-up, in milliseconds. */
@@ -202,29 +288,33 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Warm-up of both, then {@link #reps} rounds of one call of {@code a} and one of {@code b}:
-     * their timings, so both see the same load on a shared machine.
+     * Warm-up of each step but the last (which is the triad, already warm, or a second one: one
+     * call), then {@link #reps} rounds of one call of each in turn: their timings, so all see the
+     * same load on a shared machine.
      */
-    private Timing[] timeInterleaved(Step a, Step b) {
-        long start = System.nanoTime();
-        int calls = 0;
-        while (calls < 3 || System.nanoTime() - start < warmup * 1e9) {
-            sink = a.run();
-            calls++;
+    private Timing[] timeInterleaved(Step... steps) {
+        for (int i = 0; i < steps.length; i++) {
+            long start = System.nanoTime();
+            int calls = 0;
+            boolean warm = i < steps.length - 1;
+            while (calls < 1 || warm && (calls < 3 || System.nanoTime() - start < warmup * 1e9)) {
+                sink = steps[i].run();
+                calls++;
+            }
         }
-        sink = b.run();
-        double[] ma = new double[reps];
-        double[] mb = new double[reps];
+        double[][] ms = new double[steps.length][reps];
         for (int k = 0; k < reps; k++) {
-            long t0 = System.nanoTime();
-            sink = a.run();
-            long t1 = System.nanoTime();
-            sink = b.run();
-            long t2 = System.nanoTime();
-            ma[k] = (t1 - t0) / 1e6;
-            mb[k] = (t2 - t1) / 1e6;
+            for (int i = 0; i < steps.length; i++) {
+                long t0 = System.nanoTime();
+                sink = steps[i].run();
+                ms[i][k] = (System.nanoTime() - t0) / 1e6;
+            }
         }
-        return new Timing[] {new Timing(ma), new Timing(mb)};
+        Timing[] t = new Timing[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            t[i] = new Timing(ms[i]);
+        }
+        return t;
     }
 
     /** c[i] = a[i] + s·b[i] over [from, to): the triad, on the same threads and chunks as the losses. */

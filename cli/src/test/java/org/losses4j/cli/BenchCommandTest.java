@@ -54,6 +54,76 @@ class BenchCommandTest {
     }
 
     @Test
+    void aPeerIsTimedBesideLosses4jWithTheRatioAndTheLimit() throws Exception {
+        CliTest.Run r = CliTest.run("bench", "--peer", "fake", "--workload", "ce_65536x10_f32,ctc_T200_N32_C30_S50_f32",
+                "--json", "--reps", "3", "--warmup", "0", "--threads", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(FakeBenchPeer.threads).isEqualTo(2);
+        List<String> lines = r.out().lines().toList();
+        // the triad, then losses4j and the peer on ce, then losses4j alone on ctc (the peer refused it)
+        assertThat(lines).hasSize(4);
+        assertThat(r.err()).contains("fake skipped ctc_T200_N32_C30_S50_f32: no ctc here");
+        JsonNode mine = JSON.readTree(lines.get(1));
+        JsonNode theirs = JSON.readTree(lines.get(2));
+        for (JsonNode line : List.of(mine, theirs)) {
+            assertThat(line.get("workload").asText()).isEqualTo("ce_65536x10_f32");
+            assertThat(line.get("threads").asInt()).isEqualTo(2);
+            assertThat(line.get("elements").asLong()).isEqualTo(655_360L);
+            assertThat(line.get("bytes").asLong()).isEqualTo(8L * 655_360);
+            assertThat(line.get("min_ms").asDouble()).isPositive().isLessThanOrEqualTo(line.get("median_ms").asDouble());
+            // the same triad, interleaved with both, gives both their limit
+            assertThat(line.get("triad_gb_per_s").asDouble()).isEqualTo(mine.get("triad_gb_per_s").asDouble()).isPositive();
+            assertThat(line.get("limit_ms").asDouble()).isEqualTo(mine.get("limit_ms").asDouble());
+            assertThat(line.get("fraction_of_limit").asDouble())
+                    .isCloseTo(line.get("limit_ms").asDouble() / line.get("median_ms").asDouble(),
+                            org.assertj.core.data.Offset.offset(0.002));
+            assertThat(line.get("cpu").asText()).isEqualTo(Platform.cpu());
+        }
+        assertThat(mine.get("impl").asText()).isEqualTo("losses4j");
+        assertThat(mine.get("peer").asText()).isEqualTo("fake");
+        assertThat(mine.get("peer_median_ms").asDouble()).isEqualTo(theirs.get("median_ms").asDouble());
+        assertThat(mine.get("ratio").asDouble()).isCloseTo(
+                mine.get("median_ms").asDouble() / theirs.get("median_ms").asDouble(),
+                org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(theirs.get("impl").asText()).isEqualTo("fake");
+        assertThat(theirs.get("version").asText()).isEqualTo("0.0");
+        JsonNode ctc = JSON.readTree(lines.get(3));
+        assertThat(ctc.get("workload").asText()).isEqualTo("ctc_T200_N32_C30_S50_f32");
+        assertThat(ctc.has("ratio")).isFalse();
+    }
+
+    @Test
+    void anUnknownPeerIsAUserErrorNamingThePeersFound() {
+        CliTest.Run r = CliTest.run("bench", "--peer", "libtorch", "--workload", "mse_10M_f32");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no bench peer 'libtorch'").contains("found: fake").contains("./losses bench --peer");
+    }
+
+    @Test
+    void smallWorkloadsKeepTheLossAndOptions() {
+        // the small forms of the workloads that are quick to make at full size
+        for (String name : List.of("ce_65536x10_f32", "ctc_T200_N32_C30_S50_f32", "dice_8x4x256x256_f32",
+                "triplet_4096x256_f32")) {
+            Workloads.Workload big = Workloads.make(name);
+            Workloads.Workload small = Workloads.small(name);
+            assertThat(small.loss).isEqualTo(big.loss);
+            assertThat(small.options).isEqualTo(big.options);
+            assertThat(small.elements).isLessThan(big.elements);
+            assertThat(small.inputs.tensors().keySet()).isEqualTo(big.inputs.tensors().keySet());
+        }
+        for (String name : Workloads.NAMES) {
+            assertThat(Workloads.small(name).elements).isLessThanOrEqualTo(30_000L);
+        }
+        Workloads.Workload ce = Workloads.small("ce_2048x131072_f32");
+        assertThat(ce.loss).isEqualTo("cross_entropy");
+        assertThat(ce.bytes).isEqualTo(8L * ce.elements);
+        Workloads.Workload focal = Workloads.make("focal_10M_f32");
+        assertThat(focal.options).containsEntry("alpha", 0.25).containsEntry("gamma", 2.0);
+        // the data of bce_logits_10M_f32
+        assertThat(focal.f32("target")).isEqualTo(Workloads.make("bce_logits_10M_f32").f32("target"));
+    }
+
+    @Test
     void unknownWorkloadAndBadThreadsAreUserErrors() {
         CliTest.Run r = CliTest.run("bench", "--workload", "mse_1M");
         assertThat(r.code()).isEqualTo(2);
