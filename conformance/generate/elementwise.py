@@ -135,14 +135,21 @@ def reference(spec, x, y, p, rtol=1e-10):
 def case(spec, cid, shape, x, y, params=None, weight=None, dtype="float64", rtol=1e-9, atol=1e-12):
     params = params or {}
     p = spec.params(params)
-    red = params.get("reduction", "mean")
     if dtype == "float32":
         x, y = [f32(v) for v in x], [f32(v) for v in y]
         weight = None if weight is None else [f32(v) for v in weight]
     ref = reference(spec, x, y, p)
+    return assemble(spec.name, cid, shape, x, y, [r[0] for r in ref], [r[1] for r in ref], params, weight, dtype,
+                    rtol, atol)
+
+
+def assemble(loss, cid, shape, x, y, terms, grads, params, weight, dtype, rtol, atol):
+    """The case of an elementwise loss from its unweighted reference terms and derivatives: weighted,
+    reduced (mean over the number of elements, the sum exact by mpmath.fsum), in FORMAT.md's form."""
+    red = params.get("reduction", "mean")
     w = weight if weight is not None else [1.0] * len(x)
-    terms = [wi * r[0] for wi, r in zip(w, ref)]
-    grads = [wi * r[1] for wi, r in zip(w, ref)]
+    terms = [wi * t for wi, t in zip(w, terms)]
+    grads = [wi * g for wi, g in zip(w, grads)]
     n = len(x)
     if red == "none":
         value = tensor(terms, shape, dtype)
@@ -154,9 +161,19 @@ def case(spec, cid, shape, x, y, params=None, weight=None, dtype="float64", rtol
     inputs = {"input": tensor(x, shape, dtype), "target": tensor(y, shape, dtype)}
     if weight is not None:
         inputs["weight"] = tensor(weight, shape, dtype)
-    return {"id": cid, "loss": spec.name, "params": params, "inputs": inputs,
+    return {"id": cid, "loss": loss, "params": params, "inputs": inputs,
             "expect": {"value": value, "grad": {"input": tensor([g * scale for g in grads], shape, dtype)}},
             "rtol": rtol, "atol": atol}
+
+
+def shaped_refusal(loss, cid, params, xshape, yshape, wshape=None):
+    """A case that must be refused (invalid_argument), with Gaussian data of the given shapes."""
+    r = random.Random(cid)
+    inputs = {"input": tensor([r.gauss(0, 1) for _ in range(math.prod(xshape))], xshape),
+              "target": tensor([r.gauss(0, 1) for _ in range(math.prod(yshape))], yshape)}
+    if wshape is not None:
+        inputs["weight"] = tensor([r.uniform(0.5, 2) for _ in range(math.prod(wshape))], wshape)
+    return {"id": cid, "loss": loss, "params": params, "inputs": inputs, "expect": {"error": "invalid_argument"}}
 
 
 def refusal(spec, cid, params, x, y, wshape=None):

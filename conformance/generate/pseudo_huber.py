@@ -25,7 +25,7 @@ import mpmath
 import torch
 
 from caselib import write
-from elementwise import f32, num, tensor  # the JSON form of FORMAT.md, shared with the other generators
+from elementwise import assemble, f32, num, shaped_refusal, tensor  # the JSON form of FORMAT.md, shared with the other generators
 
 mpmath.mp.dps = 60
 
@@ -108,39 +108,15 @@ def reference(x, y, delta):
 def case(cid, shape, x, y, params=None, weight=None, dtype="float64", rtol=1e-9, atol=1e-12):
     params = params or {}
     delta = params.get("delta", 1.0)
-    red = params.get("reduction", "mean")
     if dtype == "float32":
         x, y = [f32(v) for v in x], [f32(v) for v in y]
         weight = None if weight is None else [f32(v) for v in weight]
     terms, grads = reference(x, y, delta)
-    w = weight if weight is not None else [1.0] * len(x)
-    terms = [wi * t for wi, t in zip(w, terms)]
-    grads = [wi * g for wi, g in zip(w, grads)]
-    n = len(x)
-    if red == "none":
-        value = tensor(terms, shape, dtype)
-        scale = 1.0
-    else:
-        s = float(mpmath.fsum(terms)) if all(math.isfinite(t) for t in terms) else sum(terms)
-        value = num(s / n if red == "mean" else s)
-        scale = 1.0 / n if red == "mean" else 1.0
-    inputs = {"input": tensor(x, shape, dtype), "target": tensor(y, shape, dtype)}
-    if weight is not None:
-        inputs["weight"] = tensor(weight, shape, dtype)
-    return {"id": cid, "loss": "pseudo_huber", "params": params, "inputs": inputs,
-            "expect": {"value": value, "grad": {"input": tensor([g * scale for g in grads], shape, dtype)}},
-            "rtol": rtol, "atol": atol}
+    return assemble("pseudo_huber", cid, shape, x, y, terms, grads, params, weight, dtype, rtol, atol)
 
 
 def refusal(cid, params, xshape, yshape, wshape=None):
-    r = random.Random(cid)
-    size = lambda s: math.prod(s)
-    inputs = {"input": tensor([r.gauss(0, 1) for _ in range(size(xshape))], xshape),
-              "target": tensor([r.gauss(0, 1) for _ in range(size(yshape))], yshape)}
-    if wshape is not None:
-        inputs["weight"] = tensor([r.uniform(0.5, 2) for _ in range(size(wshape))], wshape)
-    return {"id": cid, "loss": "pseudo_huber", "params": params, "inputs": inputs,
-            "expect": {"error": "invalid_argument"}}
+    return shaped_refusal("pseudo_huber", cid, params, xshape, yshape, wshape)
 
 
 def gauss(r, n, s=1.5):

@@ -28,6 +28,7 @@ import torch
 
 import casefile
 from casefile import f32, num, tensor
+from elementwise import assemble, shaped_refusal
 
 INF = float("inf")
 
@@ -145,39 +146,15 @@ def case(cid, shape, x, y, params=None, weight=None, dtype="float64", rtol=1e-9,
     alpha = params.get("alpha", 1.0)
     alpha = {"Infinity": INF, "-Infinity": -INF}.get(alpha, alpha)
     c = params.get("c", 1.0)
-    red = params.get("reduction", "mean")
     if dtype == "float32":
         x, y = [f32(v) for v in x], [f32(v) for v in y]
         weight = None if weight is None else [f32(v) for v in weight]
     terms, grads = reference(x, y, float(alpha), c)
-    w = weight if weight is not None else [1.0] * len(x)
-    terms = [wi * t for wi, t in zip(w, terms)]
-    grads = [wi * g for wi, g in zip(w, grads)]
-    n = len(x)
-    if red == "none":
-        value = tensor(terms, shape, dtype)
-        scale = 1.0
-    else:
-        s = float(mpmath.fsum(terms)) if all(math.isfinite(t) for t in terms) else sum(terms)
-        value = num(s / n if red == "mean" else s)
-        scale = 1.0 / n if red == "mean" else 1.0
-    inputs = {"input": tensor(x, shape, dtype), "target": tensor(y, shape, dtype)}
-    if weight is not None:
-        inputs["weight"] = tensor(weight, shape, dtype)
-    return {"id": cid, "loss": "robust", "params": params, "inputs": inputs,
-            "expect": {"value": value, "grad": {"input": tensor([g * scale for g in grads], shape, dtype)}},
-            "rtol": rtol, "atol": atol}
+    return assemble("robust", cid, shape, x, y, terms, grads, params, weight, dtype, rtol, atol)
 
 
 def refusal(cid, params, xshape, yshape, wshape=None):
-    r = random.Random(cid)
-    size = lambda s: math.prod(s)
-    inputs = {"input": tensor([r.gauss(0, 1) for _ in range(size(xshape))], xshape),
-              "target": tensor([r.gauss(0, 1) for _ in range(size(yshape))], yshape)}
-    if wshape is not None:
-        inputs["weight"] = tensor([r.uniform(0.5, 2) for _ in range(size(wshape))], wshape)
-    return {"id": cid, "loss": "robust", "params": params, "inputs": inputs,
-            "expect": {"error": "invalid_argument"}}
+    return shaped_refusal("robust", cid, params, xshape, yshape, wshape)
 
 
 def gauss(r, n, s=1.5):
