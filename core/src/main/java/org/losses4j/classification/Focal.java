@@ -11,6 +11,7 @@ import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.kernels.Kernels;
 
 /**
  * Sigmoid focal loss: binary cross-entropy down-weighted on well-classified examples.
@@ -65,6 +66,7 @@ public final class Focal extends ElementwiseLoss {
     private final boolean weighted;
     private final double alpha;
     private final double gamma;
+    private final FusedKernel fused;
 
     private Focal(Options o) {
         super(INFO, o);
@@ -72,6 +74,11 @@ public final class Focal extends ElementwiseLoss {
         this.weighted = a != null;
         this.alpha = a == null ? 0 : a;
         this.gamma = o.real(GAMMA);
+        // float32 fast path (no weight): α_t = a0 + da·y, that is 1 − α for y = 0 and α for y = 1
+        float a0 = weighted ? (float) (1 - alpha) : 1f;
+        float da = weighted ? (float) (2 * alpha - 1) : 0f;
+        double gm = gamma;
+        this.fused = (x, y, g, from, to, scale) -> Kernels.floats().focal(x, y, g, from, to, scale, a0, da, gm);
     }
 
     public static Builder builder() {
@@ -99,6 +106,11 @@ public final class Focal extends ElementwiseLoss {
         public Builder gamma(double value) {
             return set(GAMMA, value);
         }
+    }
+
+    @Override
+    protected FusedKernel fusedFloat32() {
+        return fused;
     }
 
     @Override

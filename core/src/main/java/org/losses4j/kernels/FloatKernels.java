@@ -75,6 +75,28 @@ public abstract class FloatKernels {
             float yb);
 
     /**
+     * Sigmoid focal loss on logits {@code x} with targets {@code y} in {0, 1} (validated by the
+     * caller): with {@code u = (2y − 1)·x} and {@code p_t = σ(u)}, term
+     * {@code α_t·(1 − p_t)^γ·softplus(−u)}, {@code α_t = a0 + da·y} (α weighting: a0 = 1 − α,
+     * da = 2α − 1; none: 1, 0), gradient
+     * {@code −(2y − 1)·α_t·(1 − p_t)^γ·(γ·p_t·softplus(−u) + 1 − p_t)}, with
+     * {@code (1 − p_t)^γ = σ(−u)^γ}. The scalar implementation computes each element in float64
+     * and rounds once (as {@code focal}'s float64 definition does). The vector one, for integer
+     * γ from 0 to {@value #FOCAL_MAX_POWER} (other γ: the scalar kernel), in float lanes: one exp,
+     * one log1p and one division per element (the bce kernel's polynomials) and σ(−u)^γ by
+     * multiplication; where {@code exp(−|u|)} is below the float range ({@code |u| > 87}) it is
+     * taken as 0 (a confident correct logit's term and gradient are then 0, below 2e-38·scale of
+     * float64). Bounds: the term within 6 ulp + 3e-9·min(|u|, 87) relative of float64, the
+     * gradient within 1e-6 of max(|gradient|, α_t·scale·σ(−u)^γ) relative (FocalKernelTest).
+     * The tail of a range (fewer than one vector) is computed as by the scalar kernel.
+     */
+    public abstract double focal(float[] x, float[] y, float[] g, int from, int to, float scale, float a0,
+            float da, double gamma);
+
+    /** The largest integer γ the vector focal kernel computes; above it, and for non-integer γ, the scalar one. */
+    public static final int FOCAL_MAX_POWER = 4;
+
+    /**
      * Softmax cross-entropy with class-index targets, rows {@code [rowFrom, rowTo)} of a
      * contiguous {@code [N, c]} array {@code x} (row r at {@code r·c}), no class weights. With
      * {@code m} the row maximum, {@code S = Σ_c exp(x_c − m)} and {@code y = labels[r]}: term

@@ -324,4 +324,64 @@ final class VectorElementwise {
         }
         return suspect && outsideUnit(y, from, to) ? INVALID_TARGET : sum;
     }
+
+    // sigmoid focal loss, integer γ = power in [0, FOCAL_MAX_POWER]. Per element, with s = 2y − 1,
+    // u = s·z, e = exp(−|u|) (0 where −|u| < −87), l = log1p(e), r = 1/(1 + e): σ(−u) = a
+    // (e·r for u ≥ 0, else r), σ(u) = b (r for u ≥ 0, else e·r), softplus(−u) = max(−u, 0) + l,
+    // mod = a^power; term α_t·mod·softplus(−u), gradient −s·α_t·mod·(γ·b·softplus(−u) + a)
+    // (b·softplus(−u) taken as 0 where b = 0: u = −∞). exp is VectorMath.exp (two-part ln2,
+    // inlined), log1p the bce kernel's polynomial. One loop for value and value+gradient: the
+    // branch on g is loop-invariant.
+    static double focal(float[] x, float[] y, float[] g, int from, int to, float scale, float a0, float da,
+            int power) {
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        final FloatVector m87 = FloatVector.broadcast(S, -87f);
+        final FloatVector h0 = FloatVector.broadcast(S, LOG1P_H0);
+        final FloatVector h2 = FloatVector.broadcast(S, LOG1P_H2);
+        final FloatVector h4 = FloatVector.broadcast(S, LOG1P_H4);
+        final FloatVector h6 = FloatVector.broadcast(S, LOG1P_H6);
+        final float gam = power;
+        double sum = 0;
+        for (int s = from; s < to; s += BLOCK) {
+            int end = Math.min(to, s + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = s; i < end; i += L) {
+                FloatVector t = FloatVector.fromArray(S, y, i);
+                FloatVector sg = t.add(t).sub(one); // ±1 for t in {0, 1}
+                FloatVector u = FloatVector.fromArray(S, x, i).mul(sg);
+                FloatVector na = u.reinterpretAsInts().or(SIGN_BIT).reinterpretAsFloats(); // −|u|
+                VectorMask<Float> tiny = na.compare(VectorOperators.LT, m87);
+                FloatVector e = VectorMath.exp(na.max(m87)).blend(0f, tiny);
+                FloatVector ee = e.mul(e);
+                FloatVector h = ee.mul(ee).fma(ee.fma(e.fma(FloatVector.fromArray(S, FMA_K, K_H7), h6),
+                        e.fma(FloatVector.fromArray(S, FMA_K, K_H5), h4)),
+                        ee.fma(e.fma(FloatVector.fromArray(S, FMA_K, K_H3), h2),
+                        e.fma(FloatVector.fromArray(S, FMA_K, K_H1), h0)));
+                FloatVector l = ee.fma(h, e); // log1p(e)
+                FloatVector r = one.div(e.add(one));
+                FloatVector er = e.mul(r);
+                VectorMask<Float> neg = u.compare(VectorOperators.LT, 0f);
+                FloatVector a = er.blend(r, neg); // σ(−u)
+                FloatVector ce = u.neg().max(0f).add(l); // softplus(−u)
+                FloatVector mod = power == 0 ? one : a;
+                for (int p = 1; p < power; p++) {
+                    mod = mod.mul(a);
+                }
+                FloatVector at = t.fma(da, a0);
+                FloatVector w = at.mul(mod);
+                acc = acc.add(w.mul(ce));
+                if (g != null) {
+                    FloatVector b = r.blend(er, neg); // σ(u)
+                    FloatVector bc = b.mul(ce).blend(0f, b.compare(VectorOperators.EQ, 0f));
+                    bc.mul(gam).add(a).mul(w).mul(sg.mul(-scale)).intoArray(g, i);
+                }
+            }
+            double ls = 0;
+            for (int k = 0; k < L; k++) {
+                ls += acc.lane(k);
+            }
+            sum += ls;
+        }
+        return sum;
+    }
 }

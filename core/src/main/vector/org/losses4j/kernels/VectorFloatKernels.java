@@ -89,6 +89,21 @@ final class VectorFloatKernels extends FloatKernels {
     }
 
     @Override
+    public double focal(float[] x, float[] y, float[] g, int from, int to, float scale, float a0, float da,
+            double gamma) {
+        int power = (int) gamma;
+        if (power != gamma || power > FOCAL_MAX_POWER) {
+            return SCALAR.focal(x, y, g, from, to, scale, a0, da, gamma);
+        }
+        int vend = from + (to - from) / L * L;
+        double v = VectorElementwise.focal(x, y, g, from, vend, scale, a0, da, power);
+        if (!Double.isFinite(v)) {
+            v = SCALAR.focal(x, y, g, from, vend, scale, a0, da, gamma);
+        }
+        return vend == to ? v : v + SCALAR.focal(x, y, g, vend, to, scale, a0, da, gamma);
+    }
+
+    @Override
     public double crossEntropy(float[] x, long[] labels, float[] g, int c, int rowFrom, int rowTo, float scale,
             double keep, double uni, long ignore) {
         return c < VectorCrossEntropy.LANE_ROWS_BELOW

@@ -35,7 +35,30 @@ class KernelPathsTest {
     static final float SENTINEL = 12345f;
 
     enum Kind {
-        MSE, HUBER, HUBER_SMALL_DELTA, BCE, BCE_SMOOTHED
+        MSE, HUBER, HUBER_SMALL_DELTA, BCE, BCE_SMOOTHED, FOCAL, FOCAL_UNWEIGHTED_G3, FOCAL_G0, FOCAL_FRACTIONAL;
+
+        /** Logits and targets in [0, 1] (focal: in {0, 1}). */
+        boolean logits() {
+            return this != MSE && this != HUBER && this != HUBER_SMALL_DELTA;
+        }
+
+        boolean focal() {
+            return name().startsWith("FOCAL");
+        }
+
+        /** focal's {a0, da, γ}: α_t = a0 + da·y. */
+        double[] focalOptions() {
+            switch (this) {
+                case FOCAL:
+                    return new double[] {(float) 0.75, (float) -0.5, 2};
+                case FOCAL_UNWEIGHTED_G3:
+                    return new double[] {1, 0, 3};
+                case FOCAL_G0:
+                    return new double[] {(float) 0.75, (float) -0.5, 0};
+                default:
+                    return new double[] {(float) 0.6, (float) -0.2, 1.5};
+            }
+        }
     }
 
     static List<FloatKernels> paths() {
@@ -76,8 +99,12 @@ class KernelPathsTest {
                 return k.huber(x, y, g, from, to, scale, 0.3f);
             case BCE:
                 return k.bceWithLogits(x, y, g, from, to, scale, 1f, 0f);
-            default:
+            case BCE_SMOOTHED:
                 return k.bceWithLogits(x, y, g, from, to, scale, 0.9f, 0.05f);
+            default: {
+                double[] o = kind.focalOptions();
+                return k.focal(x, y, g, from, to, scale, (float) o[0], (float) o[1], o[2]);
+            }
         }
     }
 
@@ -97,6 +124,11 @@ class KernelPathsTest {
                 return a <= dl ? new double[] {0.5 * d * d, d}
                         : new double[] {dl * (a - 0.5 * dl), Math.signum(d) * dl};
             }
+            case FOCAL:
+            case FOCAL_UNWEIGHTED_G3:
+            case FOCAL_G0:
+            case FOCAL_FRACTIONAL:
+                return focalReference(kind.focalOptions(), x, y);
             default: {
                 double t = kind == Kind.BCE ? y : (double) 0.9f * y + (double) 0.05f;
                 double term = Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)));
@@ -106,14 +138,40 @@ class KernelPathsTest {
         }
     }
 
+    /**
+     * Sigmoid focal term and gradient in float64, written from its definition (Lin et al. 2017):
+     * p = σ(x), p_t = p for y = 1 and 1 − p for y = 0, term −α_t·(1 − p_t)^γ·log p_t, with
+     * σ(±u) and log σ(u) = −log1p(e^−u) evaluated on the side that does not overflow; gradient
+     * by the chain rule through u = (2y − 1)·x.
+     */
+    static double[] focalReference(double[] o, double x, double y) {
+        double s = 2 * y - 1;
+        double u = s * x;
+        double at = o[0] + o[1] * y;
+        double gamma = o[2];
+        double pt = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+        double qt = u >= 0 ? Math.exp(-u) / (1 + Math.exp(-u)) : 1 / (1 + Math.exp(u));
+        double nlogpt = u >= 0 ? Math.log1p(Math.exp(-u)) : -u + Math.log1p(Math.exp(u));
+        if (Double.isNaN(u)) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double mod = Math.pow(qt, gamma);
+        double term = at * mod * nlogpt;
+        // d/du [q^γ·(−log p)] = −γ·q^γ·p·(−log p) − q^(γ+1)  (dq/du = −p·q, d(−log p)/du = −q)
+        double ppart = pt == 0 ? 0 : pt * nlogpt;
+        double dudx = s;
+        return new double[] {term, -at * mod * (gamma * ppart + qt) * dudx};
+    }
+
     static float[][] data(Kind kind, int len, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[len];
         float[] y = new float[len];
-        boolean bce = kind == Kind.BCE || kind == Kind.BCE_SMOOTHED;
+        boolean bce = kind.logits();
         for (int i = 0; i < len; i++) {
             x[i] = (float) (r.nextGaussian() * (bce ? 4 : 1.5));
-            y[i] = bce ? (r.nextInt(3) == 0 ? (float) r.nextDouble() : r.nextInt(2)) : (float) r.nextGaussian();
+            y[i] = bce ? (r.nextInt(3) == 0 && !kind.focal() ? (float) r.nextDouble() : r.nextInt(2))
+                    : (float) r.nextGaussian();
         }
         if (bce && len > 10) {
             x[3] = 1e4f;
@@ -196,7 +254,7 @@ class KernelPathsTest {
                         d[0][pos] = s;
                     }
                     if (which != 0) {
-                        d[1][pos] = kind == Kind.BCE || kind == Kind.BCE_SMOOTHED ? (Float.isNaN(s) ? s : 1f) : s;
+                        d[1][pos] = kind.logits() ? (Float.isNaN(s) ? s : 1f) : s;
                     }
                     check("special@" + pos + "=" + s + "/" + which, k, kind, d[0], d[1], 0, n, 1f / n);
                 }
@@ -242,7 +300,7 @@ class KernelPathsTest {
             float[] y = new float[n];
             SplittableRandom r = new SplittableRandom(n);
             for (int i = 0; i < n; i++) {
-                boolean bce = kind == Kind.BCE || kind == Kind.BCE_SMOOTHED;
+                boolean bce = kind.logits();
                 x[i] = (float) ((r.nextBoolean() ? 3e38 : -3e38) * (0.5 + r.nextDouble() / 2));
                 y[i] = bce ? r.nextInt(2) : -x[i];
             }
@@ -255,7 +313,7 @@ class KernelPathsTest {
                 want += ref[0];
                 float gw = (float) (ref[1] * scale);
                 // bce: the vector kernel takes exp(−|z|) ≥ exp(−87) ≈ 1.6e-38 (see BceKernelTest)
-                double tiny = kind == Kind.BCE || kind == Kind.BCE_SMOOTHED ? 2e-38 * scale : 0;
+                double tiny = kind.logits() ? 2e-38 * scale : 0;
                 assertEquals(gw, g[i], Math.abs(gw) * 1e-6 + tiny, path + " " + kind + " n=" + n + ": g[" + i + "]");
             }
             assertTrue(Double.isFinite(want), "the float64 sum is finite");
@@ -266,14 +324,19 @@ class KernelPathsTest {
     /** Through the public API on the active path: float32 result within 1e-5 of the float64 one. */
     @Test
     void elementwiseFloat32AgreesWithFloat64ThroughTheApi() {
-        for (String name : new String[] {"mse", "huber", "bce_with_logits", "bce_with_logits smoothed"}) {
+        for (String name : new String[] {"mse", "huber", "bce_with_logits", "bce_with_logits smoothed", "focal",
+            "focal gamma 1.5", "focal unweighted gamma 3"}) {
             boolean bce = name.startsWith("bce");
             for (String red : new String[] {"mean", "sum"}) {
                 Loss loss = name.endsWith("smoothed")
                         ? Losses.create("bce_with_logits", Map.of("reduction", red, "label_smoothing", 0.1))
+                        : name.equals("focal gamma 1.5") ? Losses.create("focal", Map.of("reduction", red, "gamma", 1.5))
+                        : name.startsWith("focal unweighted")
+                                ? org.losses4j.classification.Focal.builder().alpha(null).gamma(3.0)
+                                        .reduction(org.losses4j.Reduction.parse(red)).build()
                         : Losses.create(name, Map.of("reduction", red));
                 for (int n : new int[] {1, 7, 13, 207, 2046, 4098, Parallel.CHUNK + 3}) {
-                    float[][] d = data(bce ? Kind.BCE : Kind.MSE, n, n);
+                    float[][] d = data(name.startsWith("focal") ? Kind.FOCAL : bce ? Kind.BCE : Kind.MSE, n, n);
                     double[] x64 = new double[n];
                     double[] y64 = new double[n];
                     for (int i = 0; i < n; i++) {
