@@ -363,10 +363,11 @@ final class VectorElementwise {
                 VectorMask<Float> neg = u.compare(VectorOperators.LT, 0f);
                 FloatVector a = er.blend(r, neg); // σ(−u)
                 FloatVector ce = u.neg().max(0f).add(l); // softplus(−u)
-                FloatVector mod = power == 0 ? one : a;
-                for (int p = 1; p < power; p++) {
-                    mod = mod.mul(a);
-                }
+                // σ(−u)^power by at most two multiplications: an inner loop over the power would
+                // carry a vector through a loop phi, which C2 boxes
+                FloatVector a2 = a.mul(a);
+                FloatVector mod = power == 2 ? a2 : power == 0 ? one : power == 1 ? a : power == 3 ? a2.mul(a)
+                        : a2.mul(a2);
                 FloatVector at = t.fma(da, a0);
                 FloatVector w = at.mul(mod);
                 acc = acc.add(w.mul(ce));
