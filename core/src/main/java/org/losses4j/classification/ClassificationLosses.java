@@ -11,10 +11,10 @@ public final class ClassificationLosses {
     /** Every loss of this family. */
     public static List<LossInfo> all() {
         return List.of(Bce.INFO, BceWithLogits.INFO, CrossEntropy.INFO, Nll.INFO, CategoricalCrossEntropy.INFO,
-                SparseCategoricalCrossEntropy.INFO, Focal.INFO, SoftmaxFocal.INFO, Hinge.INFO, SquaredHinge.INFO,
+                SparseCategoricalCrossEntropy.INFO, Focal.INFO, SoftmaxFocal.INFO, Hinge.INFO, Perceptron.INFO, SquaredHinge.INFO,
                 SmoothHinge.INFO, Ramp.INFO, SoftMargin.INFO, MulticlassHinge.INFO, MultiMargin.INFO, ZeroOne.INFO,
                 Sparsemax.INFO, MulticlassPerceptron.INFO,
                 Poly1CrossEntropy.INFO, GeneralizedCrossEntropy.INFO, CategoricalHinge.INFO, HingeEmbedding.INFO,
-                MultilabelSoftMargin.INFO, CosineEmbedding.INFO, Asymmetric.INFO);
+                MultilabelSoftMargin.INFO, MultilabelMargin.INFO, CosineEmbedding.INFO, Asymmetric.INFO);
     }
 }

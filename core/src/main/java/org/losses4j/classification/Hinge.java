@@ -74,22 +74,11 @@ public final class Hinge extends MarginLoss {
 
     @Override
     protected void terms(Block b) {
-        double[] x = b.x, y = b.y, t = b.term, dx = b.dx;
-        double m = margin;
-        for (int k = 0, n = b.n; k < n; k++) {
-            double d = m - y[k] * x[k];
-            t[k] = Math.max(0.0, d);
-            // inside: −y; at or beyond the margin: 0; NaN fails both tests and stays NaN
-            dx[k] = d > 0 ? -y[k] : d <= 0 ? 0.0 : d;
-        }
+        hingeTerms(b, margin);
     }
 
     @Override
     protected void secondDerivative(Block b) {
-        double[] x = b.x, y = b.y, h = b.dxx;
-        for (int k = 0, n = b.n; k < n; k++) {
-            double z = y[k] * x[k];
-            h[k] = z == z ? 0.0 : z;
-        }
+        zeroSecondDerivative(b);
     }
 }

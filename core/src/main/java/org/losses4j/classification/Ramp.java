@@ -84,10 +84,6 @@ public final class Ramp extends MarginLoss {
 
     @Override
     protected void secondDerivative(Block b) {
-        double[] x = b.x, y = b.y, h = b.dxx;
-        for (int k = 0, n = b.n; k < n; k++) {
-            double z = y[k] * x[k];
-            h[k] = z == z ? 0.0 : z;
-        }
+        zeroSecondDerivative(b);
     }
 }

@@ -14,8 +14,8 @@ final class BinaryData {
     }
 
     /** The binary (elementwise) classification losses, in catalog order. */
-    static final String[] LOSSES = {"bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge",
-        "ramp", "soft_margin", "hinge_embedding"};
+    static final String[] LOSSES = {"bce", "bce_with_logits", "focal", "hinge", "perceptron", "squared_hinge",
+        "smooth_hinge", "ramp", "soft_margin", "hinge_embedding"};
 
     static ElementwiseLoss create(String name, Map<String, ?> params) {
         return (ElementwiseLoss) Losses.create(name, params);
@@ -41,6 +41,7 @@ final class BinaryData {
     static boolean signed(String loss) {
         switch (loss) {
             case "hinge":
+            case "perceptron":
             case "squared_hinge":
             case "smooth_hinge":
             case "ramp":
@@ -61,6 +62,8 @@ final class BinaryData {
             case "hinge":
             case "squared_hinge":
                 return new double[] {margin};
+            case "perceptron":
+                return new double[] {0};
             case "smooth_hinge":
                 return new double[] {0, 1};
             case "ramp":

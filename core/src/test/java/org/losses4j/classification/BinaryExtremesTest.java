@@ -143,14 +143,16 @@ class BinaryExtremesTest {
             {0, 10001.0 * 10001, 0, 10001.0 * 10001}, // squared_hinge
             {0, 10000.5, 0, 10000.5}, // smooth_hinge
             {0, 2, 0, 2}, // ramp, s = −1
+            {0, 10000, 0, 10000}, // perceptron
         };
         double[][] expectGrad = {
             {0, -1, 0, 1},
             {0, -2 * 10001, 0, 2 * 10001},
             {0, -1, 0, 1},
             {0, 0, 0, 0},
+            {0, -1, 0, 1},
         };
-        String[] names = {"hinge", "squared_hinge", "smooth_hinge", "ramp"};
+        String[] names = {"hinge", "squared_hinge", "smooth_hinge", "ramp", "perceptron"};
         for (int k = 0; k < names.length; k++) {
             LossResult r = BinaryData.create(names[k], Map.of("reduction", "none")).compute(in(x, y));
             for (int i = 0; i < 4; i++) {
@@ -198,8 +200,8 @@ class BinaryExtremesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge", "ramp",
-        "soft_margin"})
+    @ValueSource(strings = {"bce", "bce_with_logits", "focal", "hinge", "perceptron", "squared_hinge",
+        "smooth_hinge", "ramp", "soft_margin"})
     void nanInInputPropagates(String name) {
         double valid = name.equals("bce") ? 0.3 : 0.4;
         double y = BinaryData.signed(name) ? -1 : 1;
@@ -217,8 +219,8 @@ class BinaryExtremesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bce", "bce_with_logits", "focal", "hinge", "squared_hinge", "smooth_hinge", "ramp",
-        "soft_margin"})
+    @ValueSource(strings = {"bce", "bce_with_logits", "focal", "hinge", "perceptron", "squared_hinge",
+        "smooth_hinge", "ramp", "soft_margin"})
     void nanInTargetPropagates(String name) {
         LossResult r = BinaryData.create(name, Map.of("reduction", "none")).compute(
                 in(new double[] {0.3, 0.3}, new double[] {Double.NaN, 1}));

@@ -73,6 +73,7 @@ class BinaryGradientTest {
                 v.add(new Variant("squared_hinge", BinaryData.params("reduction", r, "margin", m), false, false, 3, 4));
                 v.add(new Variant("hinge_embedding", BinaryData.params("reduction", r, "margin", m), false, false, 3, 4));
             }
+            v.add(new Variant("perceptron", BinaryData.params("reduction", r), false, false, 3, 5));
             v.add(new Variant("smooth_hinge", BinaryData.params("reduction", r), false, false, 3, 5));
             for (double s : new double[] {-2.5, -1, 0, 0.5}) {
                 v.add(new Variant("ramp", BinaryData.params("reduction", r, "s", s), false, false, 3, 5));
@@ -169,8 +170,8 @@ class BinaryGradientTest {
         h = f0.computeWithHessian(Inputs.of(Tensor.vector(new double[] {0}), Tensor.vector(new double[] {1})))
                 .hessian().f64();
         assertEquals(0.25, h[0], 1e-15);
-        // hinge, ramp and hinge_embedding: 0, kinks included
-        for (String name : new String[] {"hinge", "ramp", "hinge_embedding"}) {
+        // hinge, perceptron, ramp and hinge_embedding: 0, kinks included
+        for (String name : new String[] {"hinge", "perceptron", "ramp", "hinge_embedding"}) {
             h = BinaryData.create(name, Map.of()).computeWithHessian(Inputs.of(
                     Tensor.vector(new double[] {1, -1, 0.3, -5}), Tensor.vector(new double[] {1, 1, 1, 1})))
                     .hessian().f64();

@@ -181,7 +181,7 @@ class BinaryPropertiesTest {
             x[i] = y[i] * (Math.max(margin, 1) + 5 * rnd.nextDouble()); // y·x ≥ max(margin, 1)
         }
         Inputs in = Inputs.of(Tensor.vector(x), Tensor.vector(y));
-        for (String loss : new String[] {"hinge", "squared_hinge", "smooth_hinge", "ramp"}) {
+        for (String loss : new String[] {"hinge", "perceptron", "squared_hinge", "smooth_hinge", "ramp"}) {
             Map<String, Object> p = loss.endsWith("hinge") && !loss.startsWith("smooth")
                     ? BinaryData.params("margin", margin) : Map.of();
             LossResult r = BinaryData.create(loss, p).compute(in);
@@ -207,6 +207,38 @@ class BinaryPropertiesTest {
         double[] r = BinaryData.create("ramp", BinaryData.params("s", s, "reduction", "none")).value(in).terms().f64();
         for (int i = 0; i < h.length; i++) {
             assertEquals(Math.min(h[i], 1 - s), r[i], 1e-15);
+        }
+    }
+
+    /**
+     * perceptron is hinge with margin 0 (terms and gradients, kinks at y·x = 0 included), positively
+     * homogeneous (scores times c &gt; 0 give terms times c) and zero exactly on the correctly
+     * classified elements.
+     */
+    @Property(tries = 40)
+    void perceptronIsHingeWithMarginZero(@ForAll("seeds") long seed, @ForAll @DoubleRange(min = 0.01, max = 100)
+            double c) {
+        Random rnd = new Random(seed);
+        int n = 30;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] cx = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rnd.nextBoolean() ? 1 : -1;
+            x[i] = rnd.nextInt(5) == 0 ? 0.0 : 4 * rnd.nextGaussian();
+            cx[i] = c * x[i];
+        }
+        Inputs in = Inputs.of(Tensor.vector(x), Tensor.vector(y));
+        LossResult p = BinaryData.create("perceptron", Map.of("reduction", "none")).compute(in);
+        LossResult h = BinaryData.create("hinge", BinaryData.params("margin", 0.0, "reduction", "none")).compute(in);
+        double[] pc = BinaryData.create("perceptron", Map.of("reduction", "none"))
+                .value(Inputs.of(Tensor.vector(cx), Tensor.vector(y))).terms().f64();
+        for (int i = 0; i < n; i++) {
+            assertEquals(h.terms().f64()[i], p.terms().f64()[i], 0.0);
+            assertEquals(h.grad("input").f64()[i], p.grad("input").f64()[i], 0.0);
+            assertEquals(c * p.terms().f64()[i], pc[i], 1e-12 * Math.abs(pc[i]));
+            assertEquals(y[i] * x[i] >= 0, p.terms().f64()[i] == 0.0, "zero iff classified, " + i);
+            assertEquals(y[i] * x[i] < 0 ? -y[i] : 0.0, p.grad("input").f64()[i], 0.0, "grad " + i);
         }
     }
 

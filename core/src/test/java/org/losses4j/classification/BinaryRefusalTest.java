@@ -85,8 +85,8 @@ class BinaryRefusalTest {
                 () -> BinaryData.create("focal", Map.of()).compute(in(new double[] {0, 0}, new double[] {1, 2})));
         refused(ErrorKind.OUT_OF_DOMAIN, "target[0] = 0.5 is not one of {0, 1}",
                 () -> BinaryData.create("focal", Map.of()).compute(in(new double[] {0}, new double[] {0.5})));
-        for (String name : new String[] {"hinge", "squared_hinge", "smooth_hinge", "ramp", "soft_margin",
-            "hinge_embedding"}) {
+        for (String name : new String[] {"hinge", "perceptron", "squared_hinge", "smooth_hinge", "ramp",
+            "soft_margin", "hinge_embedding"}) {
             refused(ErrorKind.OUT_OF_DOMAIN, "target[1] = 0.0 is not one of {-1, 1}",
                     () -> BinaryData.create(name, Map.of()).compute(in(new double[] {0, 0}, new double[] {1, 0})));
             refused(ErrorKind.OUT_OF_DOMAIN, "target[2] = 0.5 is not one of {-1, 1}",
