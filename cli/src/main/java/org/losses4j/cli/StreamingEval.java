@@ -229,11 +229,12 @@ final class StreamingEval {
                 int[] shape = cols == 1 ? new int[] {rx} : new int[] {rx, cols};
                 Tensor y;
                 if (labels) {
-                    long[] l = new long[rx];
-                    for (int i = 0; i < rx; i++) {
+                    // one label per row, or a row of labels (multilabel_margin's padded class lists)
+                    long[] l = new long[rx * tcols];
+                    for (int i = 0; i < l.length; i++) {
                         l[i] = (long) yb[i];
                     }
-                    y = Tensor.ofLabels(l, rx);
+                    y = tcols == 1 ? Tensor.ofLabels(l, rx) : Tensor.ofLabels(l, rx, tcols);
                 } else {
                     y = Tensor.of(Arrays.copyOf(yb, len), shape);
                 }
