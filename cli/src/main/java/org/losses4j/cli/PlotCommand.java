@@ -93,7 +93,7 @@ final class PlotCommand implements Callable<Integer> {
 
     static Axis axisOf(LossInfo info) {
         switch (info.name()) {
-            case "hinge": case "squared_hinge": case "smooth_hinge": case "ramp": case "soft_margin": case "zero_one":
+            case "hinge": case "perceptron": case "squared_hinge": case "smooth_hinge": case "ramp": case "soft_margin": case "zero_one":
                 return Axis.MARGIN;
             case "bce_with_logits": case "focal": case "multilabel_soft_margin": case "asymmetric":
                 return Axis.LOGIT;
