@@ -121,3 +121,13 @@ def index_case(cid, loss, x, shape, y, params, reference, dtype="float64", **kw)
     """A case of logits [N, C] (or float32) and int64 class indices [N]."""
     inputs = {"input": (x, shape, dtype), "target": (y, [shape[0]], "int64")}
     return case(cid, loss, inputs, params or {}, reference, **kw)
+
+
+def gauss(r, n, s=2.0):
+    """n draws of N(0, s²) from the random.Random r (logits of the classification scripts)."""
+    return [r.gauss(0, s) for _ in range(n)]
+
+
+def labels(r, n, c):
+    """n class indices in [0, c) from the random.Random r."""
+    return [r.randrange(c) for _ in range(n)]

@@ -15,7 +15,7 @@ Gradients are autograd's; nothing here comes from losses4j.
 import torch
 import torch.nn.functional as F
 
-from caselib import num, tensor_of, write
+from caselib import rounded_to_float32, torch_case, torch_refusal, write
 
 
 def reference(x, y, params, weight, pos_weight):
@@ -34,24 +34,14 @@ def reference(x, y, params, weight, pos_weight):
 
 def case(cid, x, y, params, weight=None, pos_weight=None, dtype="float64", rtol=1e-10, atol=1e-13):
     if dtype == "float32":
-        x, y = x.float().double(), y.float().double()
-        weight = None if weight is None else weight.float().double()
-        pos_weight = None if pos_weight is None else pos_weight.float().double()
+        x, y, weight, pos_weight = rounded_to_float32(x, y, weight, pos_weight)
     value, grad = reference(x, y, params, weight, pos_weight)
-    inputs = {"input": tensor_of(x, dtype), "target": tensor_of(y, dtype)}
-    if weight is not None:
-        inputs["weight"] = tensor_of(weight, dtype)
-    if pos_weight is not None:
-        inputs["pos_weight"] = tensor_of(pos_weight, dtype)
-    v = tensor_of(value, dtype) if params.get("reduction") == "none" else num(value.item())
-    return {"id": cid, "loss": "bce_with_logits", "params": params, "inputs": inputs,
-            "expect": {"value": v, "grad": {"input": tensor_of(grad, dtype)}}, "rtol": rtol, "atol": atol}
+    return torch_case(cid, "bce_with_logits", params, {"input": x, "target": y, "weight": weight,
+                                                       "pos_weight": pos_weight}, value, grad, dtype, rtol, atol)
 
 
 def refusal(cid, params, x, y):
-    return {"id": cid, "loss": "bce_with_logits", "params": params,
-            "inputs": {"input": tensor_of(x, "float64"), "target": tensor_of(y, "float64")},
-            "expect": {"error": "invalid_argument"}}
+    return torch_refusal(cid, "bce_with_logits", params, {"input": x, "target": y})
 
 
 def cases():

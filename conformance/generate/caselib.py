@@ -33,6 +33,27 @@ def f32(v):
     return float(torch.tensor(v, dtype=torch.float32).item())
 
 
+def torch_case(cid, loss, params, inputs, value, grad, dtype, rtol, atol):
+    """A case from torch float64 tensors: inputs {name: tensor or None}, int64 tensors kept int64, the
+    others written in dtype; the value a tensor for reduction none, else a number; grad d value / d input."""
+    ins = {n: tensor_of(t, "int64" if str(t.dtype) == "torch.int64" else dtype)
+           for n, t in inputs.items() if t is not None}
+    v = tensor_of(value, dtype) if params.get("reduction") == "none" else num(value.item())
+    return {"id": cid, "loss": loss, "params": params, "inputs": ins,
+            "expect": {"value": v, "grad": {"input": tensor_of(grad, dtype)}}, "rtol": rtol, "atol": atol}
+
+
+def torch_refusal(cid, loss, params, inputs):
+    """A case that must be refused (invalid_argument), from torch tensors (int64 kept, the rest float64)."""
+    ins = {n: tensor_of(t, "int64" if str(t.dtype) == "torch.int64" else "float64") for n, t in inputs.items()}
+    return {"id": cid, "loss": loss, "params": params, "inputs": ins, "expect": {"error": "invalid_argument"}}
+
+
+def rounded_to_float32(*ts):
+    """float64 tensors rounded through float32 (int64 tensors and None unchanged): a float32 case's inputs."""
+    return tuple(t if t is None or str(t.dtype) == "torch.int64" else t.float().double() for t in ts)
+
+
 def write(name, cases):
     """Writes the cases to core/src/test/resources/conformance/project/<name>.jsonl (ids must be unique)."""
     ids = [c["id"] for c in cases]

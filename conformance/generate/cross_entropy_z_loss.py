@@ -17,7 +17,7 @@ gradients are autograd's. Nothing here comes from losses4j.
 import torch
 import torch.nn.functional as F
 
-from caselib import num, tensor_of, write
+from caselib import rounded_to_float32, torch_case, torch_refusal, write
 
 
 def reference(x, target, params, weight):
@@ -53,24 +53,14 @@ def reference(x, target, params, weight):
 
 def case(cid, x, target, params, weight=None, dtype="float64", rtol=1e-9, atol=1e-12):
     if dtype == "float32":
-        x = x.float().double()
-        weight = None if weight is None else weight.float().double()
-        if target.dtype != torch.int64:
-            target = target.float().double()
+        x, target, weight = rounded_to_float32(x, target, weight)
     value, grad = reference(x, target, params, weight)
-    inputs = {"input": tensor_of(x, dtype),
-              "target": tensor_of(target, "int64" if target.dtype == torch.int64 else dtype)}
-    if weight is not None:
-        inputs["weight"] = tensor_of(weight, dtype)
-    v = tensor_of(value, dtype) if params.get("reduction") == "none" else num(value.item())
-    return {"id": cid, "loss": "cross_entropy", "params": params, "inputs": inputs,
-            "expect": {"value": v, "grad": {"input": tensor_of(grad, dtype)}}, "rtol": rtol, "atol": atol}
+    return torch_case(cid, "cross_entropy", params, {"input": x, "target": target, "weight": weight}, value, grad,
+                      dtype, rtol, atol)
 
 
 def refusal(cid, params, x, target):
-    return {"id": cid, "loss": "cross_entropy", "params": params,
-            "inputs": {"input": tensor_of(x, "float64"), "target": tensor_of(target, "int64")},
-            "expect": {"error": "invalid_argument"}}
+    return torch_refusal(cid, "cross_entropy", params, {"input": x, "target": target})
 
 
 def cases():

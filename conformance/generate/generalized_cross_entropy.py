@@ -45,12 +45,7 @@ def case(cid, x, shape, y, params=None, dtype="float64", **kw):
     return C.index_case(cid, LOSS, x, shape, y, params, reference, dtype, **kw)
 
 
-def gauss(r, n, s=2.0):
-    return [r.gauss(0, s) for _ in range(n)]
-
-
-def labels(r, n, c):
-    return [r.randrange(c) for _ in range(n)]
+gauss, labels = C.gauss, C.labels
 
 
 def cases():

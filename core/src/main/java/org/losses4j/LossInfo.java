@@ -13,6 +13,34 @@ import java.util.function.Function;
  * typical tasks. {@link #create(Map)} builds a loss from a raw option map.
  */
 public final class LossInfo {
+    /**
+     * The one real number a loss is a function of in its simplest use (one sample, a fixed target),
+     * which is what its curve is drawn over ({@code losses plot}) and what "the margin" of a
+     * classifier means: read from here so that nothing lists loss names.
+     */
+    public enum Variable {
+        /** The residual x − y of an elementwise loss (mse, huber, quantile): the default for elementwise losses. */
+        RESIDUAL,
+        /** The margin y·x of a score with a ±1 label (hinge, soft_margin). */
+        MARGIN,
+        /** A binary logit with a 0/1 label (bce_with_logits, focal). */
+        LOGIT,
+        /** A predicted probability with a 0/1 (or soft) target (bce, dice). */
+        PROBABILITY,
+        /** A prediction x &gt; −1 compared after log1p (msle). */
+        LOG1P,
+        /** A raw score, the log of a predicted mean (log-link likelihoods: tweedie, gamma). */
+        LOG_MEAN,
+        /** The true class's logit margin over the other of two classes (cross_entropy, multi_margin). */
+        TWO_CLASS,
+        /** The predicted probability of one of two outcomes against a fixed distribution (kl_div). */
+        DISTRIBUTION,
+        /** The distance of a dissimilar pair (hinge_embedding). */
+        DISSIMILAR,
+        /** None: the loss couples several inputs or rows (ctc, triplet, dpo); the default for them. */
+        NONE
+    }
+
     /** How a loss's terms are laid out over its inputs: what can be split, streamed or broadcast. */
     public enum Layout {
         /** One term per element of {@code input} (and {@code target}, same shape): mse, bce, kl_div. */
@@ -108,6 +136,7 @@ public final class LossInfo {
     private final boolean robust;
     private final boolean hessian;
     private final Layout layout;
+    private final Variable variable;
     private final List<Reduction> reductions;
     private final List<String> tasks;
     private final String reference;
@@ -129,6 +158,7 @@ public final class LossInfo {
         this.robust = b.robust;
         this.hessian = b.hessian;
         this.layout = b.layout;
+        this.variable = b.variable != null ? b.variable : b.layout == Layout.ELEMENT ? Variable.RESIDUAL : Variable.NONE;
         List<Reduction> rs = new ArrayList<>();
         for (OptionSpec<?> o : b.options) {
             if (o.name().equals("reduction")) {
@@ -222,6 +252,11 @@ public final class LossInfo {
         return layout;
     }
 
+    /** The one variable the loss is a function of in its simplest use (see {@link Variable}). */
+    public Variable variable() {
+        return variable;
+    }
+
     /** The reductions the loss accepts, in the order of the option's choices; empty for a loss that is always a scalar. */
     public List<Reduction> reductions() {
         return reductions;
@@ -296,6 +331,7 @@ public final class LossInfo {
         private boolean robust;
         private boolean hessian;
         private Layout layout;
+        private Variable variable;
         private final List<String> tasks = new ArrayList<>();
         private String reference = "";
         private Function<Options, Loss> factory;
@@ -389,6 +425,12 @@ public final class LossInfo {
 
         public Builder layout(Layout l) {
             layout = l;
+            return this;
+        }
+
+        /** The one variable of the loss's simplest use, when it is not the residual of an elementwise loss. */
+        public Builder variable(Variable v) {
+            variable = v;
             return this;
         }
 

@@ -64,7 +64,7 @@ class AllocationTest {
                 "interpreted Vector API code boxes; measured on the scalar-kernels execution");
         assertThat(MX.isThreadAllocatedMemorySupported()).isTrue();
         MX.setThreadAllocatedMemoryEnabled(true);
-        for (String name : new String[] {"mse", "huber", "bce_with_logits", "mae", "log_cosh", "smooth_l1"}) {
+        for (String name : new String[] {"mse", "huber", "bce_with_logits", "mae", "log_cosh", "smooth_l1", "focal"}) {
             Loss loss = Losses.create(name, Map.of());
             assertConstant(name, k -> {
                 Random r = new Random(k);

@@ -57,7 +57,7 @@ final class PlotCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** How one loss becomes a function of one variable. */
+    /** How one loss becomes a function of one variable: one axis per {@link LossInfo.Variable} but NONE. */
     enum Axis {
         RESIDUAL("residual x − y", -3, 3, 0.0),
         MARGIN("margin y·x (target +1)", -3, 3, 1.0),
@@ -92,33 +92,12 @@ final class PlotCommand implements Callable<Integer> {
             + " or the 2-class logit difference)";
 
     static Axis axisOf(LossInfo info) {
-        switch (info.name()) {
-            case "hinge": case "perceptron": case "squared_hinge": case "smooth_hinge": case "ramp": case "soft_margin": case "zero_one":
-                return Axis.MARGIN;
-            case "bce_with_logits": case "focal": case "multilabel_soft_margin": case "asymmetric":
-                return Axis.LOGIT;
-            case "bce": case "dice": case "jaccard": case "tversky": case "combo":
-                return Axis.PROBABILITY;
-            case "msle": case "rmsle":
-                return Axis.LOG1P;
-            case "tweedie": case "gamma":
-                // log-link losses of a mean (gamma refuses the residual axis's target 0)
-                return Axis.LOG_MEAN;
-            case "cross_entropy": case "softmax_focal": case "multiclass_hinge": case "multi_margin":
-            case "poly1_cross_entropy": case "generalized_cross_entropy":
-                return Axis.TWO_CLASS;
-            case "hinge_embedding":
-                return Axis.DISSIMILAR;
-            case "kl_div": case "reverse_kl_div": case "js_div":
-                return Axis.DISTRIBUTION;
-            default:
-                if (info.layout() == LossInfo.Layout.ELEMENT) {
-                    return Axis.RESIDUAL;
-                }
-                throw new UserError("plot draws losses of one variable (elementwise losses, two-class scores,"
-                        + " overlap and two-outcome divergence losses); " + info.name() + " is not one: its"
-                        + " inputs are " + info.inputs().stream().map(LossInfo.InputSpec::name).toList());
+        if (info.variable() == LossInfo.Variable.NONE) {
+            throw new UserError("plot draws losses of one variable (elementwise losses, two-class scores,"
+                    + " overlap and two-outcome divergence losses); " + info.name() + " is not one: its"
+                    + " inputs are " + info.inputs().stream().map(LossInfo.InputSpec::name).toList());
         }
+        return Axis.valueOf(info.variable().name());
     }
 
     /** One curve to draw: a loss with its options. */

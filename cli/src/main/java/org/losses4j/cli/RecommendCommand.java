@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
             "  losses recommend --task ranking --json"})
 final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, paramLabel = "T",
-            description = "regression, binary, multiclass, multilabel, count, segmentation, detection, sequence, "
-                    + "language, metric, ranking, density, generative, preference, rl (also: classification = "
-                    + "multiclass, speech = sequence, llm = language)")
+            description = "regression, binary, multiclass, multilabel, count, segmentation, detection, image, sequence, "
+                    + "language, metric, ranking, density, generative, preference, rl, survival (also: classification = "
+                    + "multiclass, speech = sequence, llm = language, restoration = image, time_to_event = survival)")
     String task;
 
     @Option(names = "--imbalanced", description = "rare positive class / small foreground (binary, multilabel, "
@@ -38,6 +38,9 @@ final class RecommendCommand implements Callable<Integer> {
             + "(regression)")
     boolean probabilistic;
 
+    @Option(names = "--noisy", description = "some training labels are wrong (multiclass)")
+    boolean noisy;
+
     @picocli.CommandLine.Mixin
     Scripting scripting;
 
@@ -46,7 +49,7 @@ final class RecommendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Recommender.Traits traits = new Recommender.Traits(imbalanced, outliers, overconfident, probabilistic);
+        Recommender.Traits traits = new Recommender.Traits(imbalanced, outliers, overconfident, probabilistic, noisy);
         List<Recommender.Recommendation> recs = Recommender.recommend(task, traits);
         var out = spec.commandLine().getOut();
         if (scripting.json) {

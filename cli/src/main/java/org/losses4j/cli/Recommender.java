@@ -14,13 +14,13 @@ import java.util.Map;
 final class Recommender {
     /** The tasks {@code recommend --task} accepts. */
     static final List<String> TASKS = List.of("regression", "binary", "multiclass", "multilabel", "count",
-            "segmentation", "detection", "sequence", "language", "metric", "ranking", "density", "generative",
-            "preference", "rl");
+            "segmentation", "detection", "image", "sequence", "language", "metric", "ranking", "density", "generative",
+            "preference", "rl", "survival");
 
     /** Other names accepted for a task. */
     static final Map<String, String> SYNONYMS = Map.of("classification", "multiclass", "speech", "sequence",
             "handwriting", "sequence", "llm", "language", "language_modelling", "language", "counts", "count",
-            "alignment", "preference", "contrastive", "metric");
+            "alignment", "preference", "contrastive", "metric", "restoration", "image", "time_to_event", "survival");
 
     /** The tasks where each data flag changes the advice; elsewhere the flag is refused. */
     static final Map<String, List<String>> FLAG_TASKS = flagTasks();
@@ -31,6 +31,7 @@ final class Recommender {
         m.put("--outliers", List.of("regression"));
         m.put("--overconfident", List.of("binary", "multilabel", "multiclass", "language"));
         m.put("--probabilistic", List.of("regression"));
+        m.put("--noisy", List.of("multiclass"));
         return m;
     }
 
@@ -39,13 +40,19 @@ final class Recommender {
     }
 
     /** Data properties from the command-line flags. */
-    record Traits(boolean imbalanced, boolean outliers, boolean overconfident, boolean probabilistic) {
+    record Traits(boolean imbalanced, boolean outliers, boolean overconfident, boolean probabilistic, boolean noisy) {
+        /** Without the noisy-labels flag. */
+        Traits(boolean imbalanced, boolean outliers, boolean overconfident, boolean probabilistic) {
+            this(imbalanced, outliers, overconfident, probabilistic, false);
+        }
+
         Map<String, Boolean> flags() {
             Map<String, Boolean> m = new LinkedHashMap<>();
             m.put("--imbalanced", imbalanced);
             m.put("--outliers", outliers);
             m.put("--overconfident", overconfident);
             m.put("--probabilistic", probabilistic);
+            m.put("--noisy", noisy);
             return m;
         }
     }
@@ -89,6 +96,12 @@ final class Recommender {
                                     + " outlier-prone regression), but its gradient does not shrink near the optimum"));
                     r.add(new Recommendation("log_cosh", "", "smooth like MSE near 0 and linear like MAE far out;"
                             + " twice differentiable (gradient boosting)"));
+                    r.add(new Recommendation("pseudo_huber", "-o delta=1.0", "Huber's shape with a positive second"
+                            + " derivative everywhere: the robust objective for gradient boosting (XGBoost"
+                            + " reg:pseudohubererror), whose Newton steps need a Hessian that Huber lacks far out"));
+                    r.add(new Recommendation("robust", "-o alpha=0 (Cauchy) -o c=1.0 (the residual scale)", "Barron's general robust"
+                            + " loss (Barron 2019): α tunes how much a gross error pulls, from L2 (α = 2) through"
+                            + " pseudo-Huber (1) and Cauchy (0) to Welsch (−∞), whose influence vanishes for outliers"));
                 } else {
                     r.add(new Recommendation("mse", "", "the maximum-likelihood loss under Gaussian noise (Gauss;"
                             + " the loss literature's default for low-noise regression)"));
@@ -97,13 +110,29 @@ final class Recommender {
                 }
                 r.add(new Recommendation("quantile", "-o tau=0.9", "when you need a quantile (prediction"
                         + " intervals) rather than the mean (Koenker & Bassett 1978)"));
+                r.add(new Recommendation("expectile", "-o tau=0.9", "asymmetric squared error: under- and"
+                        + " over-prediction cost differently, still smooth (expectile regression, Newey & Powell"
+                        + " 1987)"));
+                r.add(new Recommendation("mape", "", "when the error that matters is relative to the target"
+                        + " (forecasts across series of very different scales); targets must stay away from 0"));
                 break;
             case "count":
                 r.add(new Recommendation("poisson_nll", "-o log_input=true (predict the log-rate)",
                         "the likelihood of Poisson counts (generalised linear models, Nelder & Wedderburn 1972);"
                                 + " see losses demo experiment 7"));
+                r.add(new Recommendation("tweedie", "-o variance_power=1.5", "non-negative totals with exact"
+                        + " zeros (insurance claims, rainfall, sales): the compound Poisson–gamma likelihood with a"
+                        + " log link (Jørgensen 1987; XGBoost reg:tweedie)"));
+                r.add(new Recommendation("gamma", "", "positive continuous targets whose spread grows with the"
+                        + " mean (claim severities, durations): the gamma deviance with a log link (XGBoost"
+                        + " reg:gamma)"));
                 r.add(new Recommendation("msle", "", "relative errors on non-negative targets spanning orders of"
                         + " magnitude"));
+                break;
+            case "survival":
+                r.add(new Recommendation("cox", "target = survival time, negative where censored (XGBoost's"
+                        + " labels)", "right-censored times to event: Cox's partial likelihood (Cox 1972, Breslow"
+                        + " ties), the proportional-hazards objective of XGBoost survival:cox"));
                 break;
             case "binary":
             case "multilabel":
@@ -124,8 +153,17 @@ final class Recommender {
                                     + " Müller et al. 2019); see losses demo experiment 3"
                             : "the multinomial likelihood of the class (softmax regression)"));
                 }
+                if (t.noisy()) {
+                    r.add(0, new Recommendation("generalized_cross_entropy", "-o q=0.7", "label noise: L_q lies"
+                            + " between cross-entropy (q → 0) and MAE (q = 1), so mislabelled samples pull less"
+                            + " (Zhang & Sabuncu 2018, q = 0.7 on CIFAR with noisy labels)"));
+                }
+                r.add(new Recommendation("poly1_cross_entropy", "-o epsilon=1.0", "cross-entropy plus ε(1 − p_y):"
+                        + " one extra coefficient that improved ImageNet classification (Leng et al. 2022, PolyLoss)"));
                 r.add(new Recommendation("multi_margin", "", "a multi-class SVM margin (Weston & Watkins 1999); no"
                         + " probabilities"));
+                r.add(new Recommendation("sparsemax", "", "sparse class probabilities (exact zeros), e.g. for"
+                        + " attention or many irrelevant classes (Martins & Astudillo 2016)"));
                 break;
             case "segmentation":
                 r.add(new Recommendation(t.imbalanced() ? "tversky" : "dice",
@@ -136,7 +174,26 @@ final class Recommender {
                                         + " see losses demo experiment 4"));
                 r.add(new Recommendation("combo", "-o alpha=0.5", "pixel BCE plus Dice: stable early training with"
                         + " an overlap objective (Taghanaki et al. 2019)"));
+                if (t.imbalanced()) {
+                    r.add(new Recommendation("generalized_dice", "-o weight_type=square", "many classes of very"
+                            + " different sizes: each class weighted by 1/volume², so small structures count"
+                            + " (Sudre et al. 2017)"));
+                }
                 r.add(new Recommendation("jaccard", "", "optimises IoU directly (Rahman & Wang 2016)"));
+                r.add(new Recommendation("lovasz_softmax", "-o classes=present", "the Lovász extension of the"
+                        + " Jaccard loss: a tight convex surrogate of mean IoU, often used to fine-tune for the"
+                        + " mIoU metric (Berman et al. 2018)"));
+                break;
+            case "image":
+                r.add(new Recommendation("ssim", "-o window=11 -o sigma=1.5", "restoration/denoising judged by"
+                        + " structure rather than per-pixel error (Wang et al. 2004); Zhao et al. 2017 found SSIM-based"
+                        + " losses beat L2 for image restoration"));
+                r.add(new Recommendation("mae", "", "the per-pixel L1, which Zhao et al. 2017 found better than L2"
+                        + " for restoration (fewer splotchy artefacts)"));
+                r.add(new Recommendation("psnr", "-o max_val=1.0", "when the metric you report is PSNR: its"
+                        + " negative, in dB"));
+                r.add(new Recommendation("total_variation", "-o kind=l1", "a smoothness regulariser added to"
+                        + " another loss (denoising, style transfer; Rudin, Osher & Fatemi 1992)"));
                 break;
             case "detection":
                 r.add(new Recommendation("box_iou", "-o variant=ciou", "IoU-family box regression; giou/diou/ciou"
@@ -220,6 +277,12 @@ final class Recommender {
      */
     private static void binary(String k, Traits t, List<Recommendation> r) {
         String per = k.equals("multilabel") ? " per label" : "";
+        if (t.imbalanced() && k.equals("multilabel")) {
+            r.add(new Recommendation("asymmetric", "-o gamma_neg=4 -o gamma_pos=0 -o clip=0.05", "multi-label"
+                    + " data where most labels are negative in most samples: ASL focuses the negatives only and"
+                    + " drops the easiest ones (Ridnik et al. 2021, whose defaults these are; state of the art on"
+                    + " MS-COCO multi-label)"));
+        }
         if (t.imbalanced()) {
             r.add(new Recommendation("bce_with_logits", "--input-file pos_weight=pw.csv (negatives/positives"
                     + per + ")", "weights the rare positives up; measured in losses demo experiment 2 (1:50): minority"

@@ -253,6 +253,38 @@ class CliUxTest {
         }
     }
 
+    static List<String> losses(String task, Recommender.Traits t) {
+        return Recommender.recommend(task, t).stream().map(Recommender.Recommendation::loss).toList();
+    }
+
+    @Test
+    void theCatalogsNewerLossesAreRecommendedWhereTheyAreTheAnswer() throws Exception {
+        Recommender.Traits none = new Recommender.Traits(false, false, false, false, false);
+        // label noise: generalized cross-entropy first, and only when the labels are said to be noisy
+        assertThat(losses("multiclass", new Recommender.Traits(false, false, false, false, true)).get(0))
+                .isEqualTo("generalized_cross_entropy");
+        assertThat(losses("multiclass", none)).doesNotContain("generalized_cross_entropy").contains("poly1_cross_entropy");
+        userError(run("recommend", "--task", "binary", "--noisy"), "--noisy does not change the advice");
+        // imbalanced multi-label: the asymmetric loss first; not for single-label binary
+        assertThat(losses("multilabel", new Recommender.Traits(true, false, false, false, false)).get(0))
+                .isEqualTo("asymmetric");
+        assertThat(losses("binary", new Recommender.Traits(true, false, false, false, false))).doesNotContain("asymmetric");
+        // boosting-friendly robust regression and Barron's family with outliers
+        assertThat(losses("regression", new Recommender.Traits(false, true, false, false, false)))
+                .contains("pseudo_huber", "robust");
+        assertThat(losses("count", none)).contains("tweedie", "gamma");
+        assertThat(losses("survival", none)).containsExactly("cox");
+        assertThat(losses("time_to_event", none)).containsExactly("cox");
+        assertThat(losses("segmentation", new Recommender.Traits(true, false, false, false, false)))
+                .contains("generalized_dice", "lovasz_softmax");
+        assertThat(losses("restoration", none)).contains("ssim");
+        CliTest.Run r = run("recommend", "--task", "time_to_event", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("task").asText()).isEqualTo("survival");
+        assertThat(j.get("recommendations").get(0).get("family").asText()).isEqualTo("regression");
+    }
+
     @Test
     void taskSynonymsAreAccepted() {
         assertThat(rec("speech", false)).isEqualTo(rec("sequence", false));
@@ -273,14 +305,14 @@ class CliUxTest {
         Pattern file = Pattern.compile("--input-file ([a-z_]+)=");
         for (String task : Recommender.TASKS) {
             List<List<Boolean>> flagSets = new ArrayList<>();
-            flagSets.add(List.of(false, false, false, false));
-            for (int f = 0; f < 4; f++) {
-                List<Boolean> one = new ArrayList<>(List.of(false, false, false, false));
+            flagSets.add(List.of(false, false, false, false, false));
+            for (int f = 0; f < 5; f++) {
+                List<Boolean> one = new ArrayList<>(List.of(false, false, false, false, false));
                 one.set(f, true);
                 flagSets.add(one);
             }
             for (List<Boolean> fl : flagSets) {
-                Recommender.Traits t = new Recommender.Traits(fl.get(0), fl.get(1), fl.get(2), fl.get(3));
+                Recommender.Traits t = new Recommender.Traits(fl.get(0), fl.get(1), fl.get(2), fl.get(3), fl.get(4));
                 List<Recommender.Recommendation> recs;
                 try {
                     recs = Recommender.recommend(task, t);

@@ -116,6 +116,28 @@ class PlotTest {
     }
 
     @Test
+    void everyOneVariableViewOfTheCoreHasAnAxisAndNoAxisIsUnused() {
+        // plot's axis comes from LossInfo.variable(), not from a list of loss names
+        for (org.losses4j.LossInfo.Variable v : org.losses4j.LossInfo.Variable.values()) {
+            if (v != org.losses4j.LossInfo.Variable.NONE) {
+                assertThat(PlotCommand.Axis.valueOf(v.name()).label).isNotBlank();
+            }
+        }
+        assertThat(PlotCommand.Axis.values()).hasSize(org.losses4j.LossInfo.Variable.values().length - 1);
+        // every elementwise loss, margin classifier and region loss has one; coupled losses refuse
+        for (org.losses4j.LossInfo info : Losses.catalog()) {
+            if (info.layout() == org.losses4j.LossInfo.Layout.ELEMENT) {
+                assertThat(info.variable()).as(info.name()).isNotEqualTo(org.losses4j.LossInfo.Variable.NONE);
+            }
+        }
+        assertThat(PlotCommand.axisOf(Losses.info("perceptron"))).isEqualTo(PlotCommand.Axis.MARGIN);
+        assertThat(PlotCommand.axisOf(Losses.info("tweedie"))).isEqualTo(PlotCommand.Axis.LOG_MEAN);
+        assertThat(PlotCommand.axisOf(Losses.info("mse"))).isEqualTo(PlotCommand.Axis.RESIDUAL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PlotCommand.axisOf(Losses.info("ctc")))
+                .isInstanceOf(UserError.class).hasMessageContaining("ctc is not one");
+    }
+
+    @Test
     void theHelpStatesThePointsDefault() {
         assertThat(CliTest.run("plot", "--help").out()).contains("samples per curve (default 401)");
     }

@@ -98,6 +98,7 @@ public final class Asymmetric extends AbstractLoss {
             .layout(LossInfo.Layout.ELEMENT)
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * 3, 2), n, 3),
                     Examples.t(Examples.binary(r, n * 3, 0), n, 3)))
+            .variable(LossInfo.Variable.LOGIT)
             .factory(Asymmetric::new)
             .build();
 

@@ -49,6 +49,7 @@ public final class Bce extends ElementwiseLoss {
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.uniform(r, n * 3, 0.05, 0.95), n, 3),
                     Examples.t(Examples.uniform(r, n * 3, 0, 1), n, 3))
                     .with("weight", Examples.t(Examples.uniform(r, n * 3, 0.5, 2), n, 3)))
+            .variable(LossInfo.Variable.PROBABILITY)
             .factory(Bce::new)
             .build();
 

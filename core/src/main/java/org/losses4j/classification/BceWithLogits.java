@@ -68,6 +68,7 @@ public final class BceWithLogits extends ElementwiseLoss {
                     Examples.t(Examples.uniform(r, n * 3, 0, 1), n, 3))
                     .with("weight", Examples.t(Examples.uniform(r, n * 3, 0.5, 2), n, 3))
                     .with("pos_weight", Examples.t(Examples.uniform(r, 3, 0.5, 2), 3)))
+            .variable(LossInfo.Variable.LOGIT)
             .factory(BceWithLogits::new)
             .build();
 

@@ -98,6 +98,7 @@ public final class CrossEntropy extends AbstractLoss {
             .reference("PyTorch CrossEntropyLoss; Szegedy et al. 2016 (label smoothing); Chowdhery et al. 2022, PaLM (z-loss)")
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logitsWithWeights)
+            .variable(LossInfo.Variable.TWO_CLASS)
             .factory(CrossEntropy::new)
             .build();
 

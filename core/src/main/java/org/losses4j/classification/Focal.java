@@ -11,6 +11,7 @@ import org.losses4j.OptionSpec;
 import org.losses4j.Options;
 import org.losses4j.Reduction;
 import org.losses4j.Tensor;
+import org.losses4j.kernels.FocalTerm;
 import org.losses4j.kernels.Kernels;
 
 /**
@@ -60,6 +61,7 @@ public final class Focal extends ElementwiseLoss {
             .reference("Lin et al. 2017; torchvision sigmoid_focal_loss")
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * 3, 2), n, 3),
                     Examples.t(Examples.binary(r, n * 3, 0), n, 3)))
+            .variable(LossInfo.Variable.LOGIT)
             .factory(Focal::new)
             .build();
 
@@ -126,20 +128,9 @@ public final class Focal extends ElementwiseLoss {
         for (int k = 0, n = b.n; k < n; k++) {
             double yk = y[k];
             double s = 2 * yk - 1;
-            double u = s * x[k];
             double at = w ? al * yk + (1 - al) * (1 - yk) : 1.0;
-            double e = Math.exp(-Math.abs(u));
-            double l = Math.log1p(e);
-            double r = 1 / (1 + e);
-            boolean pos = u >= 0;
-            double a = pos ? e * r : r; // σ(−u) = 1 − p_t
-            double bu = pos ? r : e * r; // σ(u) = p_t
-            double ce = Math.max(-u, 0) + l; // softplus(−u) = −log p_t
-            // (1 − p_t)^γ = exp(−γ·softplus(u)); γ = 0 gives exactly 1
-            double mod = g == 0 ? 1.0 : Math.exp(-g * (Math.max(u, 0) + l));
-            t[k] = at * mod * ce;
-            // σ(u)·softplus(−u) → 0 as u → −∞ (bu = 0, ce = ∞): 0, not 0·∞ = NaN
-            dx[k] = -s * at * mod * (g * (bu == 0 ? 0 : bu * ce) + a);
+            t[k] = at * FocalTerm.term(s * x[k], g, dx, k);
+            dx[k] *= s * at;
         }
     }
 
@@ -150,18 +141,8 @@ public final class Focal extends ElementwiseLoss {
         boolean w = weighted;
         for (int k = 0, n = b.n; k < n; k++) {
             double yk = y[k];
-            double u = (2 * yk - 1) * x[k];
             double at = w ? al * yk + (1 - al) * (1 - yk) : 1.0;
-            double e = Math.exp(-Math.abs(u));
-            double l = Math.log1p(e);
-            double r = 1 / (1 + e);
-            boolean pos = u >= 0;
-            double a = pos ? e * r : r;
-            double bu = pos ? r : e * r;
-            double ce = Math.max(-u, 0) + l;
-            double mod = g == 0 ? 1.0 : Math.exp(-g * (Math.max(u, 0) + l));
-            // d²/du² of σ(−u)^γ·softplus(−u); (2y − 1)² = 1
-            h[k] = at * mod * bu * (g * g * bu * ce - g * a * ce + 2 * g * a + a);
+            h[k] = at * FocalTerm.curvature((2 * yk - 1) * x[k], g);
         }
     }
 }

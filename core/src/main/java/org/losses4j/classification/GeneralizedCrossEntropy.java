@@ -51,6 +51,7 @@ public final class GeneralizedCrossEntropy extends IndexRowLoss {
                     + " with Noisy Labels")
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logits)
+            .variable(LossInfo.Variable.TWO_CLASS)
             .factory(GeneralizedCrossEntropy::new)
             .build();
 

@@ -43,6 +43,7 @@ public final class Hinge extends MarginLoss {
             .reference("Cortes & Vapnik 1995")
             .example(Examples::margins)
             .kinks(true)
+            .variable(LossInfo.Variable.MARGIN)
             .factory(Hinge::new)
             .build();
 

@@ -49,6 +49,7 @@ public final class HingeEmbedding extends MarginLoss {
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.uniform(r, n * 3, 0, 3), n, 3),
                     Examples.t(Examples.binary(r, n * 3, -1), n, 3)))
             .kinks(true)
+            .variable(LossInfo.Variable.DISSIMILAR)
             .factory(HingeEmbedding::new)
             .build();
 

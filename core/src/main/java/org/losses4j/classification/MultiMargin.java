@@ -55,6 +55,7 @@ public final class MultiMargin extends IndexRowLoss {
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logitsWithWeights)
             .kinks(true)
+            .variable(LossInfo.Variable.TWO_CLASS)
             .factory(MultiMargin::new)
             .build();
 

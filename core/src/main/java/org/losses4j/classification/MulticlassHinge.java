@@ -47,6 +47,7 @@ public final class MulticlassHinge extends IndexRowLoss {
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logits)
             .kinks(true)
+            .variable(LossInfo.Variable.TWO_CLASS)
             .factory(MulticlassHinge::new)
             .build();
 

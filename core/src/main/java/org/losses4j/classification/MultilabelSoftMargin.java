@@ -44,6 +44,7 @@ public final class MultilabelSoftMargin extends TargetRowLoss {
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * Examples.CLASSES, 2), n,
                     Examples.CLASSES), Examples.t(Examples.binary(r, n * Examples.CLASSES, 0), n, Examples.CLASSES))
                     .with("weight", Examples.t(Examples.uniform(r, Examples.CLASSES, 0.5, 2), Examples.CLASSES)))
+            .variable(LossInfo.Variable.LOGIT)
             .factory(MultilabelSoftMargin::new)
             .build();
 

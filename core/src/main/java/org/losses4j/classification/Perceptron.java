@@ -40,6 +40,7 @@ public final class Perceptron extends MarginLoss {
             .reference("Rosenblatt 1958; scikit-learn Perceptron")
             .example(Examples::margins)
             .kinks(true)
+            .variable(LossInfo.Variable.MARGIN)
             .factory(Perceptron::new)
             .build();
 

@@ -52,6 +52,7 @@ public final class Poly1CrossEntropy extends IndexRowLoss {
             .reference("Leng et al. 2022, PolyLoss; Optax poly_loss_cross_entropy")
             .layout(LossInfo.Layout.ROW)
             .example(Examples::logits)
+            .variable(LossInfo.Variable.TWO_CLASS)
             .factory(Poly1CrossEntropy::new)
             .build();
 

@@ -41,6 +41,7 @@ public final class Ramp extends MarginLoss {
             .reference("Collobert, Sinz, Weston & Bottou 2006")
             .example(Examples::margins)
             .kinks(true)
+            .variable(LossInfo.Variable.MARGIN)
             .factory(Ramp::new)
             .build();
 

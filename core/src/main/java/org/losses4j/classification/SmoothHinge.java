@@ -36,6 +36,7 @@ public final class SmoothHinge extends MarginLoss {
             .tasks("binary classification", "smooth maximum-margin classification")
             .reference("Rennie & Srebro 2005")
             .example(Examples::margins)
+            .variable(LossInfo.Variable.MARGIN)
             .factory(SmoothHinge::new)
             .build();
 

@@ -36,6 +36,7 @@ public final class SoftMargin extends MarginLoss {
             .tasks("binary classification", "logistic regression")
             .reference("PyTorch SoftMarginLoss")
             .example(Examples::margins)
+            .variable(LossInfo.Variable.MARGIN)
             .factory(SoftMargin::new)
             .build();
 

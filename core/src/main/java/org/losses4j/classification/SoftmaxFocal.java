@@ -50,6 +50,7 @@ public final class SoftmaxFocal extends IndexRowLoss {
             .layout(LossInfo.Layout.ROW)
             .example((r, n, o) -> Examples.logits(r, n, o)
                     .with("alpha", Examples.t(Examples.uniform(r, Examples.CLASSES, 0.2, 1), Examples.CLASSES)))
+            .variable(LossInfo.Variable.TWO_CLASS)
             .factory(SoftmaxFocal::new)
             .build();
 

@@ -42,6 +42,7 @@ public final class SquaredHinge extends MarginLoss {
             .tasks("binary classification", "support vector machines")
             .reference("Keras SquaredHinge; Mangasarian & Musicant 2001")
             .example(Examples::margins)
+            .variable(LossInfo.Variable.MARGIN)
             .factory(SquaredHinge::new)
             .build();
 

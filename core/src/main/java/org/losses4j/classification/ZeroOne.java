@@ -48,6 +48,7 @@ public final class ZeroOne extends AbstractLoss {
             .reference("0-1 loss (Vapnik 1998)")
             .layout(LossInfo.Layout.ROW)
             .example(Examples::margins)
+            .variable(LossInfo.Variable.MARGIN)
             .factory(ZeroOne::new)
             .build();
 

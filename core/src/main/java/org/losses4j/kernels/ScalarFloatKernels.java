@@ -147,23 +147,14 @@ final class ScalarFloatKernels extends FloatKernels {
     public double focal(float[] x, float[] y, float[] g, int from, int to, float scale, float a0, float da,
             double gamma) {
         double sc = scale, sum = 0;
+        double[] slope = new double[1];
         for (int i = from; i < to; i++) {
             double yk = y[i];
             double s = 2 * yk - 1;
-            double u = s * x[i];
             double at = a0 + (double) da * yk;
-            double e = Math.exp(-Math.abs(u));
-            double l = Math.log1p(e);
-            double r = 1 / (1 + e);
-            boolean pos = u >= 0;
-            double a = pos ? e * r : r; // σ(−u) = 1 − p_t
-            double bu = pos ? r : e * r; // σ(u) = p_t
-            double ce = Math.max(-u, 0) + l; // softplus(−u) = −log p_t
-            double mod = gamma == 0 ? 1.0 : Math.exp(-gamma * (Math.max(u, 0) + l));
-            sum += at * mod * ce;
+            sum += at * FocalTerm.term(s * x[i], gamma, slope, 0);
             if (g != null) {
-                // σ(u)·softplus(−u) → 0 as u → −∞: 0, not 0·∞
-                g[i] = (float) (-s * at * mod * (gamma * (bu == 0 ? 0 : bu * ce) + a) * sc);
+                g[i] = (float) (s * at * slope[0] * sc);
             }
         }
         return sum;

@@ -48,6 +48,7 @@ public final class JsDiv extends AbstractLoss {
             .reference("Lin 1991, Divergence measures based on the Shannon entropy")
             .layout(LossInfo.Layout.ELEMENT)
             .example(Examples::distributions)
+            .variable(LossInfo.Variable.DISTRIBUTION)
             .factory(JsDiv::new)
             .build();
 

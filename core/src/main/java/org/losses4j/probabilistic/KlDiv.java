@@ -50,6 +50,7 @@ public final class KlDiv extends AbstractLoss {
             .reference("Kullback & Leibler 1951; PyTorch KLDivLoss")
             .layout(LossInfo.Layout.ELEMENT)
             .example(Examples::distributions)
+            .variable(LossInfo.Variable.DISTRIBUTION)
             .factory(KlDiv::new)
             .build();
 

@@ -46,6 +46,7 @@ public final class ReverseKlDiv extends AbstractLoss {
             .reference("Kullback & Leibler 1951; Minka 2005 (exclusive KL)")
             .layout(LossInfo.Layout.ELEMENT)
             .example(Examples::distributions)
+            .variable(LossInfo.Variable.DISTRIBUTION)
             .factory(ReverseKlDiv::new)
             .build();
 

@@ -50,6 +50,7 @@ public final class Gamma extends ElementwiseLoss {
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.gauss(r, n * 3, 1), n, 3),
                     Examples.t(Examples.uniform(r, n * 3, 0.2, 5), n, 3))
                     .with("weight", Examples.t(Examples.uniform(r, n * 3, 0.5, 2), n, 3)))
+            .variable(LossInfo.Variable.LOG_MEAN)
             .factory(Gamma::new)
             .build();
 

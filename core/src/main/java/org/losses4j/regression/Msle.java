@@ -38,6 +38,7 @@ public final class Msle extends ElementwiseLoss {
             .tasks("regression of counts, prices or other positive quantities", "relative-error regression")
             .reference("Keras MeanSquaredLogarithmicError; scikit-learn mean_squared_log_error")
             .example(Examples::aboveMinusOne)
+            .variable(LossInfo.Variable.LOG1P)
             .factory(Msle::new)
             .build();
 

@@ -31,6 +31,7 @@ public final class Rmsle extends RootMean {
             .tasks("regression of counts, prices or other positive quantities", "relative-error metric")
             .reference("scikit-learn root_mean_squared_log_error")
             .example(Examples::aboveMinusOne)
+            .variable(LossInfo.Variable.LOG1P)
             .factory(Rmsle::new)
             .build();
 

@@ -70,6 +70,7 @@ public final class Tweedie extends ElementwiseLoss {
                 return Inputs.of(Examples.t(f, n, 3), Examples.t(y, n, 3))
                         .with("weight", Examples.t(Examples.uniform(r, n * 3, 0.5, 2), n, 3));
             })
+            .variable(LossInfo.Variable.LOG_MEAN)
             .factory(Tweedie::new)
             .build();
 

@@ -55,6 +55,7 @@ public final class Combo extends RegionLoss {
             .reference("Taghanaki et al. 2019")
             .layout(LossInfo.Layout.REGION)
             .example(Examples::regions)
+            .variable(LossInfo.Variable.PROBABILITY)
             .factory(Combo::new)
             .build();
 

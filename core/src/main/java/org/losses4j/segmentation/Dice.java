@@ -67,6 +67,7 @@ public final class Dice extends RegionLoss {
             .reference("Milletari et al. 2016 (V-Net); Sudre et al. 2017")
             .layout(LossInfo.Layout.REGION)
             .example(Examples::regions)
+            .variable(LossInfo.Variable.PROBABILITY)
             .factory(Dice::new)
             .build();
 

@@ -44,6 +44,7 @@ public final class Jaccard extends RegionLoss {
             .reference("Rahman & Wang 2016")
             .layout(LossInfo.Layout.REGION)
             .example(Examples::regions)
+            .variable(LossInfo.Variable.PROBABILITY)
             .factory(Jaccard::new)
             .build();
 

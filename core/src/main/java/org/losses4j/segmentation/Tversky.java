@@ -56,6 +56,7 @@ public final class Tversky extends RegionLoss {
             .reference("Salehi et al. 2017; Abraham & Khan 2019 (focal Tversky)")
             .layout(LossInfo.Layout.REGION)
             .example(Examples::regions)
+            .variable(LossInfo.Variable.PROBABILITY)
             .factory(Tversky::new)
             .build();
 

@@ -193,6 +193,37 @@ class SparkAggregatorsTest {
     }
 
     @Test
+    void theNewerElementwiseLossesAggregateLikeTheCoreAndCoxIsRefused() {
+        // issue 17's elementwise losses: mergeable (sums of per-element terms), so every partitioning agrees
+        Map<String, Column> aggs = new LinkedHashMap<>();
+        Map<String, Double> exp = new LinkedHashMap<>();
+        record Case(String loss, Map<String, ?> opts, String x, String y) {
+        }
+        List<Case> cases = List.of(
+                new Case("pseudo_huber", Map.of("delta", 0.7), "a", "b"),
+                new Case("expectile", Map.of("tau", 0.8), "a", "b"),
+                new Case("fair", Map.of("c", 0.5), "a", "b"),
+                new Case("robust", Map.of("alpha", 0.0, "c", 0.5), "a", "b"),
+                new Case("robust", Map.of("alpha", Double.NEGATIVE_INFINITY), "a", "b"),
+                new Case("mape", Map.of(), "a", "w"),
+                new Case("tweedie", Map.of("variance_power", 1.3), "a", "cnt"),
+                new Case("gamma", Map.of(), "a", "w"),
+                new Case("asymmetric", Map.of(), "a", "bit"),
+                new Case("perceptron", Map.of(), "a", "pm1"));
+        for (Case k : cases) {
+            String key = k.loss() + " " + k.opts();
+            aggs.put(key, LossFunctions.loss(k.loss(), k.opts()).apply(col(k.x()), col(k.y())));
+            exp.put(key, core(k.loss(), k.opts(), c(k.x()), c(k.y())));
+        }
+        aggs.put("tweedie weighted sum", LossFunctions.weightedLoss("tweedie", Map.of("reduction", "sum"))
+                .apply(col("a"), col("cnt"), col("w")));
+        exp.put("tweedie weighted sum", coreWeighted("tweedie", Map.of("reduction", "sum"), c("a"), c("cnt"), c("w")));
+        checkAll(aggs, exp);
+        // cox couples every sample through its risk sets: its terms do not merge across partitions
+        assertThatThrownBy(() -> LossFunctions.loss("cox", Map.of())).hasMessageContaining("not elementwise");
+    }
+
+    @Test
     void classAggregatesEqualTheCoreWithWeightsAndIgnoreIndex() {
         Tensor logits = Tensor.of(scores, N, 5);
         Tensor lp = Tensor.of(logProbs, N, 5);
