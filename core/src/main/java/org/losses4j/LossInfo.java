@@ -108,6 +108,7 @@ public final class LossInfo {
     private final boolean robust;
     private final boolean hessian;
     private final Layout layout;
+    private final double inputBound;
     private final List<Reduction> reductions;
     private final List<String> tasks;
     private final String reference;
@@ -129,6 +130,7 @@ public final class LossInfo {
         this.robust = b.robust;
         this.hessian = b.hessian;
         this.layout = b.layout;
+        this.inputBound = b.inputBound;
         List<Reduction> rs = new ArrayList<>();
         for (OptionSpec<?> o : b.options) {
             if (o.name().equals("reduction")) {
@@ -222,6 +224,15 @@ public final class LossInfo {
         return layout;
     }
 
+    /**
+     * The largest input magnitude up to which finite inputs give a finite (not NaN) value and gradients:
+     * {@code Double.POSITIVE_INFINITY} unless the loss has such a limit (ssim and ms_ssim form second moments
+     * ~x², which overflow for pixel values beyond about 1e154: their bound is 1e150).
+     */
+    public double inputBound() {
+        return inputBound;
+    }
+
     /** The reductions the loss accepts, in the order of the option's choices; empty for a loss that is always a scalar. */
     public List<Reduction> reductions() {
         return reductions;
@@ -296,6 +307,7 @@ public final class LossInfo {
         private boolean robust;
         private boolean hessian;
         private Layout layout;
+        private double inputBound = Double.POSITIVE_INFINITY;
         private final List<String> tasks = new ArrayList<>();
         private String reference = "";
         private Function<Options, Loss> factory;
@@ -389,6 +401,12 @@ public final class LossInfo {
 
         public Builder layout(Layout l) {
             layout = l;
+            return this;
+        }
+
+        /** The input magnitude beyond which finite inputs may overflow to NaN (see {@link LossInfo#inputBound()}). */
+        public Builder inputBound(double b) {
+            inputBound = b;
             return this;
         }
 
