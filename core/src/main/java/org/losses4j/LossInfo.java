@@ -137,6 +137,7 @@ public final class LossInfo {
     private final boolean hessian;
     private final Layout layout;
     private final Variable variable;
+    private final double inputBound;
     private final List<Reduction> reductions;
     private final List<String> tasks;
     private final String reference;
@@ -159,6 +160,7 @@ public final class LossInfo {
         this.hessian = b.hessian;
         this.layout = b.layout;
         this.variable = b.variable != null ? b.variable : b.layout == Layout.ELEMENT ? Variable.RESIDUAL : Variable.NONE;
+        this.inputBound = b.inputBound;
         List<Reduction> rs = new ArrayList<>();
         for (OptionSpec<?> o : b.options) {
             if (o.name().equals("reduction")) {
@@ -257,6 +259,15 @@ public final class LossInfo {
         return variable;
     }
 
+    /**
+     * The largest input magnitude up to which finite inputs give a finite (not NaN) value and gradients:
+     * {@code Double.POSITIVE_INFINITY} unless the loss has such a limit (ssim and ms_ssim form second moments
+     * ~x², which overflow for pixel values beyond about 1e154: their bound is 1e150).
+     */
+    public double inputBound() {
+        return inputBound;
+    }
+
     /** The reductions the loss accepts, in the order of the option's choices; empty for a loss that is always a scalar. */
     public List<Reduction> reductions() {
         return reductions;
@@ -332,6 +343,7 @@ public final class LossInfo {
         private boolean hessian;
         private Layout layout;
         private Variable variable;
+        private double inputBound = Double.POSITIVE_INFINITY;
         private final List<String> tasks = new ArrayList<>();
         private String reference = "";
         private Function<Options, Loss> factory;
@@ -431,6 +443,12 @@ public final class LossInfo {
         /** The one variable of the loss's simplest use, when it is not the residual of an elementwise loss. */
         public Builder variable(Variable v) {
             variable = v;
+            return this;
+        }
+
+        /** The input magnitude beyond which finite inputs may overflow to NaN (see {@link LossInfo#inputBound()}). */
+        public Builder inputBound(double b) {
+            inputBound = b;
             return this;
         }
 

@@ -29,14 +29,17 @@ public final class OptionSpec<T> {
     private final String rangeText;
     private final List<String> choices;
     private final String description;
+    /** For a list option with a range for its elements ({@link #realList(String, double[], Range, String)}); else null. */
+    private final Range elements;
 
     private OptionSpec(String name, Type type, T defaultValue, boolean nullable, DoublePredicate range,
             String rangeText, List<String> choices, String description) {
-        this(name, type, defaultValue, nullable, false, range, rangeText, choices, description);
+        this(name, type, defaultValue, nullable, false, range, rangeText, choices, description, null);
     }
 
     private OptionSpec(String name, Type type, T defaultValue, boolean nullable, boolean infinities,
-            DoublePredicate range, String rangeText, List<String> choices, String description) {
+            DoublePredicate range, String rangeText, List<String> choices, String description, Range elements) {
+        this.elements = elements;
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -60,7 +63,7 @@ public final class OptionSpec<T> {
      */
     public static OptionSpec<Double> realOrInfinite(String name, double def, Range range, String description) {
         return new OptionSpec<>(name, Type.REAL, def, false, true, range.test, range.text + ", -Infinity or Infinity",
-                List.of(), description);
+                List.of(), description, null);
     }
 
     /** A real number option that may be {@code null} (meaning "off"). */
@@ -108,6 +111,20 @@ public final class OptionSpec<T> {
     public static OptionSpec<double[]> realList(String name, double[] def, String description) {
         return new OptionSpec<>(name, Type.REAL_LIST, def, true, v -> true, "a list of numbers", List.of(),
                 description);
+    }
+
+    /**
+     * A list-of-reals option that is never null or empty and whose every element lies in {@code elements}
+     * (ms_ssim's Gaussian σ list): "a non-empty list of numbers, each in [1e-100, 1e4]".
+     */
+    public static OptionSpec<double[]> realList(String name, double[] def, Range elements, String description) {
+        return new OptionSpec<>(name, Type.REAL_LIST, def, false, false, elements.test,
+                "a non-empty list of numbers, each " + elements.text, List.of(), description, elements);
+    }
+
+    /** The range of each element of a list option that has one ({@code null} otherwise). */
+    public Range elementRange() {
+        return elements;
     }
 
     public String name() {
@@ -261,8 +278,24 @@ public final class OptionSpec<T> {
                 }
                 throw bad(raw, "must be " + rangeText);
             default: // REAL_LIST
-                return (T) finiteList(raw, parseList(raw));
+                return (T) inRange(raw, finiteList(raw, parseList(raw)));
         }
+    }
+
+    /** Refuses an empty list, or an element outside the range, of a list option with an element range. */
+    private double[] inRange(Object raw, double[] list) {
+        if (elements == null) {
+            return list;
+        }
+        if (list.length == 0) {
+            throw bad(raw, "must have at least one element");
+        }
+        for (int i = 0; i < list.length; i++) {
+            if (!elements.test.test(list[i])) {
+                throw bad(raw, "element " + i + " = " + list[i] + " must be " + elements.text);
+            }
+        }
+        return list;
     }
 
     /** The most an integer option may be in magnitude: every integer up to 2^53 is exact in a double. */
@@ -347,6 +380,10 @@ public final class OptionSpec<T> {
         BOUNDED(v -> Math.abs(v) <= Range.BOUND, "in [-1e15, 1e15]"),
         BOUNDED_NON_NEGATIVE(v -> v >= 0 && v <= Range.BOUND, "in [0, 1e15]"),
         BOUNDED_POSITIVE(v -> v > 0 && v <= Range.BOUND, "in (0, 1e15]"),
+        /** Positive, bounded away from 0 and ∞ (a scale that divides a loss: ms_ssim's data_range). */
+        BOUNDED_AT_LEAST_1E_MINUS_100(v -> v >= 1e-100 && v <= Range.BOUND, "in [1e-100, 1e15]"),
+        /** A Gaussian window's σ whose window of ⌊4σ⌋ + 1 taps is built (ms_ssim's sigmas). */
+        WINDOW_SIGMA(v -> v >= 1e-100 && v <= 1e4, "in [1e-100, 1e4]"),
         AT_LEAST_1E_MINUS_8(v -> v >= 1e-8, ">= 1e-8"),
         AT_LEAST_1E_MINUS_100(v -> v >= 1e-100, ">= 1e-100");
 

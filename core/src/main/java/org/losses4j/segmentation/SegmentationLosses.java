@@ -4,6 +4,7 @@ import java.util.List;
 import org.losses4j.LossInfo;
 import org.losses4j.vision.BoxIou;
 import org.losses4j.vision.FeatureExtractor;
+import org.losses4j.vision.MsSsim;
 import org.losses4j.vision.Perceptual;
 import org.losses4j.vision.PerceptualLayers;
 import org.losses4j.vision.Psnr;
@@ -24,6 +25,7 @@ public final class SegmentationLosses {
     /** Every registry loss of this family. */
     public static List<LossInfo> all() {
         return List.of(Dice.INFO, Jaccard.INFO, Tversky.INFO, Combo.INFO, GeneralizedDice.INFO, LovaszHinge.INFO,
-                LovaszSoftmax.INFO, BoxIou.INFO, Ssim.INFO, Psnr.INFO, TotalVariation.INFO, Perceptual.INFO);
+                LovaszSoftmax.INFO, BoxIou.INFO, Ssim.INFO, MsSsim.INFO,
+                Psnr.INFO, TotalVariation.INFO, Perceptual.INFO);
     }
 }

@@ -83,6 +83,7 @@ public final class Ssim extends AbstractLoss {
             .tasks("image restoration", "super-resolution", "denoising", "image quality")
             .reference("Wang et al. 2004 (SSIM)")
             .layout(LossInfo.Layout.SAMPLE)
+            .inputBound(1e150) // the moments E[x²] ~ x² overflow beyond ~1e154
             .example((r, n, o) -> Inputs.of(Examples.t(Examples.uniform(r, n * 84, 0, 1), n, 2, 6, 7),
                     Examples.t(Examples.uniform(r, n * 84, 0, 1), n, 2, 6, 7)))
             .exampleOption("window", 5) // the examples' 6 × 7 images
@@ -156,22 +157,6 @@ public final class Ssim extends AbstractLoss {
         }
     }
 
-    /** The normalised 1-D Gaussian window of odd size {@code w}. */
-    static double[] gaussian(int w, double sigma) {
-        double[] k = new double[w];
-        double c = (w - 1) / 2.0;
-        double s = 0;
-        for (int i = 0; i < w; i++) {
-            double d = i - c;
-            k[i] = Math.exp(-d * d / (2 * sigma * sigma));
-            s += k[i];
-        }
-        for (int i = 0; i < w; i++) {
-            k[i] /= s;
-        }
-        return k;
-    }
-
     private static double sq(double v) {
         return v * v;
     }
@@ -201,7 +186,16 @@ public final class Ssim extends AbstractLoss {
         // d(term)/d(SSIM at one position) = −1/(C·Ho·Wo), times the reduction's scale
         double posWeight = -call.scale() / perSample;
         double[] gx = call.gradient("input", xt);
-        Plane plane = new Plane(h, w, ho, wo, gaussian(window, sigma));
+        // the window of odd size: its centre tap (w − 1)/2 = w/2; a valid convolution (no padding)
+        double[] kernel = WindowedMoments.gaussian(window, sigma);
+        WindowedMoments win = new WindowedMoments(h, w, window, 0);
+        int ms = win.outSize();
+        double[] mom = new double[5 * ms];
+        double[] lc = new double[ms];
+        double[] cs = new double[ms];
+        double[] dl = gx == null ? null : new double[ms];
+        double[] dcs = gx == null ? null : new double[ms];
+        double[] dmom = gx == null ? null : new double[3 * ms];
         // the terms: scratch unless they are the result (reduction none)
         double[] terms = call.terms(n);
         int planeSize = h * w;
@@ -209,163 +203,23 @@ public final class Ssim extends AbstractLoss {
             double sum = 0;
             for (int c = 0; c < ch; c++) {
                 int off = (s * ch + c) * planeSize;
-                sum += plane.forward(x, y, off, gx == null ? 0 : posWeight);
+                win.moments(kernel, x, y, off, mom);
+                WindowedMoments.ratios(mom, ms, c1, c2, lc, cs);
+                for (int o = 0; o < ms; o++) {
+                    sum += lc[o] * cs[o];
+                }
                 if (gx != null) {
-                    plane.backward(x, y, off, gx);
+                    // SSIM = lc·cs: ∂/∂lc = cs, ∂/∂cs = lc, each times d(term)/d(SSIM at a position)
+                    for (int o = 0; o < ms; o++) {
+                        dl[o] = posWeight * cs[o];
+                        dcs[o] = posWeight * lc[o];
+                    }
+                    WindowedMoments.chain(mom, ms, c1, c2, lc, cs, dl, dcs, dmom);
+                    win.backMoments(kernel, x, y, off, dmom, gx);
                 }
             }
             terms[s] = 1 - sum / perSample;
         }
         return call.finish(terms, n);
-    }
-
-    /** Scratch buffers and the kernels for one H × W channel plane. */
-    private final class Plane {
-        private final int h;
-        private final int w;
-        private final int ho;
-        private final int wo;
-        /** Horizontal pass of x, y, x², y², xy: 5 maps of H × Wo. */
-        private final double[] hor;
-        /** Vertical pass: μx, μy, E[x²], E[y²], E[xy], each Ho × Wo. */
-        private final double[] mom;
-        /** Derivatives of the weighted SSIM sum w.r.t. μx, E[x²], E[xy], each Ho × Wo. */
-        private final double[] dmom;
-        /** The adjoint's vertical pass of dmom (3 maps of H × Wo) and its horizontal pass (3 maps of H × W). */
-        private final double[] adjV;
-        private final double[] adjH;
-
-        /** The normalised Gaussian window. */
-        private final double[] kernel;
-
-        Plane(int h, int w, int ho, int wo, double[] kernel) {
-            this.kernel = kernel;
-            this.h = h;
-            this.w = w;
-            this.ho = ho;
-            this.wo = wo;
-            this.hor = new double[5 * h * wo];
-            this.mom = new double[5 * ho * wo];
-            this.dmom = new double[3 * ho * wo];
-            this.adjV = new double[3 * h * wo];
-            this.adjH = new double[3 * h * w];
-        }
-
-        /**
-         * The sum of the SSIM map of the plane at {@code off}; when {@code weight} is not 0,
-         * also the derivatives of {@code weight·Σ SSIM} w.r.t. μx, E[x²] and E[xy] into dmom.
-         */
-        double forward(double[] x, double[] y, int off, double weight) {
-            double[] k = kernel;
-            int kw = window;
-            int hs = h * wo;
-            for (int i = 0; i < h; i++) {
-                int row = off + i * w;
-                for (int j = 0; j < wo; j++) {
-                    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-                    for (int b = 0; b < kw; b++) {
-                        double kb = k[b];
-                        double xv = x[row + j + b];
-                        double yv = y[row + j + b];
-                        double kx = kb * xv;
-                        double ky = kb * yv;
-                        sx += kx;
-                        sy += ky;
-                        sxx += kx * xv;
-                        syy += ky * yv;
-                        sxy += kx * yv;
-                    }
-                    int o = i * wo + j;
-                    hor[o] = sx;
-                    hor[hs + o] = sy;
-                    hor[2 * hs + o] = sxx;
-                    hor[3 * hs + o] = syy;
-                    hor[4 * hs + o] = sxy;
-                }
-            }
-            int ms = ho * wo;
-            for (int m = 0; m < 5; m++) {
-                int src = m * hs;
-                int dst = m * ms;
-                for (int i = 0; i < ho; i++) {
-                    for (int j = 0; j < wo; j++) {
-                        double s = 0;
-                        for (int a = 0; a < kw; a++) {
-                            s += k[a] * hor[src + (i + a) * wo + j];
-                        }
-                        mom[dst + i * wo + j] = s;
-                    }
-                }
-            }
-            double sum = 0;
-            for (int o = 0; o < ms; o++) {
-                double mx = mom[o], my = mom[ms + o];
-                double vx = mom[2 * ms + o] - mx * mx;
-                double vy = mom[3 * ms + o] - my * my;
-                double cxy = mom[4 * ms + o] - mx * my;
-                double a1 = 2 * mx * my + c1;
-                double a2 = 2 * cxy + c2;
-                double b1 = mx * mx + my * my + c1;
-                double b2 = vx + vy + c2;
-                // S = (A1/B1)·(A2/B2), the two ratios apart: the products A1·A2 and B1·B2 are of
-                // order x⁴ and overflowed beyond pixel values of ~1e75; each ratio is O(1) up to ~1e150
-                double r1 = a1 / b1;
-                double r2 = a2 / b2;
-                double ssim = r1 * r2;
-                sum += ssim;
-                if (weight != 0) {
-                    // A1, B1 functions of μx; A2 of μx and E[xy]; B2 of μx and E[x²]:
-                    // ∂S/∂μx = 2μy·(A2 − A1)/(B1B2) − S·2μx·(B2 − B1)/(B1B2), written with the ratios
-                    dmom[o] = weight * (2 * my * (r2 / b1 - r1 / b2) - 2 * mx * ssim * (1 / b1 - 1 / b2));
-                    dmom[ms + o] = weight * (-ssim / b2);
-                    dmom[2 * ms + o] = weight * (2 * r1 / b2);
-                }
-            }
-            return sum;
-        }
-
-        /** Adds the input gradient of the plane at {@code off} from dmom: the adjoint convolution, then the chain rule. */
-        void backward(double[] x, double[] y, int off, double[] gx) {
-            double[] k = kernel;
-            int kw = window;
-            int ms = ho * wo;
-            int hs = h * wo;
-            // adjoint of the vertical pass: adjV[i][j] = Σ_a k[a]·d[i − a][j], 0 <= i − a < Ho
-            for (int m = 0; m < 3; m++) {
-                int src = m * ms;
-                int dst = m * hs;
-                java.util.Arrays.fill(adjV, dst, dst + hs, 0.0);
-                for (int i = 0; i < ho; i++) {
-                    for (int a = 0; a < kw; a++) {
-                        double ka = k[a];
-                        int to = dst + (i + a) * wo;
-                        int from = src + i * wo;
-                        for (int j = 0; j < wo; j++) {
-                            adjV[to + j] += ka * dmom[from + j];
-                        }
-                    }
-                }
-            }
-            // adjoint of the horizontal pass: adjH[i][q] = Σ_b k[b]·adjV[i][q − b], 0 <= q − b < Wo
-            int ps = h * w;
-            java.util.Arrays.fill(adjH, 0.0);
-            for (int m = 0; m < 3; m++) {
-                for (int i = 0; i < h; i++) {
-                    int from = m * hs + i * wo;
-                    int to = m * ps + i * w;
-                    for (int j = 0; j < wo; j++) {
-                        double v = adjV[from + j];
-                        for (int b = 0; b < kw; b++) {
-                            adjH[to + j + b] += k[b] * v;
-                        }
-                    }
-                }
-            }
-            // μx = K·x, E[x²] = K·x², E[xy] = K·(xy): d/dx = adj(dμ) + 2x·adj(dExx) + y·adj(dExy)
-            for (int p = 0; p < ps; p++) {
-                int e = off + p;
-                gx[e] += adjH[p] + 2 * x[e] * adjH[ps + p] + y[e] * adjH[2 * ps + p];
-            }
-        }
     }
 }

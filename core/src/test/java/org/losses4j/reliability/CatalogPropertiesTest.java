@@ -76,6 +76,10 @@ class CatalogPropertiesTest {
             out.add(!(Boolean) def);
             return out;
         }
+        if (s.valueType() == double[].class) {
+            out.add(def); // a list (ms_ssim's sigmas): its default, which the fixtures' shapes fit
+            return out;
+        }
         if (s.name().equals("similar_label")) {
             return List.of(1.0, 0.0);
         }
@@ -91,6 +95,7 @@ class CatalogPropertiesTest {
             case "in (0, 1e15]": // the bounded ranges: the same values, far inside their bounds
             case ">= 1e-8":
             case ">= 1e-100":
+            case "in [1e-100, 1e15]":
                 out.addAll(List.of(d, d * 0.5, d * 2));
                 break;
             case ">= 0":

@@ -137,6 +137,9 @@ class ValidationTest {
             new BadOption("box_iou", "variant", "siou"), new BadOption("box_iou", "eps", -1.0),
             new BadOption("ssim", "window", 4), new BadOption("ssim", "window", 0), new BadOption("ssim", "sigma", 0.0),
             new BadOption("ssim", "data_range", 0.0), new BadOption("ssim", "data_range", -1.0),
+            new BadOption("ms_ssim", "sigmas", List.of()), new BadOption("ms_ssim", "sigmas", List.of(0.5, 0.0)),
+            new BadOption("ms_ssim", "data_range", 0.0), new BadOption("ms_ssim", "alpha", 1.5),
+            new BadOption("ms_ssim", "compensation", -1.0),
             new BadOption("total_variation", "kind", "l2"),
             new BadOption("gan_discriminator", "kind", "relativistic"),
             new BadOption("gradient_penalty", "lambda", -1.0),
@@ -625,6 +628,37 @@ class ValidationTest {
             out.add(List.of(1.0, Double.POSITIVE_INFINITY)); // every element finite
             return out;
         }
+        String each = "a non-empty list of numbers, each ";
+        if (a.startsWith(each)) {
+            out.add("x, y");
+            out.add(List.of("a"));
+            out.add(List.of(1.0, Double.POSITIVE_INFINITY));
+            out.add(List.of());
+            out.add(null);
+            // an element outside the elements' range
+            for (Object v : outOfRange(spec.name(), a.substring(each.length()))) {
+                out.add(List.of(1.0, v));
+            }
+            return out;
+        }
+        out.addAll(outOfRange(spec.name(), a));
+        if (!(def instanceof Boolean) && !(def instanceof String)) {
+            // every number option is finite, whatever its range ("1e999" parses as Infinity), but one
+            // that says it takes ±Infinity; NaN never
+            out.add(Double.NaN);
+            if (!a.endsWith("-Infinity or Infinity")) {
+                out.add(Double.POSITIVE_INFINITY);
+                out.add(Double.NEGATIVE_INFINITY);
+                out.add("1e999");
+            }
+            out.add("not a number");
+        }
+        return out;
+    }
+
+    /** Finite numbers outside a numeric range, from its text. */
+    static List<Object> outOfRange(String option, String a) {
+        List<Object> out = new ArrayList<>();
         switch (a) {
             case "> 0":
                 out.add(0.0);
@@ -697,22 +731,21 @@ class ValidationTest {
                 out.add(0.0);
                 out.add(1e-101);
                 break;
+            case "in [1e-100, 1e15]":
+                out.add(0.0);
+                out.add(1e-101);
+                out.add(2e15);
+                break;
+            case "in [1e-100, 1e4]":
+                out.add(0.0);
+                out.add(-1.0);
+                out.add(2e4);
+                break;
             case "a number":
                 break;
             default:
-                throw new AssertionError("option " + spec.name() + ": unknown range text '" + a
-                        + "': teach ValidationTest.badValues what it refuses");
-        }
-        if (!(def instanceof Boolean) && !(def instanceof String)) {
-            // every number option is finite, whatever its range ("1e999" parses as Infinity), but one
-            // that says it takes ±Infinity; NaN never
-            out.add(Double.NaN);
-            if (!a.endsWith("-Infinity or Infinity")) {
-                out.add(Double.POSITIVE_INFINITY);
-                out.add(Double.NEGATIVE_INFINITY);
-                out.add("1e999");
-            }
-            out.add("not a number");
+                throw new AssertionError("option " + option + ": unknown range text '" + a
+                        + "': teach ValidationTest.outOfRange what it refuses");
         }
         return out;
     }
