@@ -83,15 +83,22 @@ public final class LossInfo {
         private final boolean differentiable;
         private final DType labelType;
         private final boolean alsoInt64;
+        private final boolean identifiers;
 
         InputSpec(String name, String shape, boolean required, boolean differentiable, DType labelType,
                 boolean alsoInt64) {
+            this(name, shape, required, differentiable, labelType, alsoInt64, false);
+        }
+
+        InputSpec(String name, String shape, boolean required, boolean differentiable, DType labelType,
+                boolean alsoInt64, boolean identifiers) {
             this.name = name;
             this.shape = shape;
             this.required = required;
             this.differentiable = differentiable;
             this.labelType = labelType;
             this.alsoInt64 = alsoInt64;
+            this.identifiers = identifiers;
         }
 
         public String name() {
@@ -121,6 +128,14 @@ public final class LossInfo {
         public boolean alsoInt64() {
             return alsoInt64;
         }
+
+        /**
+         * True for int64 identifiers compared only for equality (the class labels of metric learning):
+         * every value is valid, none is out of range, and relabelling them one-to-one changes nothing.
+         */
+        public boolean identifiers() {
+            return identifiers;
+        }
     }
 
     private final String name;
@@ -141,6 +156,7 @@ public final class LossInfo {
     private final List<Reduction> reductions;
     private final List<String> tasks;
     private final String reference;
+    private final String heldConstant;
     private final Function<Options, Loss> factory;
     private final Example example;
     private final Map<String, Object> exampleOptions;
@@ -174,6 +190,7 @@ public final class LossInfo {
         this.exampleOptions = Map.copyOf(b.exampleOptions);
         this.tasks = List.copyOf(b.tasks);
         this.reference = b.reference;
+        this.heldConstant = b.heldConstant;
         this.factory = b.factory;
     }
 
@@ -327,6 +344,15 @@ public final class LossInfo {
         return reference;
     }
 
+    /**
+     * What the gradient holds constant by definition (circle's weights α_p, α_n, detached as in
+     * pytorch-metric-learning), so that it is not the derivative of the value for any options; null
+     * for a loss whose gradient is the derivative of its value.
+     */
+    public String heldConstant() {
+        return heldConstant;
+    }
+
     /** Fluent construction of a {@link LossInfo}. */
     public static final class Builder {
         private final String name;
@@ -346,6 +372,7 @@ public final class LossInfo {
         private double inputBound = Double.POSITIVE_INFINITY;
         private final List<String> tasks = new ArrayList<>();
         private String reference = "";
+        private String heldConstant;
         private Function<Options, Loss> factory;
         private Example example;
         private final Map<String, Object> exampleOptions = new java.util.LinkedHashMap<>();
@@ -397,6 +424,12 @@ public final class LossInfo {
         /** A required int64 input (labels, lengths). */
         public Builder labelInput(String n, String shape) {
             inputs.add(new InputSpec(n, shape, true, false, DType.INT64, false));
+            return this;
+        }
+
+        /** A required int64 input of identifiers compared only for equality: any value (see {@link InputSpec#identifiers()}). */
+        public Builder identifierInput(String n, String shape) {
+            inputs.add(new InputSpec(n, shape, true, false, DType.INT64, false, true));
             return this;
         }
 
@@ -471,6 +504,12 @@ public final class LossInfo {
 
         public Builder reference(String r) {
             reference = r;
+            return this;
+        }
+
+        /** What the gradient holds constant by definition (see {@link LossInfo#heldConstant()}). */
+        public Builder heldConstant(String what) {
+            heldConstant = what;
             return this;
         }
 

@@ -107,8 +107,8 @@ public final class NtXent extends AbstractLoss {
         double[] u = new double[m * d];
         double[] inv = new double[m];
         double[] norms = new double[m];
-        normalise(t1.f64(), 0, n, d, u, inv, norms);
-        normalise(t2.f64(), n, n, d, u, inv, norms);
+        RowVectors.normalise(t1.f64(), 0, n, d, u, inv, norms);
+        RowVectors.normalise(t2.f64(), n, n, d, u, inv, norms);
 
         double[] gu = !call.wantsGradient() ? null : new double[m * d]; // ∂(reduced loss)/∂u
         // taken before the workspace below is opened: they may be scratch of the caller's (AbstractLoss)
@@ -176,38 +176,9 @@ public final class NtXent extends AbstractLoss {
             }
         }
         if (gu != null) {
-            backThroughNormalisation(gu, u, inv, norms, 0, n, d, gz1);
-            backThroughNormalisation(gu, u, inv, norms, n, n, d, gz2);
+            RowVectors.backThroughNormalisation(gu, u, inv, norms, 0, n, d, gz1);
+            RowVectors.backThroughNormalisation(gu, u, inv, norms, n, n, d, gz2);
         }
         return call.finish(terms, m);
-    }
-
-    private static void normalise(double[] z, int first, int n, int d, double[] u, double[] inv, double[] norms) {
-        for (int r = 0; r < n; r++) {
-            double nr = RowVectors.norm(z, r * d, d);
-            double ir = 1 / Math.max(nr, RowVectors.NORM_EPS);
-            norms[first + r] = nr;
-            inv[first + r] = ir;
-            int o = r * d;
-            int ou = (first + r) * d;
-            for (int q = 0; q < d; q++) {
-                u[ou + q] = z[o + q] * ir;
-            }
-        }
-    }
-
-    /** ∂/∂e = (1/max(‖e‖, eps))·(G − [‖e‖ > eps]·(G·u)·u), for rows first … first + n − 1. */
-    private static void backThroughNormalisation(double[] gu, double[] u, double[] inv, double[] norms, int first,
-            int n, int d, double[] out) {
-        for (int r = 0; r < n; r++) {
-            int ou = (first + r) * d;
-            int o = r * d;
-            double nr = norms[first + r];
-            double gdotu = nr > RowVectors.NORM_EPS ? RowVectors.dot(gu, ou, u, ou, d) : nr * 0; // NaN stays NaN
-            double ir = inv[first + r];
-            for (int q = 0; q < d; q++) {
-                out[o + q] = ir * (gu[ou + q] - gdotu * u[ou + q]);
-            }
-        }
     }
 }

@@ -10,6 +10,7 @@ public final class RankingLosses {
 
     /** Every loss of this family. */
     public static List<LossInfo> all() {
-        return List.of(Contrastive.INFO, Triplet.INFO, MarginRanking.INFO, CosineSimilarity.INFO, NtXent.INFO);
+        return List.of(Contrastive.INFO, Triplet.INFO, MarginRanking.INFO, CosineSimilarity.INFO, NtXent.INFO,
+                SupCon.INFO, InfoNce.INFO, MultiSimilarity.INFO, Circle.INFO, LiftedStructure.INFO);
     }
 }

@@ -119,6 +119,39 @@ final class RowVectors {
         return z > 0 ? 1 : z <= 0 ? 0 : Double.NaN;
     }
 
+    /**
+     * Rows {@code first … first + n − 1} of {@code u}: the rows of {@code z} divided by max(‖z_r‖, 1e-12)
+     * (F.normalize), with {@code inv} = 1/max(‖z_r‖, eps) and {@code norms} = ‖z_r‖.
+     */
+    static void normalise(double[] z, int first, int n, int d, double[] u, double[] inv, double[] norms) {
+        for (int r = 0; r < n; r++) {
+            double nr = RowVectors.norm(z, r * d, d);
+            double ir = 1 / Math.max(nr, RowVectors.NORM_EPS);
+            norms[first + r] = nr;
+            inv[first + r] = ir;
+            int o = r * d;
+            int ou = (first + r) * d;
+            for (int q = 0; q < d; q++) {
+                u[ou + q] = z[o + q] * ir;
+            }
+        }
+    }
+
+    /** ∂/∂e = (1/max(‖e‖, eps))·(G − [‖e‖ > eps]·(G·u)·u), for rows first … first + n − 1. */
+    static void backThroughNormalisation(double[] gu, double[] u, double[] inv, double[] norms, int first,
+            int n, int d, double[] out) {
+        for (int r = 0; r < n; r++) {
+            int ou = (first + r) * d;
+            int o = r * d;
+            double nr = norms[first + r];
+            double gdotu = nr > RowVectors.NORM_EPS ? RowVectors.dot(gu, ou, u, ou, d) : nr * 0; // NaN stays NaN
+            double ir = inv[first + r];
+            for (int q = 0; q < d; q++) {
+                out[o + q] = ir * (gu[ou + q] - gdotu * u[ou + q]);
+            }
+        }
+    }
+
     /** Requires an {@code [N, D]} matrix. */
     static void matrix(String name, Tensor t) {
         if (t.rank() != 2) {

@@ -325,6 +325,25 @@ class ValidationTest {
             if (s.integerType() != DType.INT64 && !s.alsoInt64()) {
                 continue;
             }
+            if (s.identifiers()) {
+                // identifiers compared for equality only (metric learning's labels): every value is valid
+                tests.add(test(name, s.name() + " takes any int64 value (identifiers)", () -> {
+                    Inputs b = base.get();
+                    Tensor t = b.get(s.name());
+                    double want = create(name, opts).compute(b).value();
+                    for (long v : OUT_OF_RANGE_LABELS) {
+                        // a one-to-one relabelling: label l becomes v + l (wrapping), the result is the same
+                        long[] moved = t.i64().clone();
+                        for (int i = 0; i < moved.length; i++) {
+                            moved[i] = v + moved[i];
+                        }
+                        LossResult r = create(name, opts).compute(Fixtures.replace(b, s.name(),
+                                Tensor.ofLabels(moved, t.shape())));
+                        assertEquals(want, r.value(), 1e-12 * Math.abs(want), s.name() + " + " + v);
+                    }
+                }));
+                continue;
+            }
             for (long v : OUT_OF_RANGE_LABELS) {
                 if (v == -1 && MINUS_ONE_ENDS_LIST.contains(name + "." + s.name())) {
                     continue; // −1 ends the list of targets there (still refused: −2 and below)
