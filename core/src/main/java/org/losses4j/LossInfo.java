@@ -108,6 +108,7 @@ public final class LossInfo {
     private final boolean robust;
     private final boolean hessian;
     private final Layout layout;
+    private final String heldConstant;
     private final List<Reduction> reductions;
     private final List<String> tasks;
     private final String reference;
@@ -129,6 +130,7 @@ public final class LossInfo {
         this.robust = b.robust;
         this.hessian = b.hessian;
         this.layout = b.layout;
+        this.heldConstant = b.heldConstant;
         List<Reduction> rs = new ArrayList<>();
         for (OptionSpec<?> o : b.options) {
             if (o.name().equals("reduction")) {
@@ -222,6 +224,20 @@ public final class LossInfo {
         return layout;
     }
 
+    /**
+     * False for a loss whose gradient is the derivative of its value with something held constant
+     * that depends on the inputs (lambda_rank's |ΔNDCG| pair weights, LambdaMART's λ): its
+     * gradient is then not a finite difference of its value. True for every other loss.
+     */
+    public boolean exactGradient() {
+        return heldConstant == null;
+    }
+
+    /** What the gradient holds constant (see {@link #exactGradient()}), or null. */
+    public String heldConstant() {
+        return heldConstant;
+    }
+
     /** The reductions the loss accepts, in the order of the option's choices; empty for a loss that is always a scalar. */
     public List<Reduction> reductions() {
         return reductions;
@@ -296,6 +312,7 @@ public final class LossInfo {
         private boolean robust;
         private boolean hessian;
         private Layout layout;
+        private String heldConstant;
         private final List<String> tasks = new ArrayList<>();
         private String reference = "";
         private Function<Options, Loss> factory;
@@ -389,6 +406,12 @@ public final class LossInfo {
 
         public Builder layout(Layout l) {
             layout = l;
+            return this;
+        }
+
+        /** The gradient holds {@code what} constant: it is not the derivative of the value (see {@link LossInfo#exactGradient()}). */
+        public Builder gradientHoldsConstant(String what) {
+            heldConstant = what;
             return this;
         }
 

@@ -10,6 +10,8 @@ public final class RankingLosses {
 
     /** Every loss of this family. */
     public static List<LossInfo> all() {
-        return List.of(Contrastive.INFO, Triplet.INFO, MarginRanking.INFO, CosineSimilarity.INFO, NtXent.INFO);
+        return List.of(Contrastive.INFO, Triplet.INFO, MarginRanking.INFO, CosineSimilarity.INFO, NtXent.INFO,
+                PairwiseLogistic.INFO, PairwiseHinge.INFO, LambdaRank.INFO, ListNet.INFO, ListMle.INFO, ApproxNdcg.INFO,
+                Bpr.INFO);
     }
 }
