@@ -353,6 +353,15 @@ public final class LossInfo {
         return heldConstant;
     }
 
+    /**
+     * False for a loss whose gradient holds something constant that depends on the inputs
+     * ({@link #heldConstant()}: circle's weights, lambda_rank's |ΔNDCG| pair weights, LambdaMART's λ):
+     * its gradient is then not a finite difference of its value. True for every other loss.
+     */
+    public boolean exactGradient() {
+        return heldConstant == null;
+    }
+
     /** Fluent construction of a {@link LossInfo}. */
     public static final class Builder {
         private final String name;

@@ -11,6 +11,8 @@ public final class RankingLosses {
     /** Every loss of this family. */
     public static List<LossInfo> all() {
         return List.of(Contrastive.INFO, Triplet.INFO, MarginRanking.INFO, CosineSimilarity.INFO, NtXent.INFO,
-                SupCon.INFO, InfoNce.INFO, MultiSimilarity.INFO, Circle.INFO, LiftedStructure.INFO);
+                SupCon.INFO, InfoNce.INFO, MultiSimilarity.INFO, Circle.INFO, LiftedStructure.INFO,
+                PairwiseLogistic.INFO, PairwiseHinge.INFO, LambdaRank.INFO, ListNet.INFO, ListMle.INFO, ApproxNdcg.INFO,
+                Bpr.INFO);
     }
 }
