@@ -160,6 +160,7 @@ public final class LossInfo {
     private final Function<Options, Loss> factory;
     private final Example example;
     private final Map<String, Object> exampleOptions;
+    private final List<String> dependentOptions;
 
     private LossInfo(Builder b) {
         this.name = b.name;
@@ -188,6 +189,7 @@ public final class LossInfo {
         this.reductions = List.copyOf(rs);
         this.example = b.example;
         this.exampleOptions = Map.copyOf(b.exampleOptions);
+        this.dependentOptions = List.copyOf(b.dependentOptions);
         this.tasks = List.copyOf(b.tasks);
         this.reference = b.reference;
         this.heldConstant = b.heldConstant;
@@ -335,6 +337,17 @@ public final class LossInfo {
         return exampleOptions;
     }
 
+    /**
+     * Options whose allowed values also depend on another option (dpo's label_smoothing is below 0.5
+     * for loss_type robust): a value inside the option's own range can still be refused when the loss
+     * is built ({@link ErrorKind#INVALID_OPTION}, the message starting {@code "option <name> = "}),
+     * for some values of the others; the option's default is valid with every combination of the
+     * others. Usually empty.
+     */
+    public List<String> dependentOptions() {
+        return dependentOptions;
+    }
+
     public List<String> tasks() {
         return tasks;
     }
@@ -385,6 +398,7 @@ public final class LossInfo {
         private Function<Options, Loss> factory;
         private Example example;
         private final Map<String, Object> exampleOptions = new java.util.LinkedHashMap<>();
+        private final List<String> dependentOptions = new ArrayList<>();
 
         Builder(String name, Family family) {
             this.name = name;
@@ -506,6 +520,12 @@ public final class LossInfo {
             return this;
         }
 
+        /** Options whose allowed values depend on other options (see {@link LossInfo#dependentOptions()}). */
+        public Builder dependentOptions(String... names) {
+            dependentOptions.addAll(List.of(names));
+            return this;
+        }
+
         public Builder tasks(String... t) {
             tasks.addAll(List.of(t));
             return this;
@@ -533,6 +553,11 @@ public final class LossInfo {
             }
             if (layout == null) {
                 throw new IllegalStateException("loss " + name + " has no term layout");
+            }
+            for (String d : dependentOptions) {
+                if (options.stream().noneMatch(o -> o.name().equals(d))) {
+                    throw new IllegalStateException("loss " + name + " has no option " + d + " to depend on others");
+                }
             }
             // every elementwise loss takes a per-element weight (ElementwiseLoss's driver applies it)
             if (hessian && inputs.stream().noneMatch(s -> s.name().equals("weight"))) {

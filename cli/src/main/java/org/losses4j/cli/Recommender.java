@@ -258,6 +258,28 @@ final class Recommender {
                         + " push h to infinity on deterministic preferences, less overfitting (Azar et al. 2023)"));
                 r.add(new Recommendation("dpo", "-o loss_type=hinge -o beta=0.1", "SLiC's hinge on the calibrated"
                         + " log-ratio margin (Zhao et al. 2023)"));
+                r.add(new Recommendation("dpo", "-o loss_type=robust -o label_smoothing=0.1", "unbiased under a known"
+                        + " rate of flipped labels (rDPO, Chowdhury et al. 2024)"));
+                r.add(new Recommendation("dpo", "-o loss_type=exo_pair -o label_smoothing=0.001", "reverse-KL"
+                        + " (mode-seeking) fit of the preference (EXO, Ji et al. 2024)"));
+                r.add(new Recommendation("dpo", "-o loss_type=nca_pair", "absolute likelihoods of both responses,"
+                        + " not only their margin (NCA, Chen et al. 2024)"));
+                r.add(new Recommendation("dpo", "-o loss_type=bco_pair -o bco_delta=0", "each response classified"
+                        + " good or bad against a reward reference point (BCO, Jung et al. 2024)"));
+                r.add(new Recommendation("dpo", "-o loss_type=sppo_hard", "self-play preference optimisation with hard"
+                        + " win probabilities (SPPO, Wu et al. 2024)"));
+                r.add(new Recommendation("dpo", "-o loss_type=aot", "distributional alignment: sorted policy against"
+                        + " sorted reference margins over the batch (AOT, Melnyk et al. 2024)"));
+                r.add(new Recommendation("dpo", "-o loss_type=aot_unpaired", "AOT for unpaired data: sorted chosen"
+                        + " against sorted rejected log-ratios"));
+                r.add(new Recommendation("dpo", "-o loss_type=apo_zero", "anchored: chosen responses better than the"
+                        + " model's own (APO-zero, D'Oosterlinck et al. 2024)"));
+                r.add(new Recommendation("dpo", "-o loss_type=apo_down", "anchored: chosen responses worse than the"
+                        + " model's own (APO-down)"));
+                r.add(new Recommendation("simpo", "-o beta=2.0 -o gamma=1.0 (average token log-probabilities)",
+                        "no reference model: length-normalised rewards with a target margin (SimPO, Meng et al. 2024)"));
+                r.add(new Recommendation("cpo", "-o beta=0.1 -o cpo_alpha=1.0", "no reference model, plus the NLL of"
+                        + " the chosen responses (CPO, Xu et al. 2024)"));
                 break;
             case "rl":
                 r.add(new Recommendation("ppo_clip", "-o epsilon=0.2", "policy-gradient with a clipped ratio"

@@ -17,11 +17,15 @@ import org.losses4j.Tensor;
 /**
  * The PPO clipped surrogate loss (the negative of PPO's clipped objective).
  *
- * <p>With {@code r = exp(logp − old_logp)}: {@code −mean_n min(r·A, clip(r, 1 − ε, 1 + ε)·A)}.
+ * <p>With {@code r = exp(logp − old_logp)}: {@code −mean_n min(r·A, clip(r, 1 − ε_low, 1 + ε_high)·A)},
+ * where {@code ε_low} and {@code ε_high} are the options {@code epsilon_low} and
+ * {@code epsilon_high}, each {@code epsilon} when not set (so by default the symmetric clip
+ * {@code [1 − ε, 1 + ε]} of PPO; DAPO's "clip-higher" takes ε_low = 0.2, ε_high = 0.28; TRL's
+ * GRPOConfig names them {@code epsilon} and {@code epsilon_high}).
  * The gradient is taken with respect to {@code logp} only ({@code old_logp} and
  * {@code advantages} are constants of the update), with PyTorch autograd's conventions for
  * {@code min} and {@code clamp}: the unclipped branch contributes {@code r·A}, the clipped one
- * {@code r·A} only where {@code 1 − ε ≤ r ≤ 1 + ε} (clamp passes the gradient on its
+ * {@code r·A} only where {@code 1 − ε_low ≤ r ≤ 1 + ε_high} (clamp passes the gradient on its
  * bounds) and 0 where the clip is active; where both branches are equal (r inside the
  * interval, e.g. r = 1, or A = 0) each gets half, so the total is {@code −r·A/N}. Hence the
  * gradient is 0 exactly where the clipped branch is the strict minimum and clipping is active.
@@ -36,23 +40,39 @@ import org.losses4j.Tensor;
  * double[] dLogp = r.grad("logp").f64();
  * }</pre>
  *
- * <p>Reference: Schulman et al. 2017, "Proximal Policy Optimization Algorithms" (L^CLIP).
+ * <p>References: Schulman et al. 2017, "Proximal Policy Optimization Algorithms" (L^CLIP); Yu et
+ * al. 2025, "DAPO" (asymmetric clipping).
  */
 public final class PpoClip extends AbstractLoss {
     /** {@code epsilon}: Clip range: the ratio is clipped to [1 − ε, 1 + ε]. Default {@code 0.2}; allowed: &gt;= 0. */
     public static final OptionSpec<Double> EPSILON = OptionSpec.real("epsilon", 0.2, OptionSpec.Range.NON_NEGATIVE,
             "clip range: the ratio is clipped to [1 − ε, 1 + ε]");
+    /**
+     * {@code epsilon_low}: Lower clip range: the ratio is clipped below at 1 − epsilon_low; null = epsilon. Default
+     * {@code null}; allowed: &gt;= 0.
+     */
+    public static final OptionSpec<Double> EPSILON_LOW = OptionSpec.nullableReal("epsilon_low", null,
+            OptionSpec.Range.NON_NEGATIVE, "lower clip range: the ratio is clipped below at 1 − epsilon_low; null ="
+                    + " epsilon");
+    /**
+     * {@code epsilon_high}: Upper clip range: the ratio is clipped above at 1 + epsilon_high; null = epsilon.
+     * Default {@code null}; allowed: &gt;= 0.
+     */
+    public static final OptionSpec<Double> EPSILON_HIGH = OptionSpec.nullableReal("epsilon_high", null,
+            OptionSpec.Range.NON_NEGATIVE, "upper clip range: the ratio is clipped above at 1 + epsilon_high; null ="
+                    + " epsilon");
 
     public static final LossInfo INFO = LossInfo.builder("ppo_clip", Family.PREFERENCE)
             .summary("PPO clipped surrogate: policy-gradient loss that ignores gains from moving the ratio past 1 ± ε")
-            .formula("−mean min(r·A, clip(r, 1 − ε, 1 + ε)·A), r = exp(logp − old_logp)")
+            .formula("−mean min(r·A, clip(r, 1 − ε_low, 1 + ε_high)·A), r = exp(logp − old_logp), ε_low and ε_high"
+                    + " ε unless set")
             .gradInput("logp", "[N]: log-probabilities of the taken actions under the current policy")
             .input("old_logp", "[N]: log-probabilities under the policy that collected the data")
             .input("advantages", "[N]: advantage estimates")
-            .options(EPSILON)
+            .options(EPSILON, EPSILON_LOW, EPSILON_HIGH)
             .divisor("always a scalar: the mean divides by N")
             .tasks("reinforcement learning (policy optimisation)", "RLHF with PPO")
-            .reference("Schulman et al. 2017 (PPO)")
+            .reference("Schulman et al. 2017 (PPO); Yu et al. 2025 (DAPO clip-higher)")
             .layout(LossInfo.Layout.SCALAR)
             .example((r, n, o) -> {
                 double[] logp = Examples.uniform(r, n, -3, -0.2);
@@ -73,8 +93,10 @@ public final class PpoClip extends AbstractLoss {
     private PpoClip(Options o) {
         super(INFO, o);
         double eps = o.real(EPSILON);
-        this.lo = 1 - eps;
-        this.hi = 1 + eps;
+        Double low = o.get(EPSILON_LOW);
+        Double high = o.get(EPSILON_HIGH);
+        this.lo = 1 - (low == null ? eps : low);
+        this.hi = 1 + (high == null ? eps : high);
     }
 
     public static Builder builder() {
@@ -93,6 +115,22 @@ public final class PpoClip extends AbstractLoss {
          */
         public Builder epsilon(double value) {
             return set(EPSILON, value);
+        }
+
+        /**
+         * {@code epsilon_low}: Lower clip range: the ratio is clipped below at 1 − epsilon_low; null = epsilon.
+         * Default {@code null}; allowed: &gt;= 0.
+         */
+        public Builder epsilonLow(Double value) {
+            return set(EPSILON_LOW, value);
+        }
+
+        /**
+         * {@code epsilon_high}: Upper clip range: the ratio is clipped above at 1 + epsilon_high; null = epsilon.
+         * Default {@code null}; allowed: &gt;= 0.
+         */
+        public Builder epsilonHigh(Double value) {
+            return set(EPSILON_HIGH, value);
         }
     }
 

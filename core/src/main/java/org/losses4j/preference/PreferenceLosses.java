@@ -10,6 +10,6 @@ public final class PreferenceLosses {
 
     /** Every loss of this family. */
     public static List<LossInfo> all() {
-        return List.of(PpoClip.INFO, Dpo.INFO);
+        return List.of(PpoClip.INFO, Dpo.INFO, Simpo.INFO, Cpo.INFO);
     }
 }

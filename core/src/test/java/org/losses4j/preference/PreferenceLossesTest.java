@@ -23,7 +23,7 @@ import org.losses4j.Losses;
 import org.losses4j.Tensor;
 
 /**
- * ppo_clip and dpo: finite-difference gradients over every option combination, autograd tie
+ * ppo_clip (with its asymmetric clip epsilon_low/epsilon_high) and dpo's sigmoid, hinge and ipo: finite-difference gradients over every option combination, autograd tie
  * semantics of ppo's min/clamp, closed forms, properties, extremes, NaN and refusals.
  * Expected values are closed forms evaluated here or finite differences.
  */
@@ -73,24 +73,27 @@ class PreferenceLossesTest {
 
     // ---------- ppo_clip ----------
 
+    /** n samples whose ratios stay 0.01 away from the clip points 1 − lo and 1 + hi. */
+    static Inputs awayFromClips(Random r, int n, double lo, double hi) {
+        double[] old = normal(r, n, 1, -2);
+        double[] logp = new double[n];
+        for (int i = 0; i < n; i++) {
+            double d;
+            do {
+                d = r.nextGaussian() * 0.4;
+            } while (Math.abs(Math.exp(d) - (1 + hi)) < 0.01 || Math.abs(Math.exp(d) - (1 - lo)) < 0.01);
+            logp[i] = old[i] + d;
+        }
+        return ppo(logp, old, normal(r, n, 1, 0));
+    }
+
     /** Random ratios kept 0.01 away from the clip points 1 ± ε, so the loss is smooth around them. */
     @Test
     void ppoGradientsEveryEpsilon() {
         Random r = new Random(21);
         for (double eps : new double[] {0.0, 0.1, 0.2, 0.3}) {
             for (int rep = 0; rep < 4; rep++) {
-                int n = 3 + rep * 2;
-                double[] old = normal(r, n, 1, -2);
-                double[] logp = new double[n];
-                for (int i = 0; i < n; i++) {
-                    double d;
-                    do {
-                        d = r.nextGaussian() * 0.4;
-                    } while (Math.abs(Math.exp(d) - (1 + eps)) < 0.01 || Math.abs(Math.exp(d) - (1 - eps)) < 0.01);
-                    logp[i] = old[i] + d;
-                }
-                double[] adv = normal(r, n, 1, 0);
-                GradCheck.gradients(loss("ppo_clip", "epsilon", eps), ppo(logp, old, adv));
+                GradCheck.gradients(loss("ppo_clip", "epsilon", eps), awayFromClips(r, 3 + rep * 2, eps, eps));
             }
         }
     }
@@ -188,6 +191,75 @@ class PreferenceLossesTest {
         LossResult inf = loss("ppo_clip").compute(ppo(new double[] {0}, new double[] {-800}, new double[] {1}));
         assertThat(inf.value()).isEqualTo(-1.2);
         assertThat(inf.grad("logp").f64()[0]).isZero();
+    }
+
+    /** The asymmetric term: clip(r, 1 − lo, 1 + hi). */
+    static double ppoTerm(double logp, double old, double a, double lo, double hi) {
+        double r = Math.exp(logp - old);
+        double clipped = Math.min(Math.max(r, 1 - lo), 1 + hi);
+        return -Math.min(r * a, clipped * a);
+    }
+
+    /** epsilon_low, epsilon_high (set, or null = epsilon): finite differences away from the clip points. */
+    @Test
+    void ppoAsymmetricGradients() {
+        Random r = new Random(23);
+        double[][] pairs = {{0.2, 0.28}, {0.0, 0.3}, {0.3, 0.0}, {0.1, 0.5}, {1.5, 2.0}};
+        for (double[] lh : pairs) {
+            for (int rep = 0; rep < 3; rep++) {
+                Inputs in = awayFromClips(r, 3 + rep * 2, lh[0], lh[1]);
+                GradCheck.gradients(loss("ppo_clip", "epsilon_low", lh[0], "epsilon_high", lh[1]), in);
+                GradCheck.gradients(loss("ppo_clip", "epsilon", lh[0], "epsilon_high", lh[1]), in);
+                GradCheck.gradients(loss("ppo_clip", "epsilon", lh[1], "epsilon_low", lh[0]), in);
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void ppoAsymmetricMatchesDefinition(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int n) {
+        Random r = new Random(seed);
+        double lo = r.nextDouble() * 0.5;
+        double hi = r.nextDouble() * 0.5;
+        double[] old = normal(r, n, 1, -2);
+        double[] logp = normal(r, n, 1, -2);
+        double[] adv = normal(r, n, 1, 0);
+        double e = 0;
+        for (int i = 0; i < n; i++) {
+            e += ppoTerm(logp[i], old[i], adv[i], lo, hi) / n;
+        }
+        assertClose(loss("ppo_clip", "epsilon_low", lo, "epsilon_high", hi).value(ppo(logp, old, adv)).value(), e, 1e-13);
+    }
+
+    /** epsilon_low = epsilon_high = epsilon (or unset) is the symmetric ppo_clip, bit for bit. */
+    @Property(tries = 40)
+    void ppoEqualEpsilonsAreTheSymmetricClip(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int n) {
+        Random r = new Random(seed);
+        double eps = r.nextDouble() * 0.5;
+        Inputs in = ppo(normal(r, n, 1, -2), normal(r, n, 1, -2), normal(r, n, 1, 0));
+        LossResult old = loss("ppo_clip", "epsilon", eps).compute(in);
+        for (LossResult res : new LossResult[] {
+            loss("ppo_clip", "epsilon", eps, "epsilon_low", eps, "epsilon_high", eps).compute(in),
+            loss("ppo_clip", "epsilon_low", eps, "epsilon_high", eps).compute(in),
+            loss("ppo_clip", "epsilon", eps, "epsilon_low", null, "epsilon_high", null).compute(in)}) {
+            assertThat(res.value()).isEqualTo(old.value());
+            assertThat(res.grad("logp").f64()).containsExactly(old.grad("logp").f64());
+        }
+    }
+
+    /** DAPO's clip-higher: the ratio is held at 0.8 below and 1.28 above; only the upper bound moved. */
+    @Test
+    void ppoClipHigher() {
+        double up = Math.log(1.25);    // inside [0.8, 1.28]: the unclipped branch, −r·A
+        double over = Math.log(1.4);   // above 1.28 with A > 0: clipped, 1.28·A, gradient 0
+        double under = Math.log(0.7);  // below 0.8 with A < 0: clipped, 0.8·A, gradient 0
+        LossResult res = loss("ppo_clip", "epsilon_high", 0.28).compute(ppo(new double[] {up, over, under},
+                new double[3], new double[] {1, 1, -1}));
+        assertClose(res.value(), -(1.25 + 1.28 - 0.8) / 3, 1e-15);
+        assertArrayClose(res.grad("logp").f64(), new double[] {-1.25 / 3, 0, 0}, 1e-15);
+        // the symmetric clip holds r = 1.25 at 1.2 (gradient 0)
+        LossResult sym = loss("ppo_clip").compute(ppo(new double[] {up}, new double[1], new double[] {1}));
+        assertClose(sym.value(), -1.2, 1e-15);
+        assertThat(sym.grad("logp").f64()[0]).isZero();
     }
 
     // ---------- dpo ----------
@@ -406,6 +478,10 @@ class PreferenceLossesTest {
                 ErrorKind.EMPTY_INPUT, "logp [0] is empty");
         assertRefused(() -> loss("ppo_clip", "epsilon", -0.1), ErrorKind.INVALID_OPTION, "option epsilon = -0.1 must be >= 0");
         assertRefused(() -> loss("ppo_clip", "reduction", "sum"), ErrorKind.UNKNOWN_OPTION, "has no option 'reduction'");
+        assertRefused(() -> loss("ppo_clip", "epsilon_low", -0.1), ErrorKind.INVALID_OPTION,
+                "option epsilon_low = -0.1 must be >= 0");
+        assertRefused(() -> loss("ppo_clip", "epsilon_high", Double.POSITIVE_INFINITY), ErrorKind.INVALID_OPTION,
+                "option epsilon_high = Infinity");
         assertRefused(() -> loss("ppo_clip").compute(ppo(v4, v4, v4).with("values", Tensor.vector(v4))),
                 ErrorKind.MISSING_INPUT, "has no input 'values'");
         assertRefused(() -> loss("dpo").compute(dpo(new double[5], new double[5], new double[5], v4)),
@@ -426,7 +502,7 @@ class PreferenceLossesTest {
 
     @Test
     void registeredInCatalogOrder() {
-        assertThat(PreferenceLosses.all()).extracting(i -> i.name()).containsExactly("ppo_clip", "dpo");
+        assertThat(PreferenceLosses.all()).extracting(i -> i.name()).containsExactly("ppo_clip", "dpo", "simpo", "cpo");
         assertThat(Losses.info("dpo").inputs()).extracting(s -> s.name() + ":" + s.differentiable()).containsExactly(
                 "policy_chosen_logps:true", "policy_rejected_logps:true", "reference_chosen_logps:false",
                 "reference_rejected_logps:false", "sample_weight:false"); // sample_weight: every row loss (SampleWeightTest)

@@ -18,9 +18,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 import org.losses4j.DType;
+import org.losses4j.ErrorKind;
 import org.losses4j.GradCheck;
 import org.losses4j.Inputs;
 import org.losses4j.Loss;
+import org.losses4j.LossException;
 import org.losses4j.LossInfo;
 import org.losses4j.LossResult;
 import org.losses4j.Losses;
@@ -160,6 +162,20 @@ class CatalogPropertiesTest {
                 List<Object> pool = pool(loss, s);
                 Object v = pool.get(choices.get(k++ % choices.size()) % pool.size());
                 m.put(s.name(), NULL.equals(v) ? null : v);
+            }
+            // an option whose range depends on the others (LossInfo.dependentOptions) goes back to its
+            // default, valid with every combination, where the draw put it outside
+            for (String dep : info.dependentOptions()) {
+                try {
+                    Losses.create(loss, m);
+                    break;
+                } catch (LossException e) {
+                    if (e.kind() != ErrorKind.INVALID_OPTION || !e.getMessage().startsWith("option " + dep + " = ")) {
+                        throw e;
+                    }
+                    m.put(dep, info.options().stream().filter(o -> o.name().equals(dep)).findFirst().orElseThrow()
+                            .defaultValue());
+                }
             }
             return new Call(loss, m, n, seed);
         }
