@@ -208,7 +208,6 @@ class SparkAggregatorsTest {
                 new Case("mape", Map.of(), "a", "w"),
                 new Case("tweedie", Map.of("variance_power", 1.3), "a", "cnt"),
                 new Case("gamma", Map.of(), "a", "w"),
-                new Case("asymmetric", Map.of(), "a", "bit"),
                 new Case("perceptron", Map.of(), "a", "pm1"));
         for (Case k : cases) {
             String key = k.loss() + " " + k.opts();
